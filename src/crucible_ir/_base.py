@@ -1,0 +1,118 @@
+"""The base of every IR type: a frozen, keyword-only `msgspec.Struct`.
+
+Construction never validates (exactly like an Elixir struct); `validate` and
+`errors` do. Each concrete type names itself with ``__ir_type__`` (the stable
+type name the CLI and ``from_json(data, "experiment")`` use) and is registered
+here when its class is created.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any, ClassVar, TypeVar, get_args, get_origin
+
+import msgspec
+
+__all__ = ["IRStruct", "replace", "resolve_type", "type_names"]
+
+_T = TypeVar("_T", bound="IRStruct")
+_REGISTRY: dict[str, type[IRStruct]] = {}
+
+
+class IRStruct(
+    msgspec.Struct,
+    frozen=True,
+    kw_only=True,
+    gc=False,
+    repr_omit_defaults=True,
+):
+    """Common behaviour of the IR types: immutability, equality, ``replace``."""
+
+    __ir_type__: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        name = cls.__dict__.get("__ir_type__")
+        if name is None:
+            return
+        if name in _REGISTRY:  # pragma: no cover - a programming error
+            raise RuntimeError(f"IR type name {name!r} registered twice")
+        _REGISTRY[name] = cls
+        cls.__doc__ = _document(cls)
+
+    def replace(self: _T, **changes: Any) -> _T:
+        """A copy with ``changes`` applied; the original is untouched.
+
+        Unknown field names raise `TypeError`.
+        """
+        return msgspec.structs.replace(self, **changes)
+
+    def __replace__(self: _T, **changes: Any) -> _T:  # copy.replace (Python 3.13)
+        return msgspec.structs.replace(self, **changes)
+
+
+def replace(obj: _T, /, **changes: Any) -> _T:
+    """Return a copy of the IR object ``obj`` with ``changes`` applied.
+
+    >>> from crucible_ir import StageDef
+    >>> replace(StageDef(name="inference"), enabled=False)
+    StageDef(name='inference', enabled=False)
+    """
+    return msgspec.structs.replace(obj, **changes)
+
+
+def resolve_type(type_: str | type[_T]) -> type[_T]:
+    """The IR class for a class or a stable type name such as ``"reliability.stats"``."""
+    if isinstance(type_, str):
+        _load_all()
+        try:
+            return _REGISTRY[type_]  # type: ignore[return-value]
+        except KeyError:
+            import difflib
+
+            hint = difflib.get_close_matches(type_, _REGISTRY, n=1)
+            extra = f"; did you mean {hint[0]!r}?" if hint else ""
+            raise ValueError(
+                f"unknown IR type name {type_!r}{extra} (known: {', '.join(type_names())})"
+            ) from None
+    if isinstance(type_, type) and issubclass(type_, IRStruct) and "__ir_type__" in vars(type_):
+        return type_
+    raise TypeError(f"expected an IR class or type name, got {type_!r}")
+
+
+def type_names() -> list[str]:
+    """Every stable type name, sorted."""
+    _load_all()
+    return sorted(_REGISTRY)
+
+
+def _load_all() -> None:
+    """Import every model module so that the registry is complete."""
+    from . import _models  # noqa: F401
+
+
+def _document(cls: type) -> str:
+    """The class docstring followed by an ``Attributes:`` section from the field docs."""
+    head = (cls.__doc__ or "").rstrip()
+    lines: list[str] = []
+    module = sys.modules.get(cls.__module__)
+    hints = getattr(cls, "__annotations__", {})
+    for name, hint in hints.items():
+        if get_origin(hint) is ClassVar or (isinstance(hint, str) and hint.startswith("ClassVar")):
+            continue
+        text = _description(hint, module)
+        if text:
+            lines.append(f"    {name}: {text}")
+    if not lines:
+        return head
+    indent = "    " if "\n    " in head else ""
+    body = "\n".join(indent + line for line in lines)
+    return f"{head}\n\n{indent}Attributes:\n{body}\n"
+
+
+def _description(hint: object, module: object) -> str | None:
+    if get_origin(hint) is Annotated:
+        for meta in reversed(get_args(hint)[1:]):
+            if isinstance(meta, msgspec.Meta) and meta.description:
+                return meta.description
+    return None

@@ -1,0 +1,218 @@
+"""The fluent, immutable experiment builder.
+
+Every method returns a new builder; the old one is unchanged, so a partial
+builder can be shared and extended in several directions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+
+from ._backend_ref import BackendRef
+from ._dataset import DatasetRef
+from ._experiment import Experiment
+from ._feedback import FeedbackConfig
+from ._model_registry import ModelRef, ModelVersion
+from ._output import OutputSpec
+from ._reliability import Ensemble, Fairness, Guardrail, Hedging, ReliabilityConfig, Stats
+from ._stage import StageDef
+from ._training import TrainingConfig
+from ._validate import validate
+
+__all__ = ["Builder", "ExperimentBuilder", "experiment"]
+
+
+class ExperimentBuilder:
+    """Builds an `Experiment` step by step.
+
+    >>> exp = (
+    ...     ExperimentBuilder("demo")
+    ...     .with_backend("gpt4", profile="fast")
+    ...     .add_stage("inference")
+    ...     .with_ensemble("majority", models=["gpt4", "claude"])
+    ...     .build()
+    ... )
+    >>> exp.reliability.ensemble.strategy, exp.backend.profile
+    ('majority', 'fast')
+    """
+
+    __slots__ = ("_fields", "_reliability")
+
+    def __init__(self, id: str) -> None:
+        self._fields: dict[str, Any] = {"id": id, "backend": None, "pipeline": []}
+        self._reliability: dict[str, Any] = {}
+
+    def _with(self, **fields: Any) -> ExperimentBuilder:
+        new = object.__new__(ExperimentBuilder)
+        new._fields = {**self._fields, **fields}
+        new._reliability = self._reliability
+        return new
+
+    def _with_reliability(self, **parts: Any) -> ExperimentBuilder:
+        new = self._with()
+        new._reliability = {**self._reliability, **parts}
+        return new
+
+    def __repr__(self) -> str:
+        return f"ExperimentBuilder({self.draft()!r})"
+
+    # -- identity and description ---------------------------------------
+    def with_description(self, text: str) -> ExperimentBuilder:
+        """Set the description."""
+        return self._with(description=text)
+
+    def with_owner(self, name: str) -> ExperimentBuilder:
+        """Set the owner."""
+        return self._with(owner=name)
+
+    def with_tags(self, *tags: str) -> ExperimentBuilder:
+        """Set the tags (replacing earlier ones)."""
+        return self._with(tags=list(tags))
+
+    def with_metadata(self, mapping: Mapping[str, Any]) -> ExperimentBuilder:
+        """Set the metadata map."""
+        return self._with(metadata=dict(mapping))
+
+    def with_experiment_type(self, type: str) -> ExperimentBuilder:
+        """Set the experiment type: evaluation, training, comparison, ablation, ..."""
+        return self._with(experiment_type=type)
+
+    # -- what runs -------------------------------------------------------
+    def with_backend(
+        self,
+        id: str,
+        *,
+        profile: str = "default",
+        options: Mapping[str, Any] | None = None,
+        **fields: Any,
+    ) -> ExperimentBuilder:
+        """Set the backend under test; ``fields`` are further `BackendRef` fields."""
+        opts = dict(options) if options is not None else None
+        return self._with(backend=BackendRef(id=id, profile=profile, options=opts, **fields))
+
+    def add_stage(
+        self,
+        name: str,
+        *,
+        module: str | None = None,
+        options: Mapping[str, Any] | None = None,
+        enabled: bool = True,
+    ) -> ExperimentBuilder:
+        """Append a stage to the pipeline."""
+        stage = StageDef(
+            name=name,
+            module=module,
+            options=dict(options) if options is not None else None,
+            enabled=enabled,
+        )
+        return self._with(pipeline=[*self._fields["pipeline"], stage])
+
+    def with_dataset(
+        self,
+        name: str,
+        *,
+        provider: str = "crucible_datasets",
+        split: str = "train",
+        options: Mapping[str, Any] | None = None,
+        **fields: Any,
+    ) -> ExperimentBuilder:
+        """Set the dataset; ``fields`` are further `DatasetRef` fields."""
+        opts = dict(options) if options is not None else None
+        return self._with(
+            dataset=DatasetRef(name=name, provider=provider, split=split, options=opts, **fields)
+        )
+
+    def add_output(
+        self,
+        name: str,
+        *,
+        formats: Sequence[str] = ("markdown",),
+        sink: str = "file",
+        options: Mapping[str, Any] | None = None,
+    ) -> ExperimentBuilder:
+        """Append an output."""
+        output = OutputSpec(
+            name=name,
+            formats=list(formats),
+            sink=sink,
+            options=dict(options) if options is not None else None,
+        )
+        return self._with(outputs=[*(self._fields.get("outputs") or []), output])
+
+    # -- reliability -----------------------------------------------------
+    def with_ensemble(self, strategy: str, **fields: Any) -> ExperimentBuilder:
+        """Set ensemble voting."""
+        return self._with_reliability(ensemble=Ensemble(strategy=strategy, **fields))  # type: ignore[arg-type]
+
+    def with_hedging(self, strategy: str, **fields: Any) -> ExperimentBuilder:
+        """Set request hedging."""
+        return self._with_reliability(hedging=Hedging(strategy=strategy, **fields))  # type: ignore[arg-type]
+
+    def with_stats(self, tests: Iterable[str], **fields: Any) -> ExperimentBuilder:
+        """Set statistical testing (``alpha`` defaults to 0.05)."""
+        return self._with_reliability(stats=Stats(tests=list(tests), **fields))
+
+    def with_fairness(self, **fields: Any) -> ExperimentBuilder:
+        """Set fairness checks (``enabled`` defaults to True here)."""
+        fields.setdefault("enabled", True)
+        return self._with_reliability(fairness=Fairness(**fields))
+
+    def with_guardrails(self, **fields: Any) -> ExperimentBuilder:
+        """Set security guardrails."""
+        return self._with_reliability(guardrails=Guardrail(**fields))
+
+    def with_feedback(self, **fields: Any) -> ExperimentBuilder:
+        """Set feedback collection (``enabled`` defaults to True here)."""
+        fields.setdefault("enabled", True)
+        return self._with_reliability(feedback=FeedbackConfig(**fields))
+
+    # -- lifecycle -------------------------------------------------------
+    def with_model_version(self, model_id: str, version: str, **fields: Any) -> ExperimentBuilder:
+        """Set the model version evaluated; its ``id`` defaults to ``model_id_1_0_0``."""
+        fields.setdefault("id", f"{model_id}_{version}".replace(".", "_"))
+        return self._with(model_version=ModelVersion(model_id=model_id, version=version, **fields))
+
+    def with_training_config(
+        self, model_ref: ModelRef | str, dataset_ref: DatasetRef | str, **fields: Any
+    ) -> ExperimentBuilder:
+        """Set training; each ref may be an IR object or an id/name. ``id`` defaults to ``train_<id>``."""
+        model = model_ref if isinstance(model_ref, ModelRef) else ModelRef(id=model_ref)
+        data = dataset_ref if isinstance(dataset_ref, DatasetRef) else DatasetRef(name=dataset_ref)
+        fields.setdefault("id", f"train_{self._fields['id']}")
+        return self._with(training_config=TrainingConfig(model_ref=model, dataset_ref=data, **fields))
+
+    def with_baseline(self, model_id: str, **fields: Any) -> ExperimentBuilder:
+        """Set the baseline model for comparison experiments."""
+        return self._with(baseline=ModelRef(id=model_id, **fields))
+
+    # -- results ---------------------------------------------------------
+    def draft(self) -> Experiment:
+        """The experiment as built so far, not validated."""
+        fields = dict(self._fields)
+        fields["pipeline"] = list(fields["pipeline"])
+        if self._reliability:
+            fields["reliability"] = ReliabilityConfig(**self._reliability)
+        return Experiment(**fields)
+
+    def build(self) -> Experiment:
+        """The experiment, validated; raises `ValidationError` listing every problem."""
+        return validate(self.draft())
+
+
+def experiment(id: str) -> ExperimentBuilder:
+    """Start building an experiment named ``id``.
+
+    >>> experiment("demo").with_backend("gpt4").add_stage("run").build().id
+    'demo'
+    """
+    return ExperimentBuilder(id)
+
+
+class Builder:
+    """Namespace mirroring the reference's ``CrucibleIR.Builder`` module."""
+
+    experiment = staticmethod(experiment)
+
+

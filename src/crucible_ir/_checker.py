@@ -1,0 +1,324 @@
+"""The checker behind `errors()`: one generated function per IR class.
+
+Each function is straight-line Python generated from the class's `Plan` (so
+from its annotations) the first time the class is checked, the way attrs
+generates ``__init__``: no per-field interpretation at run time. The
+cross-field rules of ``_rules`` run at the end of each class's checks.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+from collections.abc import Callable
+from typing import Any
+
+from ._base import IRStruct
+from ._errors import Issue, IssueCode
+from ._jsonscan import IR_MAX_DEPTH, json_problems, json_type_name
+from ._plan import Node, plan
+from ._rules import RULES
+
+__all__ = ["check", "check_rules_only", "join", "enum_message"]
+
+Checker = Callable[[Any, str, list[Issue], int], None]
+_CHECKERS: dict[type, Checker] = {}
+_RULE_WALKERS: dict[type, Checker | None] = {}
+
+
+def join(path: str, name: str) -> str:
+    """``path.name``, or ``name`` at the root."""
+    return f"{path}.{name}" if path else name
+
+
+def index(path: str, i: int) -> str:
+    """``path[i]``."""
+    return f"{path}[{i}]"
+
+
+def enum_message(values: tuple[str, ...], got: str) -> str:
+    """``expected one of a, b, c; got 'x'`` with a did-you-mean when one is close."""
+    msg = f"expected one of {', '.join(values)}; got {got!r}"
+    close = difflib.get_close_matches(got, values, n=1, cutoff=0.6)
+    return f"{msg} (did you mean {close[0]!r}?)" if close else msg
+
+
+def check(obj: IRStruct, path: str = "", out: list[Issue] | None = None, depth: int = 0) -> list[Issue]:
+    """Every problem of ``obj`` (deep), appended to ``out``."""
+    issues: list[Issue] = [] if out is None else out
+    checker_for(type(obj))(obj, path, issues, depth)
+    return issues
+
+
+def check_rules_only(obj: IRStruct, path: str = "", out: list[Issue] | None = None) -> list[Issue]:
+    """Only the cross-field rules of ``obj`` and everything below it.
+
+    For objects whose field types and values the decoder has already checked.
+    """
+    issues: list[Issue] = [] if out is None else out
+    walker = rule_walker_for(type(obj))
+    if walker is not None:
+        walker(obj, path, issues, 0)
+    return issues
+
+
+def checker_for(cls: type) -> Checker:
+    """The generated checker of an IR class."""
+    fn = _CHECKERS.get(cls)
+    if fn is None:
+        fn = _CHECKERS[cls] = _Generator(cls, rules_only=False).build()
+    return fn
+
+
+def rule_walker_for(cls: type) -> Checker | None:
+    """The generated cross-field-rules walker of a class, or None when it has no rules below it."""
+    if cls not in _RULE_WALKERS:
+        _RULE_WALKERS[cls] = _Generator(cls, rules_only=True).build() if _has_rules(cls) else None
+    return _RULE_WALKERS[cls]
+
+
+def _has_rules(cls: type, seen: frozenset[type] = frozenset()) -> bool:
+    if RULES.get(cls):
+        return True
+    if cls in seen:
+        return False
+    seen = seen | {cls}
+    return any(_node_has_rules(f.node, seen) for f in plan(cls).fields)
+
+
+def _node_has_rules(node: Node, seen: frozenset[type]) -> bool:
+    if node.kind == "struct" and node.cls is not None:
+        return _has_rules(node.cls, seen)
+    if node.item is not None and _node_has_rules(node.item, seen):
+        return True
+    return any(_node_has_rules(o, seen) for o in node.options)
+
+
+def _add(out: list[Issue], path: str, code: IssueCode, message: str) -> None:
+    out.append(Issue(path, code, message))
+
+
+def _add_json(out: list[Issue], path: str, value: Any) -> None:
+    for rel, code, message in json_problems(value):
+        out.append(Issue(path + rel, IssueCode(code), message))
+
+
+def _check_node(value: Any, node: Node, path: str, out: list[Issue], depth: int) -> None:
+    """Interpretive fallback for union nodes (rare)."""
+    if value is None:
+        if not node.nullable:
+            _add(out, path, IssueCode.TYPE, f"expected {node.describe()}, got null")
+        return
+    for option in node.options:
+        trial: list[Issue] = []
+        _checker_for_node(option)(value, path, trial, depth)
+        if not any(i.code == IssueCode.TYPE for i in trial):
+            out.extend(trial)
+            return
+    _add(out, path, IssueCode.TYPE, f"expected {node.describe()}, got {json_type_name(value)}")
+
+
+_NODE_CHECKERS: dict[int, Checker] = {}
+
+
+def _checker_for_node(node: Node) -> Checker:
+    fn = _NODE_CHECKERS.get(id(node))
+    if fn is None:
+        fn = _NODE_CHECKERS[id(node)] = _Generator(None, rules_only=False).build_node(node)
+    return fn
+
+
+class _Generator:
+    """Writes the source of one checker function and compiles it."""
+
+    def __init__(self, cls: type | None, *, rules_only: bool) -> None:
+        self.cls = cls
+        self.rules_only = rules_only
+        self.ns: dict[str, Any] = {
+            "Issue": Issue,
+            "C": IssueCode,
+            "J": join,
+            "IDX": index,
+            "ADD": _add,
+            "ADD_JSON": _add_json,
+            "JT": json_type_name,
+            "ENUM": enum_message,
+            "DT": datetime.datetime,
+            "CHECKER": checker_for,
+            "RULE_WALKER": rule_walker_for,
+            "CHECK_NODE": _check_node,
+            "MAX_DEPTH": IR_MAX_DEPTH,
+        }
+        self.lines: list[str] = []
+        self.counter = 0
+
+    def const(self, value: Any) -> str:
+        self.counter += 1
+        name = f"K{self.counter}"
+        self.ns[name] = value
+        return name
+
+    def var(self, stem: str) -> str:
+        self.counter += 1
+        return f"{stem}{self.counter}"
+
+    def build(self) -> Checker:
+        assert self.cls is not None
+        p = plan(self.cls)
+        emit = self.lines.append
+        emit("def check(obj, p, out, depth):")
+        emit("    if depth > MAX_DEPTH:")
+        emit(f"        ADD(out, p, C.SYNTAX, 'IR objects nested more than {IR_MAX_DEPTH} levels deep')")
+        emit("        return")
+        for f in p.fields:
+            if self.rules_only and not _node_has_rules(f.node, frozenset()):
+                continue
+            var = self.var("v")
+            emit(f"    {var} = obj.{f.name}")
+            self.node(f.node, var, f"J(p, {f.name!r})", "    ", required=f.required)
+        rules = RULES.get(self.cls, ())
+        if rules:
+            emit(f"    for rule in {self.const(tuple(rules))}:")
+            emit("        rule(obj, p, out)")
+        emit("    return")
+        return self.compile()
+
+    def build_node(self, node: Node) -> Checker:
+        emit = self.lines.append
+        emit("def check(value, p, out, depth):")
+        self.node(node, "value", "p", "    ", required=False)
+        emit("    return")
+        return self.compile()
+
+    def compile(self) -> Checker:
+        source = "\n".join(self.lines)
+        name = getattr(self.cls, "__ir_type__", "node")
+        code = compile(source, f"<crucible_ir checker {name}>", "exec")
+        exec(code, self.ns)  # noqa: S102 - our own generated source, no user input
+        fn: Checker = self.ns["check"]
+        return fn
+
+    # -- code for one value -------------------------------------------------
+    def node(self, node: Node, v: str, path: str, ind: str, *, required: bool) -> None:
+        emit = self.lines.append
+        if self.rules_only:
+            self.rules_node(node, v, path, ind)
+            return
+        if node.nullable:
+            emit(f"{ind}if {v} is not None:")
+        else:
+            code, msg = (
+                ("REQUIRED", "a value is required, got None")
+                if required
+                else ("TYPE", f"expected {node.describe()}, got None")
+            )
+            emit(f"{ind}if {v} is None:")
+            emit(f"{ind}    ADD(out, {path}, C.{code}, {msg!r})")
+            emit(f"{ind}else:")
+        self.value(node, v, path, ind + "    ")
+
+    def rules_node(self, node: Node, v: str, path: str, ind: str) -> None:
+        emit = self.lines.append
+        if node.kind == "struct":
+            emit(f"{ind}if {v} is not None:")
+            emit(f"{ind}    RULE_WALKER(type({v}))({v}, {path}, out, depth + 1)")
+        elif node.kind == "list" and node.item is not None:
+            i, x = self.var("i"), self.var("x")
+            emit(f"{ind}if {v} is not None:")
+            emit(f"{ind}    for {i}, {x} in enumerate({v}):")
+            self.rules_node(node.item, x, f"IDX({path}, {i})", ind + "        ")
+        elif node.kind == "union":
+            emit(f"{ind}pass")
+
+    def value(self, node: Node, v: str, path: str, ind: str) -> None:
+        emit = self.lines.append
+        kind = node.kind
+        got = f"' + JT({v})"
+        if kind in ("str", "literal"):
+            emit(f"{ind}if not isinstance({v}, str):")
+            emit(f"{ind}    ADD(out, {path}, C.TYPE, 'expected {node.describe()}, got{got})")
+            if kind == "literal":
+                values = self.const(node.values)
+                emit(f"{ind}elif {v} not in {values}:")
+                emit(f"{ind}    ADD(out, {path}, C.ENUM, ENUM({values}, {v}))")
+            if node.min_length:
+                expected = node.expected or "a non-empty string"
+                emit(f"{ind}elif not {v}:")
+                emit(f"{ind}    ADD(out, {path}, C.EMPTY, {('expected ' + expected + ', got an empty string')!r})")
+            if node.pattern is not None:
+                pattern = self.const(node.pattern)
+                expected = node.expected or f"a string matching {node.pattern.pattern}"
+                emit(f"{ind}elif not {pattern}.search({v}):")
+                emit(f"{ind}    ADD(out, {path}, C.FORMAT, {('expected ' + expected + ', got ')!r} + repr({v}))")
+        elif kind == "int":
+            emit(f"{ind}if isinstance({v}, bool) or not isinstance({v}, int):")
+            emit(f"{ind}    ADD(out, {path}, C.TYPE, 'expected an integer, got{got})")
+            self.bounds(node, v, path, ind, "an integer")
+        elif kind in ("number", "float"):
+            emit(f"{ind}if isinstance({v}, bool) or not isinstance({v}, (int, float)):")
+            emit(f"{ind}    ADD(out, {path}, C.TYPE, 'expected a number, got{got})")
+            emit(f"{ind}elif {v} != {v} or {v} in (float('inf'), float('-inf')):")
+            emit(f"{ind}    ADD(out, {path}, C.RANGE, 'expected a finite number, got ' + repr({v}))")
+            self.bounds(node, v, path, ind, "a number")
+        elif kind == "bool":
+            emit(f"{ind}if {v} is not True and {v} is not False:")
+            emit(f"{ind}    ADD(out, {path}, C.TYPE, 'expected a boolean (true or false), got{got})")
+        elif kind == "datetime":
+            emit(f"{ind}if not isinstance({v}, DT):")
+            emit(f"{ind}    ADD(out, {path}, C.TYPE, 'expected a timezone-aware datetime, got{got})")
+            emit(f"{ind}elif {v}.utcoffset() is None:")
+            emit(f"{ind}    ADD(out, {path}, C.FORMAT, 'expected a timestamp with a UTC offset, got ' + {v}.isoformat())")
+        elif kind == "list":
+            assert node.item is not None
+            emit(f"{ind}if not isinstance({v}, (list, tuple)):")
+            emit(f"{ind}    ADD(out, {path}, C.TYPE, 'expected a list, got{got})")
+            if node.min_length:
+                emit(f"{ind}elif not {v}:")
+                emit(f"{ind}    ADD(out, {path}, C.EMPTY, 'expected a non-empty list, got an empty one')")
+            emit(f"{ind}else:")
+            i, x = self.var("i"), self.var("x")
+            emit(f"{ind}    for {i}, {x} in enumerate({v}):")
+            self.node(node.item, x, f"IDX({path}, {i})", ind + "        ", required=False)
+        elif kind == "map":
+            emit(f"{ind}if not isinstance({v}, dict):")
+            emit(f"{ind}    ADD(out, {path}, C.TYPE, 'expected an object, got{got})")
+            if node.item is None:
+                emit(f"{ind}elif {v}:")
+                emit(f"{ind}    ADD_JSON(out, {path}, {v})")
+            else:
+                k, x = self.var("k"), self.var("x")
+                emit(f"{ind}else:")
+                emit(f"{ind}    for {k}, {x} in {v}.items():")
+                emit(f"{ind}        if not isinstance({k}, str):")
+                emit(f"{ind}            ADD(out, {path}, C.TYPE, 'object keys must be strings, got ' + repr({k}))")
+                emit(f"{ind}            continue")
+                self.node(node.item, x, f"{path} + '.' + {k}", ind + "        ", required=False)
+        elif kind == "json":
+            emit(f"{ind}ADD_JSON(out, {path}, {v})")
+        elif kind == "struct":
+            cls = self.const(node.cls)
+            emit(f"{ind}if type({v}) is not {cls} and not isinstance({v}, {cls}):")
+            emit(f"{ind}    ADD(out, {path}, C.TYPE, 'expected {node.describe()}, got{got})")
+            emit(f"{ind}else:")
+            emit(f"{ind}    CHECKER({cls})({v}, {path}, out, depth + 1)")
+        elif kind == "union":
+            emit(f"{ind}CHECK_NODE({v}, {self.const(node)}, {path}, out, depth)")
+        else:  # pragma: no cover - a programming error
+            raise TypeError(f"no checker for {kind!r}")
+
+    def bounds(self, node: Node, v: str, path: str, ind: str, what: str) -> None:
+        b = node.bounds
+        if not b:
+            return
+        conds = []
+        if b.ge is not None:
+            conds.append(f"{v} < {b.ge!r}")
+        if b.gt is not None:
+            conds.append(f"{v} <= {b.gt!r}")
+        if b.le is not None:
+            conds.append(f"{v} > {b.le!r}")
+        if b.lt is not None:
+            conds.append(f"{v} >= {b.lt!r}")
+        message = f"expected {what} {b.describe()}, got "
+        self.lines.append(f"{ind}elif {' or '.join(conds)}:")
+        self.lines.append(f"{ind}    ADD(out, {path}, C.RANGE, {message!r} + repr({v}))")

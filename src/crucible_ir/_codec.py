@@ -1,0 +1,163 @@
+"""The wire format: `to_json`, `to_dict`, `from_json`, `from_dict`.
+
+Decoding tries msgspec's typed decoder first: one pass in C that builds the
+objects and checks every field type and value rule. When it refuses a
+document, the thorough walk of ``_convert`` runs to report every decoding
+problem at once (or to build an object whose values merely break a rule,
+which is `validate`'s business, not decoding's).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, TypeVar, overload
+
+import msgspec
+
+from ._base import IRStruct, resolve_type
+from ._convert import convert
+from ._errors import DecodeError, Issue, IssueCode, ValidationError
+from ._validate import mark_decoded
+
+__all__ = ["from_dict", "from_json", "syntax_issue", "to_dict", "to_json"]
+
+_T = TypeVar("_T", bound=IRStruct)
+_ENCODER = msgspec.json.Encoder(order="sorted")
+_DECODERS: dict[type, msgspec.json.Decoder[Any]] = {}
+_BYTE = re.compile(r"\(byte (\d+)\)")
+
+
+def _decoder(cls: type[_T]) -> msgspec.json.Decoder[_T]:
+    dec = _DECODERS.get(cls)
+    if dec is None:
+        dec = _DECODERS[cls] = msgspec.json.Decoder(cls)
+    return dec
+
+
+def to_json(obj: IRStruct, *, indent: int | None = None) -> str:
+    """The JSON wire form of ``obj``: every field, ``null`` for unset, keys sorted.
+
+    >>> from crucible_ir import StageDef
+    >>> to_json(StageDef(name="inference"))
+    '{"enabled":true,"module":null,"name":"inference","options":null}'
+    """
+    try:
+        data = _ENCODER.encode(obj)
+    except (TypeError, ValueError, OverflowError, RecursionError, UnicodeError) as exc:
+        raise ValidationError(_unencodable(obj, exc)) from None
+    if indent is not None:
+        data = msgspec.json.format(data, indent=indent)
+    return data.decode("utf-8")
+
+
+def to_dict(obj: IRStruct) -> dict[str, Any]:
+    """The wire form of ``obj`` as plain data (timestamps as ISO 8601 strings).
+
+    >>> from crucible_ir import BackendRef
+    >>> to_dict(BackendRef(id="gpt4"))["profile"]
+    'default'
+    """
+    try:
+        result: dict[str, Any] = msgspec.to_builtins(obj, order="sorted")
+    except (TypeError, ValueError, OverflowError, RecursionError, UnicodeError) as exc:
+        raise ValidationError(_unencodable(obj, exc)) from None
+    return result
+
+
+def _unencodable(obj: object, exc: BaseException) -> list[Issue]:
+    from ._validate import errors
+
+    found = [i for i in errors(obj) if i.code in (IssueCode.TYPE, IssueCode.RANGE, IssueCode.SYNTAX)]
+    return found or [Issue("", IssueCode.TYPE, f"cannot be written as JSON: {exc}")]
+
+
+@overload
+def from_json(data: str | bytes, type: type[_T], *, strict: bool = ...) -> _T: ...
+@overload
+def from_json(data: str | bytes, type: str, *, strict: bool = ...) -> Any: ...
+def from_json(data: str | bytes, type: type[_T] | str, *, strict: bool = False) -> Any:
+    """Decode JSON text into an IR object of ``type`` (a class or a type name).
+
+    Raises `DecodeError` listing every problem (malformed JSON with its line
+    and column, wrong JSON types, missing required fields, nulls where a value
+    is required, timestamps without an offset); with ``strict=True`` unknown
+    keys too. Value rules (ranges, vocabularies, ...) are `validate`'s job.
+
+    >>> from_json('{"id": "gpt4"}', "backend_ref")
+    BackendRef(id='gpt4')
+    """
+    cls = resolve_type(type)
+    if isinstance(data, (bytearray, memoryview)):
+        data = bytes(data)
+    if not isinstance(data, (str, bytes)):
+        raise TypeError(f"from_json expects str or bytes, got {data.__class__.__name__}")
+    if not strict:
+        try:
+            obj = _decoder(cls).decode(data)
+        except (msgspec.DecodeError, RecursionError, UnicodeError):
+            pass
+        else:
+            mark_decoded(obj)
+            return obj
+    raw = parse_json(data)
+    obj, issues = convert(raw, cls, strict=strict, trusted=True)
+    if issues:
+        raise DecodeError(issues)
+    return obj
+
+
+def parse_json(data: str | bytes) -> Any:
+    """Plain data from JSON text, or `DecodeError` with the line and column of the fault."""
+    try:
+        return msgspec.json.decode(data)
+    except msgspec.DecodeError as exc:
+        raise DecodeError([syntax_issue(data, str(exc))]) from None
+    except RecursionError:
+        raise DecodeError([Issue("", IssueCode.SYNTAX, "document nested too deeply")]) from None
+    except UnicodeError as exc:
+        raise DecodeError([Issue("", IssueCode.SYNTAX, f"invalid text: {exc.reason}")]) from None
+
+
+def syntax_issue(data: str | bytes, message: str) -> Issue:
+    """An `Issue` for msgspec's complaint ``message`` about ``data``, with line and column."""
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    match = _BYTE.search(message)
+    if match:
+        offset = int(match.group(1))
+        message = _BYTE.sub("", message).rstrip()
+    elif "truncated" in message:
+        offset = len(raw)
+        message = "unexpected end of input"
+    else:
+        offset = None
+    message = message.replace("JSON is malformed: ", "malformed JSON: ")
+    if "out of range" in message.lower():
+        message = "number out of range (JSON numbers must be finite)"
+    if offset is None:
+        return Issue("", IssueCode.SYNTAX, message)
+    line = raw.count(b"\n", 0, offset) + 1
+    start = raw.rfind(b"\n", 0, offset) + 1
+    column = len(raw[start:offset].decode("utf-8", "replace")) + 1
+    return Issue("", IssueCode.SYNTAX, message, line, column)
+
+
+@overload
+def from_dict(mapping: Any, type: type[_T], *, strict: bool = ...) -> _T: ...
+@overload
+def from_dict(mapping: Any, type: str, *, strict: bool = ...) -> Any: ...
+def from_dict(mapping: Any, type: type[_T] | str, *, strict: bool = False) -> Any:
+    """Build an IR object of ``type`` from plain data (``dict``, ``list``, ``str``, ...).
+
+    Accepts what `to_dict` returns and what a JSON parser gives; timestamps may
+    be ISO 8601 strings or timezone-aware datetimes. Raises `DecodeError` like
+    `from_json`, listing every problem.
+
+    >>> from_dict({"name": "inference", "enabled": False}, "stage_def")
+    StageDef(name='inference', enabled=False)
+    """
+    cls = resolve_type(type)
+    obj, issues = convert(mapping, cls, strict=strict, trusted=False)
+    if issues:
+        raise DecodeError(issues)
+    return obj
+

@@ -1,0 +1,188 @@
+"""The thorough decoder: plain data to IR objects, reporting every problem.
+
+msgspec's typed decoder is the fast path; it stops at the first problem and
+also enforces the value rules. When it fails, or for ``from_dict`` and strict
+decoding, this walk runs instead: it checks only what decoding owns (JSON
+types, required keys, nulls, timestamps, unknown keys in strict mode),
+collects every such problem with its path, and builds the objects without
+validating them, as their constructors do.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+from typing import Any
+
+import msgspec
+
+from ._base import IRStruct
+from ._errors import Issue, IssueCode
+from ._jsonscan import IR_MAX_DEPTH, json_problems, json_type_name
+from ._plan import Node, plan
+from ._types import Timestamp
+
+__all__ = ["convert"]
+
+_MISSING = object()
+
+
+class _Walk:
+    def __init__(self, *, strict: bool, trusted: bool) -> None:
+        self.strict = strict
+        self.trusted = trusted  # values came from a JSON parser: opaque values need no scan
+        self.issues: list[Issue] = []
+
+    def add(self, path: str, code: IssueCode, message: str) -> None:
+        self.issues.append(Issue(path, code, message))
+
+    def struct(self, data: Any, cls: type[IRStruct], path: str, depth: int) -> Any:
+        if not isinstance(data, dict):
+            self.add(path, IssueCode.TYPE, f"expected an object ({cls.__ir_type__}), got {json_type_name(data)}")
+            return None
+        if depth > IR_MAX_DEPTH:
+            self.add(path, IssueCode.SYNTAX, f"IR objects nested more than {IR_MAX_DEPTH} levels deep")
+            return None
+        p = plan(cls)
+        before = len(self.issues)
+        kwargs: dict[str, Any] = {}
+        for f in p.fields:
+            value = data.get(f.name, _MISSING)
+            fpath = f"{path}.{f.name}" if path else f.name
+            if value is _MISSING:
+                if f.required:
+                    self.add(fpath, IssueCode.REQUIRED, f"missing required field `{f.name}`")
+                continue
+            if value is None and not f.node.nullable:
+                if f.required:
+                    self.add(fpath, IssueCode.REQUIRED, f"`{f.name}` is required, got null")
+                else:
+                    default = f.default_value()
+                    self.add(
+                        fpath,
+                        IssueCode.TYPE,
+                        f"expected {f.node.describe()}, got null "
+                        f"(leave `{f.name}` out to get its default, {msgspec.json.encode(default).decode()})",
+                    )
+                continue
+            kwargs[f.name] = self.value(value, f.node, fpath, depth)
+        if len(data) > len(kwargs) or self.strict:
+            for key in data:
+                if key in p.by_name:
+                    continue
+                if not isinstance(key, str):
+                    self.add(path, IssueCode.TYPE, f"object keys must be strings, got {key!r}")
+                elif self.strict:
+                    self.unknown(key, p.by_name, path)
+        if len(self.issues) > before:
+            return None
+        return cls(**kwargs)
+
+    def unknown(self, key: str, known: dict[str, Any], path: str) -> None:
+        close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+        hint = f"; did you mean `{close[0]}`?" if close else ""
+        self.add(
+            f"{path}.{key}" if path else key,
+            IssueCode.UNKNOWN_FIELD,
+            f"unknown field `{key}`{hint}",
+        )
+
+    def value(self, value: Any, node: Node, path: str, depth: int) -> Any:
+        if value is None:
+            if not node.nullable:
+                self.add(path, IssueCode.TYPE, f"expected {node.describe()}, got null")
+            return None
+        kind = node.kind
+        if kind in ("str", "literal"):
+            if isinstance(value, str):
+                return value
+        elif kind == "int":
+            if isinstance(value, int) and not isinstance(value, bool):
+                return value
+        elif kind in ("number", "float"):
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                if value != value or value in (float("inf"), float("-inf")):
+                    self.add(path, IssueCode.RANGE, f"expected a finite number, got {value!r}")
+                return value
+        elif kind == "bool":
+            if isinstance(value, bool):
+                return value
+        elif kind == "datetime":
+            return self.timestamp(value, path)
+        elif kind == "list":
+            if isinstance(value, (list, tuple)):
+                assert node.item is not None
+                item = node.item
+                return [self.value(x, item, f"{path}[{i}]", depth) for i, x in enumerate(value)]
+        elif kind == "map":
+            if isinstance(value, dict):
+                return self.mapping(value, node, path, depth)
+        elif kind == "json":
+            if not self.trusted:
+                self.scan(value, path)
+            return value
+        elif kind == "struct":
+            assert node.cls is not None
+            return self.struct(value, node.cls, path, depth + 1)
+        elif kind == "union":
+            return self.union(value, node, path, depth)
+        self.add(path, IssueCode.TYPE, f"expected {node.describe()}, got {json_type_name(value)}")
+        return None
+
+    def mapping(self, value: dict[Any, Any], node: Node, path: str, depth: int) -> Any:
+        if node.item is None:
+            if not self.trusted:
+                self.scan(value, path)
+            return value
+        result = {}
+        for key, sub in value.items():
+            if not isinstance(key, str):
+                self.add(path, IssueCode.TYPE, f"object keys must be strings, got {key!r}")
+                continue
+            result[key] = self.value(sub, node.item, f"{path}.{key}", depth)
+        return result
+
+    def union(self, value: Any, node: Node, path: str, depth: int) -> Any:
+        for option in node.options:
+            trial = _Walk(strict=self.strict, trusted=self.trusted)
+            result = trial.value(value, option, path, depth)
+            if not any(i.code == IssueCode.TYPE for i in trial.issues):
+                self.issues.extend(trial.issues)
+                return result
+        self.add(path, IssueCode.TYPE, f"expected {node.describe()}, got {json_type_name(value)}")
+        return None
+
+    def scan(self, value: Any, path: str) -> None:
+        for rel, code, message in json_problems(value):
+            self.add(path + rel, IssueCode(code), message)
+
+    def timestamp(self, value: Any, path: str) -> Any:
+        if isinstance(value, datetime.datetime):
+            if value.utcoffset() is None:
+                self.add(path, IssueCode.FORMAT, f"expected a timestamp with a UTC offset, got {value.isoformat()}")
+            return value
+        if not isinstance(value, str):
+            self.add(path, IssueCode.TYPE, f"expected a timestamp string, got {json_type_name(value)}")
+            return None
+        try:
+            return msgspec.convert(value, Timestamp)
+        except msgspec.ValidationError as exc:
+            reason = "it has no UTC offset" if "timezone" in str(exc) else "it is not an ISO 8601 timestamp"
+            self.add(
+                path,
+                IssueCode.FORMAT,
+                f"expected a timestamp with a UTC offset such as 2024-03-15T09:30:00Z, got {value!r}: {reason}",
+            )
+            return None
+
+
+def convert(data: Any, cls: type[IRStruct], *, strict: bool, trusted: bool) -> tuple[Any, list[Issue]]:
+    """Build a ``cls`` from plain data: ``(object, [])`` or ``(None, issues)``."""
+    walk = _Walk(strict=strict, trusted=trusted)
+    try:
+        obj = walk.struct(data, cls, "", 0)
+    except RecursionError:
+        return None, [Issue("", IssueCode.SYNTAX, "document nested too deeply")]
+    if walk.issues:
+        return None, walk.issues
+    return obj, []

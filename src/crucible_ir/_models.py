@@ -1,0 +1,34 @@
+"""Every IR model class, in one import (fills the type-name registry)."""
+
+from ._backend_ref import BackendRef
+from ._dataset import DatasetRef
+from ._deployment import DeploymentConfig, DeploymentStatus
+from ._experiment import Experiment
+from ._feedback import FeedbackConfig, FeedbackEvent
+from ._model_registry import ModelRef, ModelVersion
+from ._output import OutputSpec
+from ._reliability import Ensemble, Fairness, Guardrail, Hedging, ReliabilityConfig, Stats
+from ._stage import StageDef
+from ._training import TrainingConfig, TrainingRun
+
+__all__ = [
+    "BackendRef",
+    "DatasetRef",
+    "DeploymentConfig",
+    "DeploymentStatus",
+    "Ensemble",
+    "Experiment",
+    "Fairness",
+    "FeedbackConfig",
+    "FeedbackEvent",
+    "Guardrail",
+    "Hedging",
+    "ModelRef",
+    "ModelVersion",
+    "OutputSpec",
+    "ReliabilityConfig",
+    "Stats",
+    "StageDef",
+    "TrainingConfig",
+    "TrainingRun",
+]

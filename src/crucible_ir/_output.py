@@ -1,0 +1,27 @@
+"""`OutputSpec`: where and how an experiment's results are written."""
+
+from typing import Annotated, ClassVar
+
+import msgspec
+
+from ._base import IRStruct
+from ._types import Id, JSONMap, Name, doc
+
+__all__ = ["OutputSpec"]
+
+
+class OutputSpec(IRStruct):
+    """An output: its formats and its sink.
+
+    >>> OutputSpec(name="results").formats
+    ['markdown']
+    """
+
+    __ir_type__: ClassVar[str] = "output_spec"
+
+    name: Annotated[Id, doc("The output name, unique within the experiment (required).")]
+    formats: Annotated[
+        list[Name], doc("Formats to write: `markdown`, `json`, `html`, `latex`, `csv`, ...")
+    ] = msgspec.field(default_factory=lambda: ["markdown"])
+    sink: Annotated[Name, doc("The destination: `file`, `stdout`, `s3`, `postgres`, ...")] = "file"
+    options: Annotated[JSONMap | None, doc("Sink-specific options (path, bucket, ...).")] = None
