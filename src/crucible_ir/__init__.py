@@ -17,6 +17,7 @@ from ._codec import from_dict, from_json, to_dict, to_json
 from ._dataset import DatasetRef
 from ._errors import DecodeError, IRError, Issue, IssueCode, ValidationError
 from ._experiment import Experiment
+from ._jsonl import iter_jsonl
 from ._model_registry import ModelRef, ModelVersion
 from ._output import OutputSpec
 from ._stage import StageDef
@@ -46,6 +47,7 @@ __all__ = [
     "from_dict",
     "from_json",
     "is_valid",
+    "iter_jsonl",
     "new_experiment",
     "reliability",
     "replace",

@@ -19,9 +19,15 @@ class BackendRef(IRStruct):
 
     id: Annotated[Id, doc("The backend identifier, e.g. `openai_gpt4` (required).")]
     profile: Annotated[Name, doc("The configuration profile to use.")] = "default"
-    options: Annotated[JSONMap | None, doc("Backend-specific options, passed through untouched.")] = None
-    model_version: Annotated[Text | None, doc("A specific model version string, e.g. `gpt-4o-2024-08-06`.")] = None
-    endpoint_url: Annotated[HttpUrl | None, doc("A custom endpoint: an absolute http(s) URL.")] = None
+    options: Annotated[
+        JSONMap | None, doc("Backend-specific options, passed through untouched.")
+    ] = None
+    model_version: Annotated[
+        Text | None, doc("A specific model version string, e.g. `gpt-4o-2024-08-06`.")
+    ] = None
+    endpoint_url: Annotated[HttpUrl | None, doc("A custom endpoint: an absolute http(s) URL.")] = (
+        None
+    )
     deployment_id: Annotated[Id | None, doc("The deployment serving this backend.")] = None
     fallback: Annotated[
         "BackendRef | None", doc("The backend to use when this one fails; may chain further.")

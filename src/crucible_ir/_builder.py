@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-
 from ._backend_ref import BackendRef
 from ._dataset import DatasetRef
 from ._experiment import Experiment
@@ -177,11 +176,13 @@ class ExperimentBuilder:
     def with_training_config(
         self, model_ref: ModelRef | str, dataset_ref: DatasetRef | str, **fields: Any
     ) -> ExperimentBuilder:
-        """Set training; each ref may be an IR object or an id/name. ``id`` defaults to ``train_<id>``."""
+        """Set training; refs are IR objects or ids/names. ``id`` defaults to ``train_<id>``."""
         model = model_ref if isinstance(model_ref, ModelRef) else ModelRef(id=model_ref)
         data = dataset_ref if isinstance(dataset_ref, DatasetRef) else DatasetRef(name=dataset_ref)
         fields.setdefault("id", f"train_{self._fields['id']}")
-        return self._with(training_config=TrainingConfig(model_ref=model, dataset_ref=data, **fields))
+        return self._with(
+            training_config=TrainingConfig(model_ref=model, dataset_ref=data, **fields)
+        )
 
     def with_baseline(self, model_id: str, **fields: Any) -> ExperimentBuilder:
         """Set the baseline model for comparison experiments."""
@@ -214,5 +215,3 @@ class Builder:
     """Namespace mirroring the reference's ``CrucibleIR.Builder`` module."""
 
     experiment = staticmethod(experiment)
-
-

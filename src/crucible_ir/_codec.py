@@ -67,7 +67,9 @@ def to_dict(obj: IRStruct) -> dict[str, Any]:
 def _unencodable(obj: object, exc: BaseException) -> list[Issue]:
     from ._validate import errors
 
-    found = [i for i in errors(obj) if i.code in (IssueCode.TYPE, IssueCode.RANGE, IssueCode.SYNTAX)]
+    found = [
+        i for i in errors(obj) if i.code in (IssueCode.TYPE, IssueCode.RANGE, IssueCode.SYNTAX)
+    ]
     return found or [Issue("", IssueCode.TYPE, f"cannot be written as JSON: {exc}")]
 
 
@@ -160,4 +162,3 @@ def from_dict(mapping: Any, type: type[_T] | str, *, strict: bool = False) -> An
     if issues:
         raise DecodeError(issues)
     return obj
-

@@ -17,10 +17,21 @@ class DatasetRef(IRStruct):
 
     __ir_type__: ClassVar[str] = "dataset_ref"
 
-    name: Annotated[Name, doc("The dataset name, an identifier or free text such as `TIGER-Lab/MMLU-Pro` (required).")]
-    provider: Annotated[Name, doc("Where the dataset comes from: `crucible_datasets`, `huggingface`, ...")] = "crucible_datasets"
+    name: Annotated[
+        Name,
+        doc(
+            "The dataset name, an identifier or free text such as `TIGER-Lab/MMLU-Pro` (required)."
+        ),
+    ]
+    provider: Annotated[
+        Name, doc("Where the dataset comes from: `crucible_datasets`, `huggingface`, ...")
+    ] = "crucible_datasets"
     split: Annotated[Name, doc("The split to use: `train`, `test`, `validation`, ...")] = "train"
-    options: Annotated[JSONMap | None, doc("Dataset-specific options (limit, subset, shuffle, ...).")] = None
+    options: Annotated[
+        JSONMap | None, doc("Dataset-specific options (limit, subset, shuffle, ...).")
+    ] = None
     version: Annotated[Text | None, doc("The dataset version.")] = None
-    format: Annotated[Name | None, doc("The data format: `parquet`, `csv`, `jsonl`, `arrow`, ...")] = None
+    format: Annotated[
+        Name | None, doc("The data format: `parquet`, `csv`, `jsonl`, `arrow`, ...")
+    ] = None
     schema: Annotated[JSONMap | None, doc("The expected schema of the records, opaque.")] = None

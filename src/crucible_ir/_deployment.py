@@ -22,12 +22,16 @@ class DeploymentConfig(IRStruct):
 
     id: Annotated[Id, doc("The deployment identifier (required).")]
     model_version_id: Annotated[Id, doc("The model version to deploy (required).")]
-    target: Annotated[JSONMap | None, doc("The deployment target (cluster, namespace, ...), opaque.")] = None
+    target: Annotated[
+        JSONMap | None, doc("The deployment target (cluster, namespace, ...), opaque.")
+    ] = None
     replicas: Annotated[PosInt, doc("Number of replicas, >= 1.")] = 1
     resources: Annotated[JSONMap | None, doc("Resource requirements, opaque.")] = None
     scaling: Annotated[JSONMap | None, doc("Auto-scaling settings, opaque.")] = None
     environment: Annotated[Name, doc("development, staging, production, ...")] = "development"
-    strategy: Annotated[Name, doc("Rollout strategy: rolling, blue_green, canary, recreate, ...")] = "rolling"
+    strategy: Annotated[
+        Name, doc("Rollout strategy: rolling, blue_green, canary, recreate, ...")
+    ] = "rolling"
     health_check: Annotated[JSONMap | None, doc("Health check settings, opaque.")] = None
     endpoint: Annotated[JSONMap | None, doc("API endpoint settings, opaque.")] = None
     metadata: Annotated[JSONMap | None, doc("Further data, opaque.")] = None
@@ -48,12 +52,20 @@ class DeploymentStatus(IRStruct):
     state: Annotated[
         DeploymentState, doc("pending, deploying, active, degraded, failed or terminated.")
     ] = "pending"
-    ready_replicas: Annotated[NonNegInt | None, doc("Replicas ready, at most `total_replicas`.")] = None
+    ready_replicas: Annotated[
+        NonNegInt | None, doc("Replicas ready, at most `total_replicas`.")
+    ] = None
     total_replicas: Annotated[NonNegInt | None, doc("Replicas in all.")] = None
-    endpoint_url: Annotated[HttpUrl | None, doc("The serving endpoint: an absolute http(s) URL.")] = None
-    traffic_percent: Annotated[Percent | None, doc("Share of traffic routed here, in [0, 100].")] = None
+    endpoint_url: Annotated[
+        HttpUrl | None, doc("The serving endpoint: an absolute http(s) URL.")
+    ] = None
+    traffic_percent: Annotated[
+        Percent | None, doc("Share of traffic routed here, in [0, 100].")
+    ] = None
     health: Annotated[Name, doc("unknown, healthy, unhealthy, degraded, ...")] = "unknown"
     last_health_check: Annotated[Timestamp | None, doc("When health was last checked.")] = None
     error_message: Annotated[Text | None, doc("Why it is unhealthy.")] = None
     created_at: Annotated[Timestamp | None, doc("When the status was created.")] = None
-    updated_at: Annotated[Timestamp | None, doc("When it last changed; not before `created_at`.")] = None
+    updated_at: Annotated[
+        Timestamp | None, doc("When it last changed; not before `created_at`.")
+    ] = None

@@ -77,7 +77,12 @@ class Issue(msgspec.Struct, frozen=True, repr_omit_defaults=True):
     def __str__(self) -> str:
         where = self.path or "(root)"
         if self.line is not None:
-            where = f"{where} (line {self.line}, column {self.column})"
+            at = (
+                f"line {self.line}"
+                if self.column is None
+                else f"line {self.line}, column {self.column}"
+            )
+            where = f"{where} ({at})"
         return f"{where}: {self.message}"
 
 

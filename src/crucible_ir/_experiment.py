@@ -42,10 +42,16 @@ class Experiment(IRStruct):
     reliability: Annotated[ReliabilityConfig | None, doc("Reliability mechanisms.")] = None
     outputs: Annotated[list[OutputSpec] | None, doc("Where results go; names unique.")] = None
     created_at: Annotated[Timestamp | None, doc("When it was created.")] = None
-    updated_at: Annotated[Timestamp | None, doc("When it last changed; not before `created_at`.")] = None
+    updated_at: Annotated[
+        Timestamp | None, doc("When it last changed; not before `created_at`.")
+    ] = None
     experiment_type: Annotated[
         Name | None, doc("evaluation, training, comparison, ablation, ...")
     ] = None
     model_version: Annotated[ModelVersion | None, doc("The model version evaluated.")] = None
-    training_config: Annotated[TrainingConfig | None, doc("Training settings, for training experiments.")] = None
-    baseline: Annotated[ModelRef | None, doc("The model compared against, for comparison experiments.")] = None
+    training_config: Annotated[
+        TrainingConfig | None, doc("Training settings, for training experiments.")
+    ] = None
+    baseline: Annotated[
+        ModelRef | None, doc("The model compared against, for comparison experiments.")
+    ] = None

@@ -5,7 +5,19 @@ from typing import Annotated, ClassVar
 import msgspec
 
 from ._base import IRStruct
-from ._types import Flag, Id, JSONMap, JSONValue, Name, NonNegInt, PosInt, Text, Timestamp, Unit, doc
+from ._types import (
+    Flag,
+    Id,
+    JSONMap,
+    JSONValue,
+    Name,
+    NonNegInt,
+    PosInt,
+    Text,
+    Timestamp,
+    Unit,
+    doc,
+)
 
 __all__ = ["FeedbackConfig", "FeedbackEvent"]
 
@@ -24,7 +36,9 @@ class FeedbackConfig(IRStruct):
     feedback_types: Annotated[
         list[Name], doc("Kinds of feedback collected: thumbs, rating, correction, label, flag, ...")
     ] = msgspec.field(default_factory=lambda: ["thumbs", "correction"])
-    storage: Annotated[Name, doc("Storage backend: postgres, s3, bigquery, local, ...")] = "postgres"
+    storage: Annotated[Name, doc("Storage backend: postgres, s3, bigquery, local, ...")] = (
+        "postgres"
+    )
     retention_days: Annotated[PosInt | None, doc("How long events are kept, in days.")] = None
     anonymize_pii: Annotated[Flag, doc("Whether PII is anonymized before storage.")] = True
     drift_detection: Annotated[JSONMap | None, doc("Drift detection settings, opaque.")] = None

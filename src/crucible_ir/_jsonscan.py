@@ -64,7 +64,11 @@ def json_problems(value: Any) -> list[tuple[str, str, str]]:
             for key, sub in item.items():
                 if not isinstance(key, str):
                     problems.append(
-                        (path, "type", f"object keys must be strings, got {json_type_name(key)} {key!r}")
+                        (
+                            path,
+                            "type",
+                            f"object keys must be strings, got {json_type_name(key)} {key!r}",
+                        )
                     )
                     continue
                 if not isinstance(sub, _SCALARS):

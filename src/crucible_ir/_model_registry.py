@@ -17,7 +17,9 @@ class ModelRef(IRStruct):
 
     __ir_type__: ClassVar[str] = "model_ref"
 
-    id: Annotated[Id, doc("The model identifier, e.g. `gpt2_base` or `meta-llama/Llama-3.1-8B` (required).")]
+    id: Annotated[
+        Id, doc("The model identifier, e.g. `gpt2_base` or `meta-llama/Llama-3.1-8B` (required).")
+    ]
     name: Annotated[Text | None, doc("A human-readable name.")] = None
     version: Annotated[Text | None, doc("The model's version string.")] = None
     provider: Annotated[
@@ -26,9 +28,12 @@ class ModelRef(IRStruct):
     framework: Annotated[
         Name, doc("The ML framework: nx, pytorch, tensorflow, onnx, safetensors, ...")
     ] = "nx"
-    architecture: Annotated[Name | None, doc("Architecture: transformer, lstm, cnn, mlp, ...")] = None
+    architecture: Annotated[Name | None, doc("Architecture: transformer, lstm, cnn, mlp, ...")] = (
+        None
+    )
     task: Annotated[
-        Name | None, doc("Task: text_classification, text_generation, embedding, qa, summarization, ...")
+        Name | None,
+        doc("Task: text_classification, text_generation, embedding, qa, summarization, ..."),
     ] = None
     artifact_uri: Annotated[Text | None, doc("Where the model artifacts are stored.")] = None
     metadata: Annotated[JSONMap | None, doc("Further data, opaque.")] = None
@@ -46,8 +51,12 @@ class ModelVersion(IRStruct):
 
     id: Annotated[Id, doc("The version identifier, e.g. `gpt2_1_0_0` (required).")]
     model_id: Annotated[Id, doc("The model this is a version of (required).")]
-    version: Annotated[SemVer, doc("The Semantic Versioning 2.0.0 version, e.g. `2.1.0` (required).")]
-    stage: Annotated[Name, doc("Lifecycle stage: development, staging, production, archived, ...")] = "development"
+    version: Annotated[
+        SemVer, doc("The Semantic Versioning 2.0.0 version, e.g. `2.1.0` (required).")
+    ]
+    stage: Annotated[
+        Name, doc("Lifecycle stage: development, staging, production, archived, ...")
+    ] = "development"
     training_run_id: Annotated[Id | None, doc("The training run that produced it.")] = None
     metrics: Annotated[JSONMap | None, doc("Performance metrics, opaque.")] = None
     artifact_uri: Annotated[Text | None, doc("Where the version's artifacts are stored.")] = None

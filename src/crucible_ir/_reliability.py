@@ -9,13 +9,13 @@ from ._feedback import FeedbackConfig
 from ._types import Flag, JSONMap, Name, NonNegNumber, PosInt, Unit, doc
 
 __all__ = [
+    "Ensemble",
     "EnsembleStrategy",
     "ExecutionMode",
-    "HedgingStrategy",
-    "Ensemble",
     "Fairness",
     "Guardrail",
     "Hedging",
+    "HedgingStrategy",
     "ReliabilityConfig",
     "Stats",
 ]
@@ -53,7 +53,9 @@ class Ensemble(IRStruct):
         dict[str, NonNegNumber] | None,
         doc("Vote weight per model for weighted voting; every key must be one of `models`."),
     ] = None
-    min_agreement: Annotated[Unit | None, doc("Minimum share of agreeing models, in [0, 1].")] = None
+    min_agreement: Annotated[Unit | None, doc("Minimum share of agreeing models, in [0, 1].")] = (
+        None
+    )
     timeout_ms: Annotated[PosInt | None, doc("Timeout for the models, in milliseconds.")] = None
     options: Annotated[JSONMap | None, doc("Strategy-specific options, opaque.")] = None
 
@@ -73,7 +75,8 @@ class Hedging(IRStruct):
     ] = "off"
     delay_ms: Annotated[PosInt | None, doc("Delay before a hedge request, in milliseconds.")] = None
     percentile: Annotated[
-        Unit | None, doc("Latency percentile that triggers a hedge, as a fraction in [0, 1] (0.95).")
+        Unit | None,
+        doc("Latency percentile that triggers a hedge, as a fraction in [0, 1] (0.95)."),
     ] = None
     max_hedges: Annotated[PosInt | None, doc("Most hedge requests per call.")] = None
     budget_percent: Annotated[
@@ -92,10 +95,13 @@ class Stats(IRStruct):
     __ir_type__: ClassVar[str] = "reliability.stats"
 
     tests: Annotated[
-        list[Name], doc("Tests to run: ttest, bootstrap, anova, mannwhitney, wilcoxon, kruskal, ...")
+        list[Name],
+        doc("Tests to run: ttest, bootstrap, anova, mannwhitney, wilcoxon, kruskal, ..."),
     ] = msgspec.field(default_factory=lambda: ["ttest", "bootstrap"])
     alpha: Annotated[Unit, doc("Significance level, in [0, 1].")] = 0.05
-    confidence_level: Annotated[Unit | None, doc("Confidence level of intervals, in [0, 1].")] = None
+    confidence_level: Annotated[Unit | None, doc("Confidence level of intervals, in [0, 1].")] = (
+        None
+    )
     effect_size_type: Annotated[
         Name | None, doc("Effect size to report: cohens_d, eta_squared, omega_squared, ...")
     ] = None
@@ -118,11 +124,17 @@ class Fairness(IRStruct):
     enabled: Annotated[Flag, doc("Whether fairness is checked.")] = False
     metrics: Annotated[
         list[Name] | None,
-        doc("Metrics: demographic_parity, equalized_odds, equal_opportunity, predictive_parity, ..."),
+        doc(
+            "Metrics: demographic_parity, equalized_odds, equal_opportunity, predictive_parity, ..."
+        ),
     ] = None
     group_by: Annotated[Name | None, doc("The attribute that defines the groups.")] = None
-    threshold: Annotated[Unit | None, doc("Fairness threshold in [0, 1] (0.8 for the 80% rule).")] = None
-    fail_on_violation: Annotated[Flag | None, doc("Whether a violation fails the experiment.")] = None
+    threshold: Annotated[
+        Unit | None, doc("Fairness threshold in [0, 1] (0.8 for the 80% rule).")
+    ] = None
+    fail_on_violation: Annotated[Flag | None, doc("Whether a violation fails the experiment.")] = (
+        None
+    )
     options: Annotated[JSONMap | None, doc("Metric-specific options, opaque.")] = None
 
 

@@ -22,5 +22,7 @@ class StageDef(IRStruct):
         Name | None,
         doc("The module implementing the stage, e.g. `Elixir.MyApp.Preprocessor`: a name only."),
     ] = None
-    options: Annotated[JSONMap | None, doc("Stage options; opaque here, validated by the stage.")] = None
+    options: Annotated[
+        JSONMap | None, doc("Stage options; opaque here, validated by the stage.")
+    ] = None
     enabled: Annotated[Flag, doc("Whether the stage runs.")] = True

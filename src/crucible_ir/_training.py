@@ -30,8 +30,10 @@ RunStatus = Literal["pending", "running", "completed", "failed", "cancelled"]
 class TrainingConfig(IRStruct):
     """Hyperparameters and settings for training a model on a dataset.
 
-    >>> TrainingConfig(id="t", model_ref=ModelRef(id="gpt2"), dataset_ref=DatasetRef(name="wiki")).epochs
-    1
+    >>> model, data = ModelRef(id="gpt2"), DatasetRef(name="wiki")
+    >>> cfg = TrainingConfig(id="t", model_ref=model, dataset_ref=data)
+    >>> cfg.epochs, cfg.optimizer
+    (1, 'adam')
     """
 
     __ir_type__: ClassVar[str] = "training.config"
@@ -47,7 +49,9 @@ class TrainingConfig(IRStruct):
     metrics: Annotated[list[Name], doc("Metrics to track.")] = msgspec.field(
         default_factory=lambda: ["loss", "accuracy"]
     )
-    validation_split: Annotated[HalfOpenUnit | None, doc("Share held out for validation, in [0, 1).")] = None
+    validation_split: Annotated[
+        HalfOpenUnit | None, doc("Share held out for validation, in [0, 1).")
+    ] = None
     device: Annotated[Name, doc("Compute device: cpu, cuda, mps, tpu, ...")] = "cpu"
     seed: Annotated[int | None, doc("Random seed.")] = None
     mixed_precision: Annotated[Flag, doc("Whether to train in mixed precision.")] = False
@@ -60,7 +64,8 @@ class TrainingConfig(IRStruct):
 class TrainingRun(IRStruct):
     """One execution of a training configuration: status, metrics, artifacts, timing.
 
-    >>> cfg = TrainingConfig(id="t", model_ref=ModelRef(id="gpt2"), dataset_ref=DatasetRef(name="wiki"))
+    >>> model, data = ModelRef(id="gpt2"), DatasetRef(name="wiki")
+    >>> cfg = TrainingConfig(id="t", model_ref=model, dataset_ref=data)
     >>> TrainingRun(id="run_1", config=cfg).status
     'pending'
     """
@@ -69,11 +74,13 @@ class TrainingRun(IRStruct):
 
     id: Annotated[Id, doc("The run identifier (required).")]
     config: Annotated[TrainingConfig, doc("The configuration being run (required).")]
-    status: Annotated[
-        RunStatus, doc("pending, running, completed, failed or cancelled.")
-    ] = "pending"
+    status: Annotated[RunStatus, doc("pending, running, completed, failed or cancelled.")] = (
+        "pending"
+    )
     current_epoch: Annotated[NonNegInt | None, doc("The epoch in progress, >= 0.")] = None
-    metrics_history: Annotated[list[JSONMap] | None, doc("Metrics over time, one map per report.")] = None
+    metrics_history: Annotated[
+        list[JSONMap] | None, doc("Metrics over time, one map per report.")
+    ] = None
     best_metrics: Annotated[JSONMap | None, doc("The best metrics reached, opaque.")] = None
     checkpoint_uris: Annotated[list[Text] | None, doc("Where checkpoints were saved.")] = None
     final_model_version: Annotated[Id | None, doc("The model version the run produced.")] = None

@@ -40,8 +40,10 @@ def errors(obj: Any) -> list[Issue]:
     """Every problem with ``obj``, deep; ``[]`` when it is valid.
 
     >>> from crucible_ir import BackendRef
-    >>> errors(BackendRef(id=""))
-    [Issue(path='id', code=<IssueCode.EMPTY: 'empty'>, message='expected a non-empty identifier, got an empty string', line=None, column=None)]
+    >>> for issue in errors(BackendRef(id="", profile=None)):
+    ...     print(issue)
+    id: expected a non-empty identifier, got an empty string
+    profile: expected a string, got None
     """
     key = id(obj)
     if _valid.get(key) is obj:
@@ -49,10 +51,7 @@ def errors(obj: Any) -> list[Issue]:
     if not isinstance(obj, IRStruct):
         return [Issue("", IssueCode.TYPE, f"expected an IR object, got {json_type_name(obj)}")]
     try:
-        if _decoded.get(key) is obj:
-            issues = check_rules_only(obj)
-        else:
-            issues = check(obj)
+        issues = check_rules_only(obj) if _decoded.get(key) is obj else check(obj)
     except RecursionError:
         issues = [Issue("", IssueCode.SYNTAX, "object nested too deeply to check")]
     if not issues:

@@ -1,7 +1,8 @@
 """Model training: `Config` (what to train, how) and `Run` (one execution of it).
 
 >>> from crucible_ir import ModelRef, DatasetRef, training
->>> training.Config(id="t", model_ref=ModelRef(id="gpt2"), dataset_ref=DatasetRef(name="wiki")).batch_size
+>>> cfg = training.Config(id="t", model_ref=ModelRef(id="gpt2"), dataset_ref=DatasetRef(name="w"))
+>>> cfg.batch_size
 32
 """
 
