@@ -13,6 +13,7 @@ from . import deployment, feedback, reliability, training
 from ._backend_ref import BackendRef
 from ._base import replace, type_names
 from ._builder import Builder, ExperimentBuilder, experiment
+from ._canonical import fingerprint
 from ._codec import from_dict, from_json, to_dict, to_json
 from ._dataset import DatasetRef
 from ._errors import DecodeError, IRError, Issue, IssueCode, ValidationError
@@ -20,6 +21,7 @@ from ._experiment import Experiment
 from ._jsonl import iter_jsonl
 from ._model_registry import ModelRef, ModelVersion
 from ._output import OutputSpec
+from ._schema import json_schema
 from ._stage import StageDef
 from ._validate import errors, is_valid, validate
 from ._version import __version__
@@ -44,10 +46,12 @@ __all__ = [
     "errors",
     "experiment",
     "feedback",
+    "fingerprint",
     "from_dict",
     "from_json",
     "is_valid",
     "iter_jsonl",
+    "json_schema",
     "new_experiment",
     "reliability",
     "replace",

@@ -1,0 +1,90 @@
+"""The canonical form of an IR object, and its fingerprint.
+
+Canonical JSON is what ``crucible-ir fmt`` writes and what ``crucible-ir
+hash`` digests; the algorithm is spelled out in README.md ("Fingerprints") so
+that another implementation can reproduce it:
+
+1. decode the document into its IR type (every field present: defaults filled
+   in, ``null`` for unset optional fields);
+2. write timestamps in UTC as ``YYYY-MM-DDTHH:MM:SS[.ffffff]Z`` (six fraction
+   digits, only when the microseconds are not zero);
+3. serialize as JSON with object keys sorted by code point, no insignificant
+   whitespace (``,`` and ``:`` separators), UTF-8 with non-ASCII characters
+   written raw, integers as exact decimal digits, floats in the shortest form
+   that reads back to the same double (Python's ``repr``: ``0.001``, ``1e-05``,
+   ``1e+21``, ``1.0``), strings escaped as Python's ``json`` module does with
+   ``ensure_ascii=False``;
+4. the fingerprint is ``"sha256:"`` and the lowercase hex SHA-256 of those bytes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from typing import Any
+
+import msgspec
+
+from ._base import IRStruct
+
+__all__ = ["canonical_data", "canonical_json", "fingerprint"]
+
+
+def canonical_data(obj: IRStruct) -> Any:
+    """The canonical plain data of ``obj``: every field, timestamps as UTC strings."""
+    data = msgspec.to_builtins(obj, builtin_types=(datetime.datetime,))
+    return _utc(data)
+
+
+def _utc(value: Any) -> Any:
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        pairs = item.items() if isinstance(item, dict) else enumerate(item)
+        for key, sub in list(pairs):
+            if isinstance(sub, datetime.datetime):
+                item[key] = _stamp(sub)
+            elif isinstance(sub, (dict, list)):
+                stack.append(sub)
+    return value
+
+
+def _stamp(when: datetime.datetime) -> str:
+    utc = when.astimezone(datetime.timezone.utc)
+    text = utc.strftime("%Y-%m-%dT%H:%M:%S")
+    if utc.microsecond:
+        text += f".{utc.microsecond:06d}"
+    return text + "Z"
+
+
+def canonical_json(obj: IRStruct, *, indent: int | None = None) -> str:
+    """The canonical JSON text of ``obj`` (compact, or indented for people).
+
+    >>> from crucible_ir import StageDef
+    >>> canonical_json(StageDef(name="run"))
+    '{"enabled":true,"module":null,"name":"run","options":null}'
+    """
+    separators = (",", ":") if indent is None else (",", ": ")
+    return json.dumps(
+        canonical_data(obj),
+        sort_keys=True,
+        ensure_ascii=False,
+        allow_nan=False,
+        indent=indent,
+        separators=separators,
+    )
+
+
+def fingerprint(obj: IRStruct) -> str:
+    """``sha256:<hex>`` of the canonical JSON of ``obj``.
+
+    Equal for documents that differ only in key order, whitespace, file
+    format, timestamp offsets or spelled-out defaults.
+
+    >>> from crucible_ir import StageDef
+    >>> fingerprint(StageDef(name="run")) == fingerprint(StageDef(name="run", enabled=True))
+    True
+    """
+    digest = hashlib.sha256(canonical_json(obj).encode("utf-8")).hexdigest()
+    return f"sha256:{digest}"

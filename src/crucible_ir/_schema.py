@@ -1,0 +1,121 @@
+"""JSON Schema (draft 2020-12) for every IR type, generated from the classes.
+
+msgspec writes the schema from the same annotations that carry the rules; this
+module tidies it for people and editors: a short title and description per
+type, enums in the order the contract lists them, and "integer or float"
+numbers written as one ``number``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from ._base import IRStruct, resolve_type, type_names
+from ._plan import plan
+
+__all__ = ["SCHEMA_DIALECT", "json_schema"]
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+_ID_BASE = "urn:crucible-ir:schema:"
+
+
+def json_schema(type: type[IRStruct] | str) -> dict[str, Any]:
+    """The JSON Schema 2020-12 document for one IR type (a class or type name).
+
+    >>> schema = json_schema("reliability.hedging")
+    >>> schema["properties"]["strategy"]["enum"][:3], schema["properties"]["strategy"]["default"]
+    (['off', 'fixed', 'percentile'], 'off')
+    """
+    cls = resolve_type(type)
+    (root,), defs = msgspec.json.schema_components([cls], ref_template="#/$defs/{name}")
+    by_title = {_def_name(c): c for c in _all_classes(cls)}
+    for name, definition in defs.items():
+        owner = by_title.get(name)
+        if owner is not None:
+            _tidy(definition, owner)
+    top_name = root["$ref"].rsplit("/", 1)[-1]
+    top = defs.pop(top_name)
+    document: dict[str, Any] = {
+        "$schema": SCHEMA_DIALECT,
+        "$id": f"{_ID_BASE}{cls.__ir_type__}",
+        **top,
+    }
+    document["title"] = cls.__ir_type__
+    if defs:
+        document["$defs"] = dict(sorted(defs.items()))
+    # References to the top type itself (BackendRef.fallback) point at the root.
+    return _retarget(document, f"#/$defs/{top_name}", "#")
+
+
+def all_schemas() -> dict[str, dict[str, Any]]:
+    """Every type name with its schema."""
+    return {name: json_schema(name) for name in type_names()}
+
+
+def _def_name(cls: type) -> str:
+    return cls.__name__
+
+
+def _all_classes(cls: type[IRStruct]) -> list[type[IRStruct]]:
+    seen: list[type[IRStruct]] = []
+    stack = [cls]
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.append(current)
+        for f in plan(current).fields:
+            stack.extend(_classes_in(f.node))
+    return seen
+
+
+def _classes_in(node: Any) -> list[type[IRStruct]]:
+    found = [node.cls] if node.cls is not None else []
+    if node.item is not None:
+        found += _classes_in(node.item)
+    for option in node.options:
+        found += _classes_in(option)
+    return found
+
+
+def _tidy(definition: dict[str, Any], cls: type[IRStruct]) -> None:
+    doc = (cls.__doc__ or "").strip()
+    definition["title"] = getattr(cls, "__ir_type__", cls.__name__)
+    definition["description"] = doc.split("\n\n", 1)[0].strip()
+    fields = plan(cls).by_name
+    for name, prop in definition.get("properties", {}).items():
+        f = fields.get(name)
+        if f is None:
+            continue
+        _merge_numbers(prop)
+        if f.node.kind == "literal" and "enum" in prop:
+            prop["enum"] = list(f.node.values)
+        if f.default_factory is not None:
+            prop["default"] = f.default_factory()
+
+
+def _merge_numbers(prop: dict[str, Any]) -> None:
+    """``anyOf: [integer(bounds), number(bounds), ...]`` becomes one ``number``."""
+    options = prop.get("anyOf")
+    if not options:
+        return
+    ints = [o for o in options if o.get("type") == "integer"]
+    nums = [o for o in options if o.get("type") == "number"]
+    if len(ints) == 1 and len(nums) == 1:
+        merged = dict(nums[0])
+        rest = [o for o in options if o is not ints[0] and o is not nums[0]]
+        if rest:
+            prop["anyOf"] = [merged, *rest]
+        else:
+            del prop["anyOf"]
+            prop.update(merged)
+
+
+def _retarget(value: Any, old: str, new: str) -> Any:
+    if isinstance(value, dict):
+        return {k: (new if k == "$ref" and v == old else _retarget(v, old, new)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_retarget(v, old, new) for v in value]
+    return value
