@@ -9,7 +9,7 @@ validation that reports every problem at its path; a fluent builder.
 True
 """
 
-from . import deployment, feedback, reliability, training
+from . import backend, deployment, feedback, reliability, training
 from ._backend_ref import BackendRef
 from ._base import replace, type_names
 from ._builder import Builder, ExperimentBuilder, experiment
@@ -42,6 +42,7 @@ __all__ = [
     "StageDef",
     "ValidationError",
     "__version__",
+    "backend",
     "deployment",
     "errors",
     "experiment",

@@ -13,6 +13,8 @@ import difflib
 from collections.abc import Callable
 from typing import Any
 
+import msgspec
+
 from ._base import IRStruct
 from ._errors import Issue, IssueCode
 from ._jsonscan import IR_MAX_DEPTH, json_problems, json_type_name
@@ -20,6 +22,8 @@ from ._plan import Node, plan
 from ._rules import RULES
 
 __all__ = ["check", "check_rules_only", "join", "enum_message"]
+
+_MISSING = object()
 
 Checker = Callable[[Any, str, list[Issue], int], None]
 _CHECKERS: dict[type, Checker] = {}
@@ -91,7 +95,9 @@ def _node_has_rules(node: Node, seen: frozenset[type]) -> bool:
         return _has_rules(node.cls, seen)
     if node.item is not None and _node_has_rules(node.item, seen):
         return True
-    return any(_node_has_rules(o, seen) for o in node.options)
+    return any(_node_has_rules(o, seen) for o in node.options) or any(
+        _node_has_rules(k.node, seen) for k in node.keys
+    )
 
 
 def _add(out: list[Issue], path: str, code: IssueCode, message: str) -> None:
@@ -112,10 +118,41 @@ def _check_node(value: Any, node: Node, path: str, out: list[Issue], depth: int)
     for option in node.options:
         trial: list[Issue] = []
         _checker_for_node(option)(value, path, trial, depth)
-        if not any(i.code == IssueCode.TYPE for i in trial):
+        # The first option whose shape fits the value itself wins, so that a
+        # problem deeper inside is reported at its own path.
+        if not any(i.code == IssueCode.TYPE and i.path == path for i in trial):
             out.extend(trial)
             return
     _add(out, path, IssueCode.TYPE, f"expected {node.describe()}, got {json_type_name(value)}")
+
+
+def _walk_rules(value: Any, node: Node, path: str, out: list[Issue], depth: int) -> None:
+    """Interpretive cross-field-rules walk below union and record nodes (rare)."""
+    if value is None or value is msgspec.UNSET:
+        return
+    kind = node.kind
+    if kind == "struct":
+        if isinstance(value, IRStruct):
+            walker = rule_walker_for(type(value))
+            if walker is not None:
+                walker(value, path, out, depth + 1)
+    elif kind == "list" and node.item is not None:
+        if isinstance(value, (list, tuple)):
+            for i, x in enumerate(value):
+                _walk_rules(x, node.item, index(path, i), out, depth)
+    elif kind == "record":
+        if isinstance(value, dict):
+            for key in node.keys:
+                if key.name in value:
+                    _walk_rules(value[key.name], key.node, join(path, key.name), out, depth)
+    elif kind == "union":
+        for option in node.options:
+            if (option.kind == "struct" and isinstance(value, IRStruct)) or (
+                option.kind in ("list", "record")
+                and isinstance(value, (list, tuple) if option.kind == "list" else dict)
+            ):
+                _walk_rules(value, option, path, out, depth)
+                return
 
 
 _NODE_CHECKERS: dict[int, Checker] = {}
@@ -147,6 +184,9 @@ class _Generator:
             "CHECKER": checker_for,
             "RULE_WALKER": rule_walker_for,
             "CHECK_NODE": _check_node,
+            "WALK_RULES": _walk_rules,
+            "UNSET": msgspec.UNSET,
+            "MISSING": _MISSING,
             "MAX_DEPTH": IR_MAX_DEPTH,
         }
         self.lines: list[str] = []
@@ -204,6 +244,9 @@ class _Generator:
         if self.rules_only:
             self.rules_node(node, v, path, ind)
             return
+        if node.unset:  # left out on the wire: nothing to check
+            emit(f"{ind}if {v} is not UNSET:")
+            ind += "    "
         if node.nullable:
             emit(f"{ind}if {v} is not None:")
         else:
@@ -220,20 +263,20 @@ class _Generator:
     def rules_node(self, node: Node, v: str, path: str, ind: str) -> None:
         emit = self.lines.append
         if node.kind == "struct":
-            emit(f"{ind}if {v} is not None:")
+            emit(f"{ind}if {v} is not None and {v} is not UNSET:")
             emit(f"{ind}    RULE_WALKER(type({v}))({v}, {path}, out, depth + 1)")
         elif node.kind == "list" and node.item is not None:
             i, x = self.var("i"), self.var("x")
             emit(f"{ind}if {v} is not None:")
             emit(f"{ind}    for {i}, {x} in enumerate({v}):")
             self.rules_node(node.item, x, f"IDX({path}, {i})", ind + "        ")
-        elif node.kind == "union":
-            emit(f"{ind}pass")
+        elif node.kind in ("union", "record"):
+            emit(f"{ind}WALK_RULES({v}, {self.const(node)}, {path}, out, depth)")
 
     def value(self, node: Node, v: str, path: str, ind: str) -> None:
         emit = self.lines.append
         kind = node.kind
-        got = f"' + JT({v})"
+        got = f" ' + JT({v})"
         if kind in ("str", "literal"):
             emit(f"{ind}if not isinstance({v}, str):")
             emit(f"{ind}    ADD(out, {path}, C.TYPE, 'expected {node.describe()}, got{got})")
@@ -303,6 +346,30 @@ class _Generator:
             emit(f"{ind}    CHECKER({cls})({v}, {path}, out, depth + 1)")
         elif kind == "union":
             emit(f"{ind}CHECK_NODE({v}, {self.const(node)}, {path}, out, depth)")
+        elif kind == "record":
+            known = self.const(frozenset(k.name for k in node.keys))
+            emit(f"{ind}if not isinstance({v}, dict):")
+            emit(f"{ind}    ADD(out, {path}, C.TYPE, 'expected {node.describe()}, got{got})")
+            emit(f"{ind}else:")
+            for key in node.keys:
+                x = self.var("x")
+                emit(f"{ind}    {x} = {v}.get({key.name!r}, MISSING)")
+                emit(f"{ind}    if {x} is MISSING:")
+                if key.required:
+                    message = f"missing required key `{key.name}`"
+                    emit(f"{ind}        ADD(out, J({path}, {key.name!r}), C.REQUIRED, {message!r})")
+                else:
+                    emit(f"{ind}        pass")
+                emit(f"{ind}    else:")
+                kpath = f"J({path}, {key.name!r})"
+                self.node(key.node, x, kpath, ind + "        ", required=key.required)
+            k = self.var("k")
+            emit(f"{ind}    for {k} in {v}:")
+            emit(f"{ind}        if {k} not in {known}:")
+            emit(
+                f"{ind}            ADD(out, J({path}, str({k})), C.UNKNOWN_FIELD, "
+                f"'unknown key `' + str({k}) + '` (it would be dropped on decoding)')"
+            )
         else:  # pragma: no cover - a programming error
             raise TypeError(f"no checker for {kind!r}")
 

@@ -56,13 +56,24 @@ class _Walk:
             if value is None and not f.node.nullable:
                 if f.required:
                     self.add(fpath, IssueCode.REQUIRED, f"`{f.name}` is required, got null")
+                elif f.default is msgspec.UNSET:
+                    self.add(
+                        fpath,
+                        IssueCode.TYPE,
+                        f"expected {f.node.describe()}, got null (leave `{f.name}` out instead)",
+                    )
                 else:
                     default = f.default_value()
+                    shown = (
+                        f"a default {default.__ir_type__} object"
+                        if isinstance(default, IRStruct)
+                        else msgspec.json.encode(default).decode()
+                    )
                     self.add(
                         fpath,
                         IssueCode.TYPE,
                         f"expected {f.node.describe()}, got null "
-                        f"(leave `{f.name}` out to get its default, {msgspec.json.encode(default).decode()})",
+                        f"(leave `{f.name}` out to get its default, {shown})",
                     )
                 continue
             kwargs[f.name] = self.value(value, f.node, fpath, depth)
@@ -126,6 +137,8 @@ class _Walk:
             return self.struct(value, node.cls, path, depth + 1)
         elif kind == "union":
             return self.union(value, node, path, depth)
+        elif kind == "record" and isinstance(value, dict):
+            return self.record(value, node, path, depth)
         self.add(path, IssueCode.TYPE, f"expected {node.describe()}, got {json_type_name(value)}")
         return None
 
@@ -142,11 +155,32 @@ class _Walk:
             result[key] = self.value(sub, node.item, f"{path}.{key}", depth)
         return result
 
+    def record(self, value: dict[Any, Any], node: Node, path: str, depth: int) -> Any:
+        """A JSON object with fixed keys, as a plain dict: other keys are dropped."""
+        result = {}
+        for key in node.keys:
+            sub = value.get(key.name, _MISSING)
+            kpath = f"{path}.{key.name}"
+            if sub is _MISSING:
+                if key.required:
+                    self.add(kpath, IssueCode.REQUIRED, f"missing required key `{key.name}`")
+                continue
+            result[key.name] = self.value(sub, key.node, kpath, depth)
+        known = {k.name: k for k in node.keys}
+        for name in value:
+            if not isinstance(name, str):
+                self.add(path, IssueCode.TYPE, f"object keys must be strings, got {name!r}")
+            elif self.strict and name not in known:
+                self.unknown(name, known, path)
+        return result
+
     def union(self, value: Any, node: Node, path: str, depth: int) -> Any:
         for option in node.options:
             trial = _Walk(strict=self.strict, trusted=self.trusted)
             result = trial.value(value, option, path, depth)
-            if not any(i.code == IssueCode.TYPE for i in trial.issues):
+            # The first option whose shape fits the value itself wins, so that
+            # a problem deeper inside is reported at its own path.
+            if not any(i.code == IssueCode.TYPE and i.path == path for i in trial.issues):
                 self.issues.extend(trial.issues)
                 return result
         self.add(path, IssueCode.TYPE, f"expected {node.describe()}, got {json_type_name(value)}")

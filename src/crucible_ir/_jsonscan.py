@@ -13,7 +13,7 @@ MAX_DEPTH = 256
 IR_MAX_DEPTH = 200
 """Deepest nesting of IR objects in one another (a fallback chain, say)."""
 
-_SCALARS = (str, int, bool, type(None))
+_PLAIN = frozenset({str, int, bool, type(None)})
 
 
 def json_type_name(value: object) -> str:
@@ -44,40 +44,58 @@ def json_problems(value: Any) -> list[tuple[str, str, str]]:
     Accepted: ``None``, ``bool``, ``int`` (any size), finite ``float``, ``str``,
     ``list``/``tuple`` and ``dict`` with ``str`` keys. Nesting deeper than
     `MAX_DEPTH` is a problem too (it could not be encoded).
+
+    >>> json_problems({"a": [1, 2.5, None, {"b": True}]})
+    []
+    >>> for problem in json_problems({"a": float("nan"), 1: "x"}):
+    ...     print(problem)
+    ('', 'type', 'object keys must be strings, got integer 1')
+    ('.a', 'range', 'expected a finite number, got nan')
     """
-    if isinstance(value, _SCALARS):
+    if type(value) in _PLAIN:
         return []
     problems: list[tuple[str, str, str]] = []
     stack: list[tuple[Any, str, int]] = [(value, "", 0)]
     while stack:
         item, path, depth = stack.pop()
-        if isinstance(item, _SCALARS):
-            continue
-        if isinstance(item, float):
+        kind = type(item)
+        if kind is dict:
+            if depth >= MAX_DEPTH:
+                problems.append((path, "syntax", f"nested more than {MAX_DEPTH} levels deep"))
+                continue
+            for key, sub in item.items():
+                if type(key) is not str:
+                    if not isinstance(key, str):
+                        problems.append(
+                            (
+                                path,
+                                "type",
+                                f"object keys must be strings, got {json_type_name(key)} {key!r}",
+                            )
+                        )
+                        continue
+                if type(sub) not in _PLAIN:
+                    stack.append((sub, f"{path}.{key}", depth + 1))
+        elif kind is list or kind is tuple:
+            if depth >= MAX_DEPTH:
+                problems.append((path, "syntax", f"nested more than {MAX_DEPTH} levels deep"))
+                continue
+            for index, sub in enumerate(item):
+                if type(sub) not in _PLAIN:
+                    stack.append((sub, f"{path}[{index}]", depth + 1))
+        elif kind is float:
             if not math.isfinite(item):
                 problems.append((path, "range", f"expected a finite number, got {item!r}"))
-            continue
-        if depth >= MAX_DEPTH:
-            problems.append((path, "syntax", f"nested more than {MAX_DEPTH} levels deep"))
-            continue
-        if isinstance(item, dict):
-            for key, sub in item.items():
-                if not isinstance(key, str):
-                    problems.append(
-                        (
-                            path,
-                            "type",
-                            f"object keys must be strings, got {json_type_name(key)} {key!r}",
-                        )
-                    )
-                    continue
-                if not isinstance(sub, _SCALARS):
-                    stack.append((sub, f"{path}.{key}", depth + 1))
+        elif isinstance(item, (str, int, type(None))):
+            continue  # subclasses of the plain types (bool is in _PLAIN already)
+        elif isinstance(item, float):
+            if not math.isfinite(item):
+                problems.append((path, "range", f"expected a finite number, got {item!r}"))
+        elif isinstance(item, dict):
+            stack.append((dict(item), path, depth))
         elif isinstance(item, (list, tuple)):
-            for index, sub in enumerate(item):
-                if not isinstance(sub, _SCALARS):
-                    stack.append((sub, f"{path}[{index}]", depth + 1))
+            stack.append((list(item), path, depth))
         else:
             problems.append((path, "type", f"expected a JSON value, got {json_type_name(item)}"))
-    problems.reverse()
+    problems.sort(key=lambda p: p[0])
     return problems

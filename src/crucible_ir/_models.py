@@ -1,5 +1,10 @@
 """Every IR model class, in one import (fills the type-name registry)."""
 
+from ._backend._capabilities import Capabilities
+from ._backend._completion import Choice, Completion, Usage
+from ._backend._messages import ContentPart, Message, ToolCall
+from ._backend._options import Options
+from ._backend._prompt import Prompt
 from ._backend_ref import BackendRef
 from ._dataset import DatasetRef
 from ._deployment import DeploymentConfig, DeploymentStatus
@@ -13,6 +18,10 @@ from ._training import TrainingConfig, TrainingRun
 
 __all__ = [
     "BackendRef",
+    "Capabilities",
+    "Choice",
+    "Completion",
+    "ContentPart",
     "DatasetRef",
     "DeploymentConfig",
     "DeploymentStatus",
@@ -23,12 +32,17 @@ __all__ = [
     "FeedbackEvent",
     "Guardrail",
     "Hedging",
+    "Message",
     "ModelRef",
     "ModelVersion",
+    "Options",
     "OutputSpec",
+    "Prompt",
     "ReliabilityConfig",
     "Stats",
     "StageDef",
+    "ToolCall",
     "TrainingConfig",
     "TrainingRun",
+    "Usage",
 ]

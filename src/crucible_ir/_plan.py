@@ -71,11 +71,15 @@ class Node:
 
     ``kind`` is one of: str, int, number (int or float, kept as given), bool,
     literal, datetime, list, map (JSON object with typed values), json (any
-    JSON value), struct, union (of non-null alternatives).
+    JSON value), struct, record (a JSON object with a fixed set of typed keys,
+    held as a plain ``dict``: a `typing.TypedDict`), union (of non-null
+    alternatives). ``unset`` means the value may be `msgspec.UNSET`: the key is
+    left out on the wire.
     """
 
     kind: str
     nullable: bool = False
+    unset: bool = False
     min_length: int | None = None
     pattern: re.Pattern[str] | None = None
     expected: str | None = None
@@ -84,6 +88,7 @@ class Node:
     item: Node | None = None
     cls: type[IRStruct] | None = None
     options: tuple[Node, ...] = ()
+    keys: tuple[Field, ...] = ()
 
     def describe(self) -> str:
         """A short English name for what this node accepts."""
@@ -91,6 +96,7 @@ class Node:
             "struct": f"an object ({self.cls.__ir_type__ if self.cls else '?'})",
             "literal": "one of " + ", ".join(self.values),
             "union": " or ".join(o.describe() for o in self.options),
+            "record": "an object with " + ", ".join(f"`{k.name}`" for k in self.keys),
         }[self.kind]
 
 
@@ -172,18 +178,20 @@ def _node(hint: Any) -> Node:
     if origin in (Union, types.UnionType):
         args = get_args(hint)
         nullable = type(None) in args
-        rest = [a for a in args if a is not type(None)]
+        unset = msgspec.UnsetType in args
+        rest = [a for a in args if a is not type(None) and a is not msgspec.UnsetType]
         nodes = [_node(a) for a in rest]
         ints = [n for n in nodes if n.kind == "int"]
         floats = [n for n in nodes if n.kind == "float"]
         if len(nodes) == 2 and ints and floats:
-            merged = Node("number", nullable, bounds=floats[0].bounds)
+            merged = Node("number", nullable, unset, bounds=floats[0].bounds)
         elif len(nodes) == 1:
             merged = nodes[0]
-            merged = Node(**{**merged.__dict__, "nullable": nullable or merged.nullable})
+            changes = {"nullable": nullable or merged.nullable, "unset": unset or merged.unset}
+            merged = Node(**{**merged.__dict__, **changes})
             return _with_metas(merged, metas)
         else:
-            merged = Node("union", nullable, options=tuple(nodes))
+            merged = Node("union", nullable, unset, options=tuple(nodes))
         return _with_metas(merged, metas)
     return _with_metas(_plain(hint, origin), metas)
 
@@ -214,6 +222,13 @@ def _plain(hint: Any, origin: Any) -> Node:
         return Node("map", item=None if inner.kind == "json" else inner)
     if isinstance(hint, type) and issubclass(hint, IRStruct):
         return Node("struct", cls=hint)
+    if typing.is_typeddict(hint):
+        required = hint.__required_keys__
+        keys = tuple(
+            Field(name, _node(sub), name in required)
+            for name, sub in typing.get_type_hints(hint, include_extras=True).items()
+        )
+        return Node("record", keys=keys)
     raise TypeError(f"unsupported IR field type {hint!r}")  # pragma: no cover
 
 

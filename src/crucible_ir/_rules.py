@@ -12,6 +12,11 @@ import datetime
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from msgspec import UNSET
+
+from ._backend._capabilities import Capabilities
+from ._backend._messages import ContentPart
+from ._backend._options import Options
 from ._backend_ref import BackendRef  # noqa: F401 - registry order
 from ._deployment import DeploymentStatus
 from ._errors import Issue, IssueCode
@@ -137,3 +142,62 @@ def ready_within_total(status: DeploymentStatus, path: str, out: list[Issue]) ->
                 f"ready_replicas ({ready}) exceeds total_replicas ({total})",
             )
         )
+
+
+@_rule(Options)
+def json_schema_for_json_schema_format(opts: Options, path: str, out: list[Issue]) -> None:
+    """``json_schema`` is set when ``response_format`` is json_schema."""
+    if opts.response_format == "json_schema" and opts.json_schema is None:
+        out.append(
+            Issue(
+                _at(path, "json_schema"),
+                IssueCode.CONSISTENCY,
+                "json_schema is required when response_format is json_schema",
+            )
+        )
+
+
+@_rule(Capabilities)
+def default_model_among_models(caps: Capabilities, path: str, out: list[Issue]) -> None:
+    """``default_model`` is one of ``models`` when ``models`` is not empty."""
+    models, default = caps.models, caps.default_model
+    if not isinstance(default, str) or not default or not isinstance(models, (list, tuple)):
+        return  # nothing to compare (an empty name is reported by the field check)
+    if models and default not in models:
+        listed = ", ".join(m for m in models if isinstance(m, str))
+        out.append(
+            Issue(
+                _at(path, "default_model"),
+                IssueCode.CONSISTENCY,
+                f"default_model {default!r} is not one of models ({listed})",
+            )
+        )
+
+
+_PART_PAYLOAD: dict[str, tuple[tuple[str, ...], ...]] = {
+    "text": (("text",),),
+    "image": (("url", "base64"),),
+    "audio": (("url", "base64"),),
+    "tool_result": (("tool_call_id",), ("content",)),
+}
+"""Per part type: the keys it needs; one key of each group must hold a value."""
+
+
+@_rule(ContentPart)
+def part_has_its_payload(part: ContentPart, path: str, out: list[Issue]) -> None:
+    """Each content part holds what its type needs.
+
+    A text part has ``text``, an image or audio part a ``url`` or ``base64``, a
+    tool_result part a ``tool_call_id`` and a ``content``.
+    """
+    groups = _PART_PAYLOAD.get(part.type) if isinstance(part.type, str) else None
+    for group in groups or ():
+        if all(getattr(part, key) is None or getattr(part, key) is UNSET for key in group):
+            keys = " or ".join(f"`{key}`" for key in group)
+            out.append(
+                Issue(
+                    _at(path, group[0]),
+                    IssueCode.CONSISTENCY,
+                    f"{'an' if part.type[0] in 'aeiou' else 'a'} {part.type} part needs {keys}",
+                )
+            )
