@@ -27,6 +27,7 @@ _MISSING = object()
 
 Checker = Callable[[Any, str, list[Issue], int], None]
 _CHECKERS: dict[type, Checker] = {}
+_TRUSTED_CHECKERS: dict[type, Checker] = {}
 _RULE_WALKERS: dict[type, Checker | None] = {}
 
 
@@ -47,10 +48,16 @@ def enum_message(values: tuple[str, ...], got: str) -> str:
     return f"{msg} (did you mean {close[0]!r}?)" if close else msg
 
 
-def check(obj: IRStruct, path: str = "", out: list[Issue] | None = None, depth: int = 0) -> list[Issue]:
-    """Every problem of ``obj`` (deep), appended to ``out``."""
+def check(
+    obj: IRStruct, path: str = "", out: list[Issue] | None = None, *, scan: bool = True
+) -> list[Issue]:
+    """Every problem of ``obj`` (deep), appended to ``out``.
+
+    ``scan=False`` skips checking that opaque values are plain JSON: for
+    objects built from parsed JSON, whose opaque values cannot be anything else.
+    """
     issues: list[Issue] = [] if out is None else out
-    checker_for(type(obj))(obj, path, issues, depth)
+    (checker_for if scan else _trusted_checker_for)(type(obj))(obj, path, issues, 0)
     return issues
 
 
@@ -71,6 +78,14 @@ def checker_for(cls: type) -> Checker:
     fn = _CHECKERS.get(cls)
     if fn is None:
         fn = _CHECKERS[cls] = _Generator(cls, rules_only=False).build()
+    return fn
+
+
+def _trusted_checker_for(cls: type) -> Checker:
+    """The generated checker of an IR class that trusts opaque values to be JSON."""
+    fn = _TRUSTED_CHECKERS.get(cls)
+    if fn is None:
+        fn = _TRUSTED_CHECKERS[cls] = _Generator(cls, rules_only=False, scan=False).build()
     return fn
 
 
@@ -168,9 +183,10 @@ def _checker_for_node(node: Node) -> Checker:
 class _Generator:
     """Writes the source of one checker function and compiles it."""
 
-    def __init__(self, cls: type | None, *, rules_only: bool) -> None:
+    def __init__(self, cls: type | None, *, rules_only: bool, scan: bool = True) -> None:
         self.cls = cls
         self.rules_only = rules_only
+        self.scan = scan
         self.ns: dict[str, Any] = {
             "Issue": Issue,
             "C": IssueCode,
@@ -181,7 +197,7 @@ class _Generator:
             "JT": json_type_name,
             "ENUM": enum_message,
             "DT": datetime.datetime,
-            "CHECKER": checker_for,
+            "CHECKER": checker_for if scan else _trusted_checker_for,
             "RULE_WALKER": rule_walker_for,
             "CHECK_NODE": _check_node,
             "WALK_RULES": _walk_rules,
@@ -208,7 +224,9 @@ class _Generator:
         emit = self.lines.append
         emit("def check(obj, p, out, depth):")
         emit("    if depth > MAX_DEPTH:")
-        emit(f"        ADD(out, p, C.SYNTAX, 'IR objects nested more than {IR_MAX_DEPTH} levels deep')")
+        emit(
+            f"        ADD(out, p, C.SYNTAX, 'IR objects nested more than {IR_MAX_DEPTH} levels deep')"
+        )
         emit("        return")
         for f in p.fields:
             if self.rules_only and not _node_has_rules(f.node, frozenset()):
@@ -287,12 +305,16 @@ class _Generator:
             if node.min_length:
                 expected = node.expected or "a non-empty string"
                 emit(f"{ind}elif not {v}:")
-                emit(f"{ind}    ADD(out, {path}, C.EMPTY, {('expected ' + expected + ', got an empty string')!r})")
+                emit(
+                    f"{ind}    ADD(out, {path}, C.EMPTY, {('expected ' + expected + ', got an empty string')!r})"
+                )
             if node.pattern is not None:
                 pattern = self.const(node.pattern)
                 expected = node.expected or f"a string matching {node.pattern.pattern}"
                 emit(f"{ind}elif not {pattern}.search({v}):")
-                emit(f"{ind}    ADD(out, {path}, C.FORMAT, {('expected ' + expected + ', got ')!r} + repr({v}))")
+                emit(
+                    f"{ind}    ADD(out, {path}, C.FORMAT, {('expected ' + expected + ', got ')!r} + repr({v}))"
+                )
         elif kind == "int":
             emit(f"{ind}if isinstance({v}, bool) or not isinstance({v}, int):")
             emit(f"{ind}    ADD(out, {path}, C.TYPE, 'expected an integer, got{got})")
@@ -301,23 +323,33 @@ class _Generator:
             emit(f"{ind}if isinstance({v}, bool) or not isinstance({v}, (int, float)):")
             emit(f"{ind}    ADD(out, {path}, C.TYPE, 'expected a number, got{got})")
             emit(f"{ind}elif {v} != {v} or {v} in (float('inf'), float('-inf')):")
-            emit(f"{ind}    ADD(out, {path}, C.RANGE, 'expected a finite number, got ' + repr({v}))")
+            emit(
+                f"{ind}    ADD(out, {path}, C.RANGE, 'expected a finite number, got ' + repr({v}))"
+            )
             self.bounds(node, v, path, ind, "a number")
         elif kind == "bool":
             emit(f"{ind}if {v} is not True and {v} is not False:")
-            emit(f"{ind}    ADD(out, {path}, C.TYPE, 'expected a boolean (true or false), got{got})")
+            emit(
+                f"{ind}    ADD(out, {path}, C.TYPE, 'expected a boolean (true or false), got{got})"
+            )
         elif kind == "datetime":
             emit(f"{ind}if not isinstance({v}, DT):")
-            emit(f"{ind}    ADD(out, {path}, C.TYPE, 'expected a timezone-aware datetime, got{got})")
+            emit(
+                f"{ind}    ADD(out, {path}, C.TYPE, 'expected a timezone-aware datetime, got{got})"
+            )
             emit(f"{ind}elif {v}.utcoffset() is None:")
-            emit(f"{ind}    ADD(out, {path}, C.FORMAT, 'expected a timestamp with a UTC offset, got ' + {v}.isoformat())")
+            emit(
+                f"{ind}    ADD(out, {path}, C.FORMAT, 'expected a timestamp with a UTC offset, got ' + {v}.isoformat())"
+            )
         elif kind == "list":
             assert node.item is not None
             emit(f"{ind}if not isinstance({v}, (list, tuple)):")
             emit(f"{ind}    ADD(out, {path}, C.TYPE, 'expected a list, got{got})")
             if node.min_length:
                 emit(f"{ind}elif not {v}:")
-                emit(f"{ind}    ADD(out, {path}, C.EMPTY, 'expected a non-empty list, got an empty one')")
+                emit(
+                    f"{ind}    ADD(out, {path}, C.EMPTY, 'expected a non-empty list, got an empty one')"
+                )
             emit(f"{ind}else:")
             i, x = self.var("i"), self.var("x")
             emit(f"{ind}    for {i}, {x} in enumerate({v}):")
@@ -326,18 +358,21 @@ class _Generator:
             emit(f"{ind}if not isinstance({v}, dict):")
             emit(f"{ind}    ADD(out, {path}, C.TYPE, 'expected an object, got{got})")
             if node.item is None:
-                emit(f"{ind}elif {v}:")
-                emit(f"{ind}    ADD_JSON(out, {path}, {v})")
+                if self.scan:
+                    emit(f"{ind}elif {v}:")
+                    emit(f"{ind}    ADD_JSON(out, {path}, {v})")
             else:
                 k, x = self.var("k"), self.var("x")
                 emit(f"{ind}else:")
                 emit(f"{ind}    for {k}, {x} in {v}.items():")
                 emit(f"{ind}        if not isinstance({k}, str):")
-                emit(f"{ind}            ADD(out, {path}, C.TYPE, 'object keys must be strings, got ' + repr({k}))")
+                emit(
+                    f"{ind}            ADD(out, {path}, C.TYPE, 'object keys must be strings, got ' + repr({k}))"
+                )
                 emit(f"{ind}            continue")
                 self.node(node.item, x, f"{path} + '.' + {k}", ind + "        ", required=False)
         elif kind == "json":
-            emit(f"{ind}ADD_JSON(out, {path}, {v})")
+            emit(f"{ind}ADD_JSON(out, {path}, {v})" if self.scan else f"{ind}pass")
         elif kind == "struct":
             cls = self.const(node.cls)
             emit(f"{ind}if type({v}) is not {cls} and not isinstance({v}, {cls}):")

@@ -17,7 +17,7 @@ import msgspec
 from ._base import IRStruct, resolve_type
 from ._convert import convert
 from ._errors import DecodeError, Issue, IssueCode, ValidationError
-from ._validate import mark_decoded
+from ._validate import mark_decoded, mark_typed
 
 __all__ = ["from_dict", "from_json", "syntax_issue", "to_dict", "to_json"]
 
@@ -105,6 +105,7 @@ def from_json(data: str | bytes, type: type[_T] | str, *, strict: bool = False) 
     obj, issues = convert(raw, cls, strict=strict, trusted=True)
     if issues:
         raise DecodeError(issues)
+    mark_typed(obj)
     return obj
 
 
@@ -161,4 +162,5 @@ def from_dict(mapping: Any, type: type[_T] | str, *, strict: bool = False) -> An
     obj, issues = convert(mapping, cls, strict=strict, trusted=False)
     if issues:
         raise DecodeError(issues)
+    mark_typed(obj)
     return obj

@@ -52,7 +52,7 @@ def json_problems(value: Any) -> list[tuple[str, str, str]]:
     ('', 'type', 'object keys must be strings, got integer 1')
     ('.a', 'range', 'expected a finite number, got nan')
     """
-    if type(value) in _PLAIN:
+    if type(value) in _PLAIN or _is_plain(value):
         return []
     problems: list[tuple[str, str, str]] = []
     stack: list[tuple[Any, str, int]] = [(value, "", 0)]
@@ -99,3 +99,45 @@ def json_problems(value: Any) -> list[tuple[str, str, str]]:
             problems.append((path, "type", f"expected a JSON value, got {json_type_name(item)}"))
     problems.sort(key=lambda p: p[0])
     return problems
+
+
+def _is_plain(value: Any) -> bool:
+    """Fast yes/no for the common case: exact JSON types, no paths built."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    plain = _PLAIN
+    isfinite = math.isfinite
+    while stack:
+        item, depth = stack.pop()
+        kind = type(item)
+        if kind is dict:
+            if depth >= MAX_DEPTH:
+                return False
+            for key, sub in item.items():
+                if type(key) is not str:
+                    return False
+                t = type(sub)
+                if t in plain:
+                    continue
+                if t is float:
+                    if not isfinite(sub):
+                        return False
+                else:
+                    stack.append((sub, depth + 1))
+        elif kind is list:
+            if depth >= MAX_DEPTH:
+                return False
+            for sub in item:
+                t = type(sub)
+                if t in plain:
+                    continue
+                if t is float:
+                    if not isfinite(sub):
+                        return False
+                else:
+                    stack.append((sub, depth + 1))
+        elif kind is float:
+            if not isfinite(item):
+                return False
+        elif kind not in plain:
+            return False
+    return True

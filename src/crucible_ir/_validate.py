@@ -17,11 +17,12 @@ from ._checker import check, check_rules_only
 from ._errors import Issue, IssueCode, ValidationError
 from ._jsonscan import json_type_name
 
-__all__ = ["errors", "is_valid", "mark_decoded", "validate"]
+__all__ = ["errors", "is_valid", "mark_decoded", "mark_typed", "validate"]
 
 _T = TypeVar("_T")
 _CACHE_SIZE: Final = 64
 _decoded: dict[int, Any] = {}
+_typed: dict[int, Any] = {}
 _valid: dict[int, Any] = {}
 
 
@@ -34,6 +35,11 @@ def _remember(cache: dict[int, Any], obj: object) -> None:
 def mark_decoded(obj: object) -> None:
     """Record that the typed decoder checked every field value of ``obj``."""
     _remember(_decoded, obj)
+
+
+def mark_typed(obj: object) -> None:
+    """Record that ``obj`` was built from checked plain data: field types right, opaque values JSON."""
+    _remember(_typed, obj)
 
 
 def errors(obj: Any) -> list[Issue]:
@@ -51,7 +57,10 @@ def errors(obj: Any) -> list[Issue]:
     if not isinstance(obj, IRStruct):
         return [Issue("", IssueCode.TYPE, f"expected an IR object, got {json_type_name(obj)}")]
     try:
-        issues = check_rules_only(obj) if _decoded.get(key) is obj else check(obj)
+        if _decoded.get(key) is obj:
+            issues = check_rules_only(obj)
+        else:
+            issues = check(obj, scan=_typed.get(key) is not obj)
     except RecursionError:
         issues = [Issue("", IssueCode.SYNTAX, "object nested too deeply to check")]
     if not issues:
