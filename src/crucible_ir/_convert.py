@@ -28,9 +28,10 @@ _MISSING = object()
 
 
 class _Walk:
-    def __init__(self, *, strict: bool, trusted: bool) -> None:
+    def __init__(self, *, strict: bool, trusted: bool, partial: bool = False) -> None:
         self.strict = strict
         self.trusted = trusted  # values came from a JSON parser: opaque values need no scan
+        self.partial = partial  # build objects anyway, leaving out the values that failed
         self.issues: list[Issue] = []
 
     def add(self, path: str, code: IssueCode, message: str) -> None:
@@ -38,10 +39,16 @@ class _Walk:
 
     def struct(self, data: Any, cls: type[IRStruct], path: str, depth: int) -> Any:
         if not isinstance(data, dict):
-            self.add(path, IssueCode.TYPE, f"expected an object ({cls.__ir_type__}), got {json_type_name(data)}")
+            self.add(
+                path,
+                IssueCode.TYPE,
+                f"expected an object ({cls.__ir_type__}), got {json_type_name(data)}",
+            )
             return None
         if depth > IR_MAX_DEPTH:
-            self.add(path, IssueCode.SYNTAX, f"IR objects nested more than {IR_MAX_DEPTH} levels deep")
+            self.add(
+                path, IssueCode.SYNTAX, f"IR objects nested more than {IR_MAX_DEPTH} levels deep"
+            )
             return None
         p = plan(cls)
         before = len(self.issues)
@@ -76,7 +83,18 @@ class _Walk:
                         f"(leave `{f.name}` out to get its default, {shown})",
                     )
                 continue
-            kwargs[f.name] = self.value(value, f.node, fpath, depth)
+            mark = len(self.issues)
+            converted = self.value(value, f.node, fpath, depth)
+            if not self.partial or all(i.path != fpath for i in self.issues[mark:]):
+                # (partial: a value whose own type was wrong is left out; one
+                # with problems deeper inside is kept, holding what did decode)
+                kwargs[f.name] = converted
+        if self.partial and len(self.issues) > before:
+            # Required fields that failed get None, which the checker reports
+            # at the same path as the decoding problem (and callers drop it).
+            for f in p.fields:
+                if f.required and f.name not in kwargs:
+                    kwargs[f.name] = None
         if len(data) > len(kwargs) or self.strict:
             for key in data:
                 if key in p.by_name:
@@ -85,7 +103,7 @@ class _Walk:
                     self.add(path, IssueCode.TYPE, f"object keys must be strings, got {key!r}")
                 elif self.strict:
                     self.unknown(key, p.by_name, path)
-        if len(self.issues) > before:
+        if len(self.issues) > before and not self.partial:
             return None
         return cls(**kwargs)
 
@@ -139,7 +157,7 @@ class _Walk:
             return self.union(value, node, path, depth)
         elif kind == "record" and isinstance(value, dict):
             return self.record(value, node, path, depth)
-        self.add(path, IssueCode.TYPE, f"expected {node.describe()}, got {json_type_name(value)}")
+        self.add(path, IssueCode.TYPE, f"expected {node.describe()}, got {_shown(value)}")
         return None
 
     def mapping(self, value: dict[Any, Any], node: Node, path: str, depth: int) -> Any:
@@ -193,15 +211,25 @@ class _Walk:
     def timestamp(self, value: Any, path: str) -> Any:
         if isinstance(value, datetime.datetime):
             if value.utcoffset() is None:
-                self.add(path, IssueCode.FORMAT, f"expected a timestamp with a UTC offset, got {value.isoformat()}")
+                self.add(
+                    path,
+                    IssueCode.FORMAT,
+                    f"expected a timestamp with a UTC offset, got {value.isoformat()}",
+                )
             return value
         if not isinstance(value, str):
-            self.add(path, IssueCode.TYPE, f"expected a timestamp string, got {json_type_name(value)}")
+            self.add(
+                path, IssueCode.TYPE, f"expected a timestamp string, got {json_type_name(value)}"
+            )
             return None
         try:
             return msgspec.convert(value, Timestamp)
         except msgspec.ValidationError as exc:
-            reason = "it has no UTC offset" if "timezone" in str(exc) else "it is not an ISO 8601 timestamp"
+            reason = (
+                "it has no UTC offset"
+                if "timezone" in str(exc)
+                else "it is not an ISO 8601 timestamp"
+            )
             self.add(
                 path,
                 IssueCode.FORMAT,
@@ -210,13 +238,28 @@ class _Walk:
             return None
 
 
-def convert(data: Any, cls: type[IRStruct], *, strict: bool, trusted: bool) -> tuple[Any, list[Issue]]:
-    """Build a ``cls`` from plain data: ``(object, [])`` or ``(None, issues)``."""
-    walk = _Walk(strict=strict, trusted=trusted)
+def _shown(value: Any) -> str:
+    """``string 'yes'``, ``integer 3``, or just the JSON type for long or nested values."""
+    name = json_type_name(value)
+    if isinstance(value, (str, int, float)) and len(repr(value)) <= 40:
+        return f"{name} {value!r}"
+    return name
+
+
+def convert(
+    data: Any, cls: type[IRStruct], *, strict: bool, trusted: bool, partial: bool = False
+) -> tuple[Any, list[Issue]]:
+    """Build a ``cls`` from plain data: ``(object, [])`` or ``(None, issues)``.
+
+    With ``partial=True`` the object is built even when there are issues,
+    leaving out each value that failed (its field takes its default, or None
+    when required), so that its other problems can be found too.
+    """
+    walk = _Walk(strict=strict, trusted=trusted, partial=partial)
     try:
         obj = walk.struct(data, cls, "", 0)
     except RecursionError:
         return None, [Issue("", IssueCode.SYNTAX, "document nested too deeply")]
-    if walk.issues:
+    if walk.issues and not partial:
         return None, walk.issues
-    return obj, []
+    return obj, walk.issues
