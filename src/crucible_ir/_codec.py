@@ -24,6 +24,8 @@ __all__ = ["from_dict", "from_json", "syntax_issue", "to_dict", "to_json"]
 _T = TypeVar("_T", bound=IRStruct)
 _ENCODER = msgspec.json.Encoder(order="sorted")
 _DECODERS: dict[type, msgspec.json.Decoder[Any]] = {}
+# The decoder for each `type` argument seen (a class or a type name): one lookup per call.
+_BY_TYPE_ARG: dict[object, msgspec.json.Decoder[Any]] = {}
 _BYTE = re.compile(r"\(byte (\d+)\)")
 
 
@@ -88,19 +90,25 @@ def from_json(data: str | bytes, type: type[_T] | str, *, strict: bool = False) 
     >>> from_json('{"id": "gpt4"}', "backend_ref")
     BackendRef(id='gpt4')
     """
-    cls = resolve_type(type)
-    if isinstance(data, (bytearray, memoryview)):
-        data = bytes(data)
-    if not isinstance(data, (str, bytes)):
-        raise TypeError(f"from_json expects str or bytes, got {data.__class__.__name__}")
+    try:
+        decoder = _BY_TYPE_ARG[type]
+    except (KeyError, TypeError):
+        decoder = _decoder(resolve_type(type))
+        _BY_TYPE_ARG[type] = decoder
+    if data.__class__ is not bytes and data.__class__ is not str:
+        if isinstance(data, (bytearray, memoryview)):
+            data = bytes(data)
+        elif not isinstance(data, (str, bytes)):
+            raise TypeError(f"from_json expects str or bytes, got {data.__class__.__name__}")
     if not strict:
         try:
-            obj = _decoder(cls).decode(data)
+            obj = decoder.decode(data)
         except (msgspec.DecodeError, RecursionError, UnicodeError):
             pass
         else:
             mark_decoded(obj)
             return obj
+    cls = decoder.type
     raw = parse_json(data)
     obj, issues = convert(raw, cls, strict=strict, trusted=True)
     if issues:
