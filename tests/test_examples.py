@@ -88,7 +88,7 @@ def load(path: Path) -> Any:
     raise AssertionError(f"{path.name}: not a .json, .yaml/.yml or .toml file")
 
 
-# -- scripts ---------------------------------------------------------------
+# -- scripts --------------------------------------------------------------------------------------
 
 
 def test_every_script_has_an_expectation() -> None:
@@ -115,7 +115,7 @@ def test_script_runs(script: Path, tmp_path: Path) -> None:
     assert EXPECTED[script.name] in result.stdout, result.stdout
 
 
-# -- experiment files ------------------------------------------------------
+# -- experiment files -----------------------------------------------------------------------------
 
 
 def test_the_documented_files_are_there() -> None:
@@ -183,7 +183,7 @@ def test_training_toml_reads_offset_datetimes() -> None:
     assert experiment.training_config is not None
 
 
-# -- feedback events -------------------------------------------------------
+# -- feedback events ------------------------------------------------------------------------------
 
 
 def test_command_validates_events_jsonl() -> None:

@@ -6,6 +6,7 @@ builder can be shared and extended in several directions.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -190,12 +191,15 @@ class ExperimentBuilder:
 
     # -- results ---------------------------------------------------------
     def draft(self) -> Experiment:
-        """The experiment as built so far, not validated."""
+        """The experiment as built so far, not validated.
+
+        Each call returns new objects with their own lists and maps, so
+        changing one never reaches the builder or other drafts.
+        """
         fields = dict(self._fields)
-        fields["pipeline"] = list(fields["pipeline"])
         if self._reliability:
             fields["reliability"] = ReliabilityConfig(**self._reliability)
-        return Experiment(**fields)
+        return copy.deepcopy(Experiment(**fields))
 
     def build(self) -> Experiment:
         """The experiment, validated; raises `ValidationError` listing every problem."""

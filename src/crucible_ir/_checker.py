@@ -28,6 +28,7 @@ _MISSING = object()
 Checker = Callable[[Any, str, list[Issue], int], None]
 _CHECKERS: dict[type, Checker] = {}
 _TRUSTED_CHECKERS: dict[type, Checker] = {}
+_ENCODING_CHECKERS: dict[type, Checker] = {}
 _RULE_WALKERS: dict[type, Checker | None] = {}
 
 
@@ -81,6 +82,14 @@ def checker_for(cls: type) -> Checker:
     return fn
 
 
+def encoding_checker_for(cls: type) -> Checker:
+    """The generated checker of only what writing JSON needs: types, finite numbers, offsets."""
+    fn = _ENCODING_CHECKERS.get(cls)
+    if fn is None:
+        fn = _ENCODING_CHECKERS[cls] = _Generator(cls, rules_only=False, encode_only=True).build()
+    return fn
+
+
 def _trusted_checker_for(cls: type) -> Checker:
     """The generated checker of an IR class that trusts opaque values to be JSON."""
     fn = _TRUSTED_CHECKERS.get(cls)
@@ -124,7 +133,9 @@ def _add_json(out: list[Issue], path: str, value: Any) -> None:
         out.append(Issue(path + rel, IssueCode(code), message))
 
 
-def _check_node(value: Any, node: Node, path: str, out: list[Issue], depth: int) -> None:
+def _check_node(
+    value: Any, node: Node, path: str, out: list[Issue], depth: int, encode_only: bool = False
+) -> None:
     """Interpretive fallback for union nodes (rare)."""
     if value is None:
         if not node.nullable:
@@ -132,7 +143,7 @@ def _check_node(value: Any, node: Node, path: str, out: list[Issue], depth: int)
         return
     for option in node.options:
         trial: list[Issue] = []
-        _checker_for_node(option)(value, path, trial, depth)
+        _checker_for_node(option, encode_only)(value, path, trial, depth)
         # The first option whose shape fits the value itself wins, so that a
         # problem deeper inside is reported at its own path.
         if not any(i.code == IssueCode.TYPE and i.path == path for i in trial):
@@ -170,23 +181,28 @@ def _walk_rules(value: Any, node: Node, path: str, out: list[Issue], depth: int)
                 return
 
 
-_NODE_CHECKERS: dict[int, Checker] = {}
+_NODE_CHECKERS: dict[tuple[int, bool], Checker] = {}
 
 
-def _checker_for_node(node: Node) -> Checker:
-    fn = _NODE_CHECKERS.get(id(node))
+def _checker_for_node(node: Node, encode_only: bool) -> Checker:
+    key = (id(node), encode_only)
+    fn = _NODE_CHECKERS.get(key)
     if fn is None:
-        fn = _NODE_CHECKERS[id(node)] = _Generator(None, rules_only=False).build_node(node)
+        generator = _Generator(None, rules_only=False, encode_only=encode_only)
+        fn = _NODE_CHECKERS[key] = generator.build_node(node)
     return fn
 
 
 class _Generator:
     """Writes the source of one checker function and compiles it."""
 
-    def __init__(self, cls: type | None, *, rules_only: bool, scan: bool = True) -> None:
+    def __init__(
+        self, cls: type | None, *, rules_only: bool, scan: bool = True, encode_only: bool = False
+    ) -> None:
         self.cls = cls
         self.rules_only = rules_only
         self.scan = scan
+        self.encode_only = encode_only  # only what a faithful JSON encoding needs
         self.ns: dict[str, Any] = {
             "Issue": Issue,
             "C": IssueCode,
@@ -197,7 +213,13 @@ class _Generator:
             "JT": json_type_name,
             "ENUM": enum_message,
             "DT": datetime.datetime,
-            "CHECKER": checker_for if scan else _trusted_checker_for,
+            "CHECKER": (
+                encoding_checker_for
+                if encode_only
+                else checker_for
+                if scan
+                else _trusted_checker_for
+            ),
             "RULE_WALKER": rule_walker_for,
             "CHECK_NODE": _check_node,
             "WALK_RULES": _walk_rules,
@@ -234,7 +256,7 @@ class _Generator:
             var = self.var("v")
             emit(f"    {var} = obj.{f.name}")
             self.node(f.node, var, f"J(p, {f.name!r})", "    ", required=f.required)
-        rules = RULES.get(self.cls, ())
+        rules = () if self.encode_only else RULES.get(self.cls, ())
         if rules:
             emit(f"    for rule in {self.const(tuple(rules))}:")
             emit("        rule(obj, p, out)")
@@ -298,6 +320,8 @@ class _Generator:
         if kind in ("str", "literal"):
             emit(f"{ind}if not isinstance({v}, str):")
             emit(f"{ind}    ADD(out, {path}, C.TYPE, 'expected {node.describe()}, got{got})")
+            if self.encode_only:
+                return
             if kind == "literal":
                 values = self.const(node.values)
                 emit(f"{ind}elif {v} not in {values}:")
@@ -318,7 +342,8 @@ class _Generator:
         elif kind == "int":
             emit(f"{ind}if isinstance({v}, bool) or not isinstance({v}, int):")
             emit(f"{ind}    ADD(out, {path}, C.TYPE, 'expected an integer, got{got})")
-            self.bounds(node, v, path, ind, "an integer")
+            if not self.encode_only:
+                self.bounds(node, v, path, ind, "an integer")
         elif kind in ("number", "float"):
             emit(f"{ind}if isinstance({v}, bool) or not isinstance({v}, (int, float)):")
             emit(f"{ind}    ADD(out, {path}, C.TYPE, 'expected a number, got{got})")
@@ -326,7 +351,8 @@ class _Generator:
             emit(
                 f"{ind}    ADD(out, {path}, C.RANGE, 'expected a finite number, got ' + repr({v}))"
             )
-            self.bounds(node, v, path, ind, "a number")
+            if not self.encode_only:
+                self.bounds(node, v, path, ind, "a number")
         elif kind == "bool":
             emit(f"{ind}if {v} is not True and {v} is not False:")
             emit(
@@ -341,11 +367,15 @@ class _Generator:
             emit(
                 f"{ind}    ADD(out, {path}, C.FORMAT, 'expected a timestamp with a UTC offset, got ' + {v}.isoformat())"
             )
+            emit(f"{ind}elif {v}.utcoffset().total_seconds() % 60:")
+            emit(
+                f"{ind}    ADD(out, {path}, C.FORMAT, 'UTC offsets have whole minutes on the wire (RFC 3339), got ' + {v}.isoformat())"
+            )
         elif kind == "list":
             assert node.item is not None
             emit(f"{ind}if not isinstance({v}, (list, tuple)):")
             emit(f"{ind}    ADD(out, {path}, C.TYPE, 'expected a list, got{got})")
-            if node.min_length:
+            if node.min_length and not self.encode_only:
                 emit(f"{ind}elif not {v}:")
                 emit(
                     f"{ind}    ADD(out, {path}, C.EMPTY, 'expected a non-empty list, got an empty one')"
@@ -380,7 +410,9 @@ class _Generator:
             emit(f"{ind}else:")
             emit(f"{ind}    CHECKER({cls})({v}, {path}, out, depth + 1)")
         elif kind == "union":
-            emit(f"{ind}CHECK_NODE({v}, {self.const(node)}, {path}, out, depth)")
+            emit(
+                f"{ind}CHECK_NODE({v}, {self.const(node)}, {path}, out, depth, {self.encode_only})"
+            )
         elif kind == "record":
             known = self.const(frozenset(k.name for k in node.keys))
             emit(f"{ind}if not isinstance({v}, dict):")

@@ -16,8 +16,10 @@ import msgspec
 
 from ._base import IRStruct, resolve_type
 from ._convert import convert
+from ._jsonscan import IR_MAX_DEPTH
+from ._plan import chain_paths
 from ._errors import DecodeError, Issue, IssueCode, ValidationError
-from ._validate import mark_decoded, mark_typed
+from ._validate import encoding_problems, mark_decoded, mark_typed
 
 __all__ = ["from_dict", "from_json", "syntax_issue", "to_dict", "to_json"]
 
@@ -27,6 +29,8 @@ _DECODERS: dict[type, msgspec.json.Decoder[Any]] = {}
 # The decoder for each `type` argument seen (a class or a type name): one lookup per call.
 _BY_TYPE_ARG: dict[object, msgspec.json.Decoder[Any]] = {}
 _BYTE = re.compile(r"\(byte (\d+)\)")
+_LONE_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])")
+_HUGE_NUMBER = re.compile(rb"-?\d+(?:\.\d+)?[eE][+-]?\d{3,}")
 
 
 def _decoder(cls: type[_T]) -> msgspec.json.Decoder[_T]:
@@ -39,14 +43,23 @@ def _decoder(cls: type[_T]) -> msgspec.json.Decoder[_T]:
 def to_json(obj: IRStruct, *, indent: int | None = None) -> str:
     """The JSON wire form of ``obj``: every field, ``null`` for unset, keys sorted.
 
+    Raises `ValidationError` when ``obj`` holds something JSON cannot carry
+    faithfully (NaN, a naive datetime, a set in an opaque map, ...): what is
+    written always reads back equal. Values that merely break a rule are written.
+
     >>> from crucible_ir import StageDef
     >>> to_json(StageDef(name="inference"))
     '{"enabled":true,"module":null,"name":"inference","options":null}'
     """
+    problems = encoding_problems(obj)
+    if problems:
+        raise ValidationError(problems, title="cannot be written as JSON:")
     try:
         data = _ENCODER.encode(obj)
     except (TypeError, ValueError, OverflowError, RecursionError, UnicodeError) as exc:
-        raise ValidationError(_unencodable(obj, exc)) from None
+        raise ValidationError(
+            [Issue("", IssueCode.TYPE, f"cannot be written as JSON: {exc}")]
+        ) from None
     if indent is not None:
         data = msgspec.json.format(data, indent=indent)
     return data.decode("utf-8")
@@ -55,24 +68,22 @@ def to_json(obj: IRStruct, *, indent: int | None = None) -> str:
 def to_dict(obj: IRStruct) -> dict[str, Any]:
     """The wire form of ``obj`` as plain data (timestamps as ISO 8601 strings).
 
+    Raises `ValidationError` in the same cases as `to_json`.
+
     >>> from crucible_ir import BackendRef
     >>> to_dict(BackendRef(id="gpt4"))["profile"]
     'default'
     """
+    problems = encoding_problems(obj)
+    if problems:
+        raise ValidationError(problems, title="cannot be written as JSON:")
     try:
         result: dict[str, Any] = msgspec.to_builtins(obj, order="sorted")
     except (TypeError, ValueError, OverflowError, RecursionError, UnicodeError) as exc:
-        raise ValidationError(_unencodable(obj, exc)) from None
+        raise ValidationError(
+            [Issue("", IssueCode.TYPE, f"cannot be written as JSON: {exc}")]
+        ) from None
     return result
-
-
-def _unencodable(obj: object, exc: BaseException) -> list[Issue]:
-    from ._validate import errors
-
-    found = [
-        i for i in errors(obj) if i.code in (IssueCode.TYPE, IssueCode.RANGE, IssueCode.SYNTAX)
-    ]
-    return found or [Issue("", IssueCode.TYPE, f"cannot be written as JSON: {exc}")]
 
 
 @overload
@@ -106,8 +117,9 @@ def from_json(data: str | bytes, type: type[_T] | str, *, strict: bool = False) 
         except (msgspec.DecodeError, RecursionError, UnicodeError):
             pass
         else:
-            mark_decoded(obj)
-            return obj
+            if not _chains_too_long(obj):
+                mark_decoded(obj)
+                return obj
     cls = decoder.type
     raw = parse_json(data)
     obj, issues = convert(raw, cls, strict=strict, trusted=True)
@@ -115,6 +127,26 @@ def from_json(data: str | bytes, type: type[_T] | str, *, strict: bool = False) 
         raise DecodeError(issues)
     mark_typed(obj)
     return obj
+
+
+def _chains_too_long(obj: IRStruct) -> bool:
+    """Whether a self-nesting chain in ``obj`` (fallback of fallback ...) is deeper than allowed.
+
+    The thorough decoder and the checker limit IR nesting to `IR_MAX_DEPTH`;
+    msgspec's decoder does not, so its results are measured here (only along
+    the few self-referencing fields, so it costs next to nothing).
+    """
+    for path, attr in chain_paths(type(obj)):
+        node: Any = obj
+        for name in path:
+            node = getattr(node, name, None)
+        length = 0
+        while isinstance(node, IRStruct):
+            length += 1
+            if length > IR_MAX_DEPTH - len(path):
+                return True
+            node = getattr(node, attr, None)
+    return False
 
 
 def parse_json(data: str | bytes) -> Any:
@@ -130,22 +162,45 @@ def parse_json(data: str | bytes) -> Any:
 
 
 def syntax_issue(data: str | bytes, message: str) -> Issue:
-    """An `Issue` for msgspec's complaint ``message`` about ``data``, with line and column."""
+    """An `Issue` for msgspec's complaint ``message`` about ``data``, with line and column.
+
+    msgspec reports a byte offset that is sometimes just past the fault (after
+    a trailing character, at the end of the word it expected in place of a bad
+    literal, after an escaped character); the offset is moved back onto it.
+    """
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     match = _BYTE.search(message)
+    offset: int | None = None
     if match:
         offset = int(match.group(1))
         message = _BYTE.sub("", message).rstrip()
+        if "trailing characters" in message:
+            offset -= 1
+        elif "invalid escape" in message:
+            offset = max(raw.rfind(b"\\", 0, offset), 0)
+        elif "invalid character" in message:
+            # A misspelt true/false/null is reported where the word would end.
+            for word in (b"true", b"null", b"false"):
+                begin = offset - len(word)
+                if begin >= 0 and raw[begin : begin + 1] == word[:1] and raw[begin:offset] != word:
+                    offset = begin
+                    break
     elif "truncated" in message:
-        offset = len(raw)
-        message = "unexpected end of input"
-    else:
-        offset = None
+        surrogate = _LONE_SURROGATE.search(raw)
+        if surrogate:
+            offset = surrogate.start()
+            message = "invalid \\u escape: a lone UTF-16 surrogate is not a character"
+        else:
+            offset = len(raw)
+            message = "unexpected end of input"
+    elif "out of range" in message.lower():
+        big = _HUGE_NUMBER.search(raw)
+        offset = big.start() if big else None
+        message = "number out of range (JSON numbers must be finite doubles)"
     message = message.replace("JSON is malformed: ", "malformed JSON: ")
-    if "out of range" in message.lower():
-        message = "number out of range (JSON numbers must be finite)"
     if offset is None:
         return Issue("", IssueCode.SYNTAX, message)
+    offset = max(0, min(offset, len(raw)))
     line = raw.count(b"\n", 0, offset) + 1
     start = raw.rfind(b"\n", 0, offset) + 1
     column = len(raw[start:offset].decode("utf-8", "replace")) + 1

@@ -90,7 +90,7 @@ class IRError(ValueError):
     """Base of every error this package raises about a document; carries ``errors``."""
 
     errors: list[Issue]
-    """Every problem found, in document order."""
+    """Every problem found: field checks first (in field order), then cross-field rules."""
 
     def __init__(self, errors: Iterable[Issue], *, title: str | None = None) -> None:
         self.errors = list(errors)

@@ -7,8 +7,11 @@ from typing import Any
 
 __all__ = ["IR_MAX_DEPTH", "MAX_DEPTH", "json_problems", "json_type_name"]
 
-MAX_DEPTH = 256
-"""Deepest nesting accepted inside one opaque JSON value."""
+MAX_DEPTH = 10_000
+"""Deepest nesting accepted inside one opaque JSON value.
+
+Deeper than any JSON text the decoders can read, so that a decoded object and
+an equal object built in Python always get the same verdict."""
 
 IR_MAX_DEPTH = 200
 """Deepest nesting of IR objects in one another (a fallback chain, say)."""

@@ -43,12 +43,16 @@ class Bounds:
 
     def describe(self) -> str:
         """``in [0, 1]``, ``>= 1``, ``> 0``, ``in [0, 1)``."""
-        lo = (f"[{_n(self.ge)}" if self.ge is not None else f"({_n(self.gt)}") if (
-            self.ge is not None or self.gt is not None
-        ) else None
-        hi = (f"{_n(self.le)}]" if self.le is not None else f"{_n(self.lt)})") if (
-            self.le is not None or self.lt is not None
-        ) else None
+        lo = (
+            (f"[{_n(self.ge)}" if self.ge is not None else f"({_n(self.gt)}")
+            if (self.ge is not None or self.gt is not None)
+            else None
+        )
+        hi = (
+            (f"{_n(self.le)}]" if self.le is not None else f"{_n(self.lt)})")
+            if (self.le is not None or self.lt is not None)
+            else None
+        )
         if lo and hi:
             return f"in {lo}, {hi}"
         if lo:
@@ -92,12 +96,15 @@ class Node:
 
     def describe(self) -> str:
         """A short English name for what this node accepts."""
-        return _DESCRIBE.get(self.kind) or {
-            "struct": f"an object ({self.cls.__ir_type__ if self.cls else '?'})",
-            "literal": "one of " + ", ".join(self.values),
-            "union": " or ".join(o.describe() for o in self.options),
-            "record": "an object with " + ", ".join(f"`{k.name}`" for k in self.keys),
-        }[self.kind]
+        return (
+            _DESCRIBE.get(self.kind)
+            or {
+                "struct": f"an object ({self.cls.__ir_type__ if self.cls else '?'})",
+                "literal": "one of " + ", ".join(self.values),
+                "union": " or ".join(o.describe() for o in self.options),
+                "record": "an object with " + ", ".join(f"`{k.name}`" for k in self.keys),
+            }[self.kind]
+        )
 
 
 _DESCRIBE = {
@@ -156,7 +163,13 @@ def plan(cls: type[IRStruct]) -> Plan:
         required = fi.required
         factory = None if fi.default_factory is msgspec.NODEFAULT else fi.default_factory
         fields.append(
-            Field(name, _node(hint), required, fi.default if not required else msgspec.NODEFAULT, factory)
+            Field(
+                name,
+                _node(hint),
+                required,
+                fi.default if not required else msgspec.NODEFAULT,
+                factory,
+            )
         )
     result = Plan(cls, tuple(fields), {f.name: f for f in fields})
     _PLANS[cls] = result
@@ -241,7 +254,9 @@ def _with_metas(node: Node, metas: list[msgspec.Meta]) -> Node:
             changes["pattern"] = re.compile(meta.pattern)
         if meta.extra and "expected" in meta.extra:
             changes["expected"] = meta.extra["expected"]
-        bounds = {k: getattr(meta, k) for k in ("ge", "gt", "le", "lt") if getattr(meta, k) is not None}
+        bounds = {
+            k: getattr(meta, k) for k in ("ge", "gt", "le", "lt") if getattr(meta, k) is not None
+        }
         if bounds:
             changes["bounds"] = Bounds(**bounds)
     return Node(**{**node.__dict__, **changes}) if changes else node
@@ -250,3 +265,42 @@ def _with_metas(node: Node, metas: list[msgspec.Meta]) -> Node:
 def is_finite(value: float) -> bool:
     """Whether a float is neither NaN nor infinite."""
     return math.isfinite(value)
+
+
+_CHAINS: dict[type, tuple[tuple[tuple[str, ...], str], ...]] = {}
+
+
+def chain_paths(cls: type[IRStruct]) -> tuple[tuple[tuple[str, ...], str], ...]:
+    """Where ``cls`` holds classes that nest in themselves: ``((path, field), ...)``.
+
+    ``path`` is the attribute path from ``cls`` to an object whose ``field``
+    holds another object of its own class (``(("backend",), "fallback")`` for
+    an experiment). Lists are not followed: no list holds such a class.
+    """
+    cached = _CHAINS.get(cls)
+    if cached is not None:
+        return cached
+    found: list[tuple[tuple[str, ...], str]] = []
+    stack: list[tuple[type[IRStruct], tuple[str, ...]]] = [(cls, ())]
+    seen: set[type] = set()
+    while stack:
+        current, path = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for f in plan(current).fields:
+            target = _struct_of(f.node)
+            if target is None:
+                continue
+            if target is current:
+                found.append((path, f.name))
+            else:
+                stack.append((target, (*path, f.name)))
+    _CHAINS[cls] = result = tuple(found)
+    return result
+
+
+def _struct_of(node: Node) -> type[IRStruct] | None:
+    if node.kind == "struct":
+        return node.cls
+    return None

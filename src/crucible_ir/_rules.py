@@ -62,9 +62,7 @@ def _duplicates(items: Iterable[Any], list_path: str, out: list[Issue], what: st
             seen[name] = index
 
 
-def _not_before(
-    obj: Any, path: str, out: list[Issue], earlier: str, later: str
-) -> None:
+def _not_before(obj: Any, path: str, out: list[Issue], earlier: str, later: str) -> None:
     start, end = getattr(obj, earlier), getattr(obj, later)
     if (
         isinstance(start, datetime.datetime)
@@ -130,11 +128,7 @@ def weights_name_models(ens: Ensemble, path: str, out: list[Issue]) -> None:
 def ready_within_total(status: DeploymentStatus, path: str, out: list[Issue]) -> None:
     """``ready_replicas <= total_replicas``."""
     ready, total = status.ready_replicas, status.total_replicas
-    if (
-        type(ready) is int
-        and type(total) is int
-        and ready > total
-    ):
+    if type(ready) is int and type(total) is int and ready > total:
         out.append(
             Issue(
                 _at(path, "ready_replicas"),

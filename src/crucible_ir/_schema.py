@@ -115,7 +115,10 @@ def _merge_numbers(prop: dict[str, Any]) -> None:
 
 def _retarget(value: Any, old: str, new: str) -> Any:
     if isinstance(value, dict):
-        return {k: (new if k == "$ref" and v == old else _retarget(v, old, new)) for k, v in value.items()}
+        return {
+            k: (new if k == "$ref" and v == old else _retarget(v, old, new))
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [_retarget(v, old, new) for v in value]
     return value

@@ -47,14 +47,16 @@ def _num(**bounds: float) -> Any:
 
 
 # The regex of semver.org, anchored; decoders apply patterns with `re.search`.
+# Each pattern ends in `$(?!\n)`: Python's `$` also matches before a final
+# newline, and the lookahead makes it mean "end of text" as in JSON Schema.
 SEMVER_PATTERN = (
     r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
     r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$(?!\n)"
 )
 # Scheme http or https, a host (name, IPv4 or bracketed IPv6), optional port,
 # then anything without whitespace.
-URL_PATTERN = r"^[hH][tT][tT][pP][sS]?://(?:[^\s/?#@\[\]]+@)?(?:\[[0-9A-Fa-f:.]+\]|[^\s/?#:@\[\]]+)(?::\d{1,5})?(?:[/?#]\S*)?$"
+URL_PATTERN = r"^[hH][tT][tT][pP][sS]?://(?:[^\s/?#@\[\]]+@)?(?:\[[0-9A-Fa-f:.]+\]|[^\s/?#:@\[\]]+)(?::\d{1,5})?(?:[/?#]\S*)?$(?!\n)"
 
 Id = Annotated[str, Meta(min_length=1, extra={"expected": "a non-empty identifier"})]
 """An identifier: any non-empty string (the reference holds these as atoms)."""

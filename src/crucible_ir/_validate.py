@@ -13,11 +13,11 @@ from __future__ import annotations
 from typing import Any, Final, TypeVar
 
 from ._base import IRStruct
-from ._checker import check, check_rules_only
+from ._checker import check, check_rules_only, encoding_checker_for
 from ._errors import Issue, IssueCode, ValidationError
 from ._jsonscan import json_type_name
 
-__all__ = ["errors", "is_valid", "mark_decoded", "mark_typed", "validate"]
+__all__ = ["encoding_problems", "errors", "is_valid", "mark_decoded", "mark_typed", "validate"]
 
 _T = TypeVar("_T")
 _CACHE_SIZE: Final = 64
@@ -65,6 +65,26 @@ def errors(obj: Any) -> list[Issue]:
         issues = [Issue("", IssueCode.SYNTAX, "object nested too deeply to check")]
     if not issues:
         _remember(_valid, obj)
+    return issues
+
+
+def encoding_problems(obj: Any) -> list[Issue]:
+    """What keeps ``obj`` from being written as JSON that reads back equal.
+
+    Wrong types, non-finite numbers, timestamps without (or with sub-minute)
+    offsets, opaque values that are not plain JSON. Objects that came from a
+    decoder or passed validation are known to have none.
+    """
+    key = id(obj)
+    if _decoded.get(key) is obj or _valid.get(key) is obj or _typed.get(key) is obj:
+        return []
+    if not isinstance(obj, IRStruct):
+        return [Issue("", IssueCode.TYPE, f"expected an IR object, got {json_type_name(obj)}")]
+    issues: list[Issue] = []
+    try:
+        encoding_checker_for(type(obj))(obj, "", issues, 0)
+    except RecursionError:
+        issues.append(Issue("", IssueCode.SYNTAX, "object nested too deeply to write"))
     return issues
 
 

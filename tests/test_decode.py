@@ -1,0 +1,889 @@
+"""Decoding (API sections 2 and 3): `from_json` and `from_dict`, every problem with its path."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import json
+import pathlib
+import sys
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import crucible_ir as ir
+from crucible_ir import reliability
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent))
+import helpers
+import strategies
+
+MINIMAL: dict[str, dict[str, Any]] = {
+    "experiment": {"id": "e", "backend": {"id": "b"}, "pipeline": [{"name": "run"}]},
+    "backend_ref": {"id": "b"},
+    "dataset_ref": {"name": "d"},
+    "stage_def": {"name": "s"},
+    "output_spec": {"name": "o"},
+    "reliability.config": {},
+    "reliability.ensemble": {},
+    "reliability.hedging": {},
+    "reliability.stats": {},
+    "reliability.fairness": {},
+    "reliability.guardrail": {},
+    "model_ref": {"id": "m"},
+    "model_version": {"id": "v", "model_id": "m", "version": "1.0.0"},
+    "training.config": {"id": "t", "model_ref": {"id": "m"}, "dataset_ref": {"name": "d"}},
+    "training.run": {
+        "id": "r",
+        "config": {"id": "t", "model_ref": {"id": "m"}, "dataset_ref": {"name": "d"}},
+    },
+    "deployment.config": {"id": "d", "model_version_id": "v"},
+    "deployment.status": {"id": "s", "deployment_id": "d"},
+    "feedback.config": {},
+    "feedback.event": {"id": "e"},
+}
+
+NON_NULL_DEFAULTS = [
+    ("backend_ref", "profile"),
+    ("dataset_ref", "provider"),
+    ("dataset_ref", "split"),
+    ("stage_def", "enabled"),
+    ("output_spec", "formats"),
+    ("output_spec", "sink"),
+    ("reliability.ensemble", "strategy"),
+    ("reliability.ensemble", "execution_mode"),
+    ("reliability.hedging", "strategy"),
+    ("reliability.stats", "tests"),
+    ("reliability.stats", "alpha"),
+    ("reliability.fairness", "enabled"),
+    ("reliability.guardrail", "profiles"),
+    ("model_ref", "provider"),
+    ("model_ref", "framework"),
+    ("model_version", "stage"),
+    ("training.config", "epochs"),
+    ("training.config", "batch_size"),
+    ("training.config", "learning_rate"),
+    ("training.config", "optimizer"),
+    ("training.config", "loss_function"),
+    ("training.config", "metrics"),
+    ("training.config", "device"),
+    ("training.config", "mixed_precision"),
+    ("training.run", "status"),
+    ("deployment.config", "replicas"),
+    ("deployment.config", "environment"),
+    ("deployment.config", "strategy"),
+    ("deployment.status", "state"),
+    ("deployment.status", "health"),
+    ("feedback.config", "enabled"),
+    ("feedback.config", "sampling_rate"),
+    ("feedback.config", "feedback_types"),
+    ("feedback.config", "storage"),
+    ("feedback.config", "anonymize_pii"),
+    ("feedback.event", "feedback_type"),
+]
+
+REQUIRED = [
+    ("experiment", "id"),
+    ("experiment", "backend"),
+    ("experiment", "pipeline"),
+    ("backend_ref", "id"),
+    ("dataset_ref", "name"),
+    ("stage_def", "name"),
+    ("output_spec", "name"),
+    ("model_ref", "id"),
+    ("model_version", "id"),
+    ("model_version", "model_id"),
+    ("model_version", "version"),
+    ("training.config", "id"),
+    ("training.config", "model_ref"),
+    ("training.config", "dataset_ref"),
+    ("training.run", "id"),
+    ("training.run", "config"),
+    ("deployment.config", "id"),
+    ("deployment.config", "model_version_id"),
+    ("deployment.status", "id"),
+    ("deployment.status", "deployment_id"),
+    ("feedback.event", "id"),
+]
+
+
+def decode_issues(text: str | bytes, type_name: str, **kw: Any) -> list[tuple[str, str]]:
+    """The ``(path, code)`` of every problem `from_json` reports (it must raise)."""
+    with pytest.raises(ir.DecodeError) as info:
+        ir.from_json(text, type_name, **kw)
+    assert info.value.errors, "a DecodeError lists its problems"
+    return [(i.path, str(i.code)) for i in info.value.errors]
+
+
+def dict_issues(data: Any, type_name: str, **kw: Any) -> list[tuple[str, str]]:
+    with pytest.raises(ir.DecodeError) as info:
+        ir.from_dict(data, type_name, **kw)
+    return [(i.path, str(i.code)) for i in info.value.errors]
+
+
+def both_issues(data: Any, type_name: str, **kw: Any) -> list[tuple[str, str]]:
+    """Problems from `from_json` and `from_dict` of the same data; they must agree."""
+    via_json = decode_issues(json.dumps(data), type_name, **kw)
+    via_dict = dict_issues(data, type_name, **kw)
+    assert sorted(via_json) == sorted(via_dict)
+    return via_json
+
+
+@pytest.mark.parametrize("type_name", sorted(MINIMAL))
+def test_minimal_documents_decode_with_defaults(type_name: str) -> None:
+    obj = ir.from_json(json.dumps(MINIMAL[type_name]), type_name)
+    assert obj == ir.from_dict(MINIMAL[type_name], type_name)
+    assert ir.errors(obj) == []
+
+
+# -- malformed JSON -------------------------------------------------------------------------------
+
+SYNTAX = [
+    ('{\n  "id": "x",\n  "profile": }', 3, 14),
+    ('{"id": "x",}', 1, 12),
+    ("{'id': 'x'}", 1, 2),
+    ('{"id": "éé😀", x}', 1, 15),  # columns count characters, not bytes
+    ('\n\n   {"id" "x"}', 3, 10),
+    ('{"id": "x" "profile": "y"}', 1, 12),
+    ('{"id": "x\tb"}', 1, 10),  # a raw control character in a string
+    ('{"id": "x"', 1, 11),  # truncated: the end of the input
+    ("", 1, 1),
+    ("   \n  ", 2, 3),
+]
+
+
+def _syntax_issue(text: str | bytes) -> ir.Issue:
+    with pytest.raises(ir.DecodeError) as info:
+        ir.from_json(text, "backend_ref")
+    (issue,) = info.value.errors
+    assert issue.code == "syntax"
+    assert issue.path == ""
+    assert issue.message
+    return issue
+
+
+@pytest.mark.parametrize(("text", "line", "column"), SYNTAX)
+def test_malformed_json_is_a_syntax_issue_with_line_and_column(
+    text: str, line: int, column: int
+) -> None:
+    for data in (text, text.encode("utf-8")):
+        issue = _syntax_issue(data)
+        assert (issue.line, issue.column) == (line, column), issue
+
+
+def test_trailing_characters_column() -> None:
+    issue = _syntax_issue('{"id": "x"} x')
+    assert (issue.line, issue.column) == (1, 13)
+
+
+def test_invalid_literal_column_is_on_the_line() -> None:
+    issue = _syntax_issue('{"id": tru}')
+    assert issue.line == 1
+    assert issue.column is not None
+    assert 8 <= issue.column <= 11
+
+
+def test_invalid_escape_column() -> None:
+    issue = _syntax_issue('{"id": "x\\q"}')
+    assert issue.line == 1
+    assert issue.column in (10, 11)
+
+
+def test_syntax_error_position_in_a_big_document() -> None:
+    doc = json.dumps(MINIMAL["experiment"] | {"description": "x" * 500}, indent=2)
+    broken = doc.replace('"pipeline": [', '"pipeline": [,')
+    lineno = next(i for i, ln in enumerate(broken.splitlines(), 1) if '"pipeline": [,' in ln)
+    col = broken.splitlines()[lineno - 1].index("[,") + 2
+    with pytest.raises(ir.DecodeError) as info:
+        ir.from_json(broken, "experiment")
+    (issue,) = info.value.errors
+    assert (issue.code, issue.line, issue.column) == ("syntax", lineno, col)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"alpha": NaN}',
+        '{"alpha": nan}',
+        '{"alpha": Infinity}',
+        '{"alpha": -Infinity}',
+        '{"alpha": 1e400}',
+        '{"alpha": -1e400}',
+        '{"options": {"x": NaN}}',
+        '{"options": {"x": [1, Infinity]}}',
+        '{"options": {"x": 1e400}}',
+        '{"options": {"x": {"y": -1E+999}}}',
+    ],
+)
+def test_non_finite_numbers_are_rejected(text: str) -> None:
+    issues = decode_issues(text, "reliability.stats")
+    assert len(issues) == 1
+    assert issues[0][1] in ("syntax", "range")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'{"id": "\xff"}',
+        b'{"id": "\xc3"}',
+        b'{"id": "\xed\xa0\x80"}',  # an encoded surrogate
+        b'\xfe\xff{"id": "x"}',
+        b'{"id": "x", "options": {"k\x80": 1}}',
+    ],
+)
+def test_invalid_utf8_is_a_decode_error(data: bytes) -> None:
+    issues = decode_issues(data, "backend_ref")
+    assert issues == [("", "syntax")]
+
+
+def test_lone_surrogate_escape_is_a_decode_error() -> None:
+    assert decode_issues('{"id": "\\ud800"}', "backend_ref") == [("", "syntax")]
+
+
+def test_valid_surrogate_pair_escape_decodes() -> None:
+    assert ir.from_json('{"id": "\\ud83d\\ude80"}', "backend_ref").id == "🚀"
+
+
+@pytest.mark.parametrize("data", ["[]", "1", '"x"', "null", "true", "[{}]"])
+def test_top_level_must_be_an_object(data: str) -> None:
+    assert decode_issues(data, "backend_ref") == [("", "type")]
+    assert dict_issues(json.loads(data), "backend_ref") == [("", "type")]
+
+
+# -- wrong JSON types, all reported ---------------------------------------------------------------
+
+
+def test_every_type_error_is_listed_with_its_path() -> None:
+    doc = {"id": 1, "profile": 2, "options": 3, "model_version": 4, "endpoint_url": 5}
+    assert both_issues(doc, "backend_ref") == [
+        ("id", "type"),
+        ("profile", "type"),
+        ("options", "type"),
+        ("model_version", "type"),
+        ("endpoint_url", "type"),
+    ]
+
+
+def test_type_errors_at_nested_paths() -> None:
+    doc = {
+        "id": "e",
+        "backend": {"id": "b", "fallback": {"id": ["x"]}},
+        "pipeline": [{"name": "a"}, {"name": "b", "enabled": "yes"}, "c"],
+        "tags": ["ok", 5],
+        "reliability": {
+            "ensemble": {"models": "gpt4", "weights": {"gpt4": "heavy"}},
+            "stats": {"alpha": "0.05", "tests": [None]},
+            "feedback": {"sampling_rate": True},
+        },
+        "outputs": {"name": "x"},
+        "training_config": {"id": "t", "model_ref": "gpt2", "dataset_ref": {"name": 7}},
+        "created_at": 1710495000,
+    }
+    issues = both_issues(doc, "experiment")
+    assert sorted(issues) == sorted(
+        [
+            ("backend.fallback.id", "type"),
+            ("pipeline[1].enabled", "type"),
+            ("pipeline[2]", "type"),
+            ("tags[1]", "type"),
+            ("reliability.ensemble.models", "type"),
+            ("reliability.ensemble.weights.gpt4", "type"),
+            ("reliability.stats.alpha", "type"),
+            ("reliability.stats.tests[0]", "type"),
+            ("reliability.feedback.sampling_rate", "type"),
+            ("outputs", "type"),
+            ("training_config.model_ref", "type"),
+            ("training_config.dataset_ref.name", "type"),
+            ("created_at", "type"),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("type_name", "field", "value"),
+    [
+        ("stage_def", "enabled", 1),
+        ("stage_def", "enabled", "true"),
+        ("stage_def", "name", 1),
+        ("reliability.hedging", "delay_ms", True),
+        ("reliability.hedging", "delay_ms", "100"),
+        ("reliability.stats", "alpha", "0.5"),
+        ("reliability.stats", "alpha", False),
+        ("reliability.stats", "tests", "ttest"),
+        ("reliability.ensemble", "strategy", 1),
+        ("reliability.ensemble", "weights", ["a"]),
+        ("feedback.event", "metadata", [1]),
+        ("feedback.event", "input", "text"),
+        ("experiment", "pipeline", "inference"),
+        ("experiment", "pipeline", {"name": "a"}),
+        ("experiment", "backend", "gpt4"),
+        ("experiment", "backend", ["gpt4"]),
+    ],
+)
+def test_wrong_json_type(type_name: str, field: str, value: Any) -> None:
+    doc = {**MINIMAL[type_name], field: value}
+    assert both_issues(doc, type_name) == [(field, "type")]
+
+
+@pytest.mark.parametrize(
+    ("type_name", "field", "value"),
+    [
+        ("training.config", "epochs", 2.0),
+        ("training.config", "batch_size", 32.5),
+        ("training.config", "seed", 1.0),
+        ("deployment.config", "replicas", 1.0),
+        ("reliability.hedging", "delay_ms", 1.5),
+        ("reliability.ensemble", "timeout_ms", 1e3),
+        ("feedback.event", "latency_ms", 0.0),
+        ("training.run", "current_epoch", 3.0),
+    ],
+)
+def test_a_float_where_an_integer_is_expected_is_a_type_error(
+    type_name: str, field: str, value: float
+) -> None:
+    doc = {**MINIMAL[type_name], field: value}
+    assert both_issues(doc, type_name) == [(field, "type")]
+
+
+# -- missing and null -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("type_name", "field"), REQUIRED)
+def test_missing_required_field(type_name: str, field: str) -> None:
+    doc = dict(MINIMAL[type_name])
+    del doc[field]
+    assert both_issues(doc, type_name) == [(field, "required")]
+
+
+@pytest.mark.parametrize(("type_name", "field"), REQUIRED)
+def test_null_required_field(type_name: str, field: str) -> None:
+    doc = {**MINIMAL[type_name], field: None}
+    assert both_issues(doc, type_name) == [(field, "required")]
+
+
+def test_all_missing_required_fields_are_listed() -> None:
+    assert both_issues({}, "experiment") == [
+        ("id", "required"),
+        ("backend", "required"),
+        ("pipeline", "required"),
+    ]
+    doc = {"id": "e", "backend": {}, "pipeline": [{"name": "a"}, {}, {"enabled": False}]}
+    assert both_issues(doc, "experiment") == [
+        ("backend.id", "required"),
+        ("pipeline[1].name", "required"),
+        ("pipeline[2].name", "required"),
+    ]
+    doc = {"id": "r", "config": {"model_ref": {}, "dataset_ref": {"name": None}}}
+    assert sorted(both_issues(doc, "training.run")) == sorted(
+        [
+            ("config.id", "required"),
+            ("config.model_ref.id", "required"),
+            ("config.dataset_ref.name", "required"),
+        ]
+    )
+
+
+@pytest.mark.parametrize(("type_name", "field"), NON_NULL_DEFAULTS)
+def test_null_for_a_field_with_a_non_null_default_is_a_decode_error(
+    type_name: str, field: str
+) -> None:
+    doc = {**MINIMAL[type_name], field: None}
+    with pytest.raises(ir.DecodeError) as info:
+        ir.from_json(json.dumps(doc), type_name)
+    assert [(i.path, str(i.code)) for i in info.value.errors] == [(field, "type")]
+    assert "null" in info.value.errors[0].message
+    assert dict_issues(doc, type_name) == [(field, "type")]
+    # Leaving the key out gives the default.
+    obj = ir.from_json(json.dumps(MINIMAL[type_name]), type_name)
+    assert getattr(obj, field) is not None
+
+
+def test_profile_null_is_rejected_nested_too() -> None:
+    doc = {
+        **MINIMAL["experiment"],
+        "backend": {"id": "b", "fallback": {"id": "c", "profile": None}},
+    }
+    assert both_issues(doc, "experiment") == [("backend.fallback.profile", "type")]
+
+
+def test_null_accepted_for_fields_defaulting_to_none() -> None:
+    doc = {
+        **MINIMAL["experiment"],
+        "description": None,
+        "tags": None,
+        "reliability": None,
+        "outputs": None,
+        "created_at": None,
+        "baseline": None,
+    }
+    exp = ir.from_json(json.dumps(doc), "experiment")
+    assert exp == ir.from_json(json.dumps(MINIMAL["experiment"]), "experiment")
+
+
+def test_null_list_item_is_a_type_error() -> None:
+    assert both_issues({"tests": [None]}, "reliability.stats") == [("tests[0]", "type")]
+    assert both_issues({**MINIMAL["experiment"], "pipeline": [None]}, "experiment") == [
+        ("pipeline[0]", "type")
+    ]
+
+
+# -- timestamps -----------------------------------------------------------------------------------
+
+TS_DOC = MINIMAL["model_version"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "2024-03-15T09:30:00Z",
+            datetime.datetime(2024, 3, 15, 9, 30, tzinfo=datetime.timezone.utc),
+        ),
+        (
+            "2024-03-15T09:30:00.123456Z",
+            datetime.datetime(2024, 3, 15, 9, 30, 0, 123456, tzinfo=datetime.timezone.utc),
+        ),
+        (
+            "2024-03-15T11:30:00+02:00",
+            datetime.datetime(2024, 3, 15, 9, 30, tzinfo=datetime.timezone.utc),
+        ),
+        (
+            "2024-03-15T04:00:00-05:30",
+            datetime.datetime(2024, 3, 15, 9, 30, tzinfo=datetime.timezone.utc),
+        ),
+        (
+            "2024-03-15T09:30:00+00:00",
+            datetime.datetime(2024, 3, 15, 9, 30, tzinfo=datetime.timezone.utc),
+        ),
+        (
+            "2024-03-15T09:30:00.5Z",
+            datetime.datetime(2024, 3, 15, 9, 30, 0, 500000, tzinfo=datetime.timezone.utc),
+        ),
+    ],
+)
+def test_timestamps_with_z_or_numeric_offset(text: str, expected: datetime.datetime) -> None:
+    mv = ir.from_json(json.dumps({**TS_DOC, "created_at": text}), "model_version")
+    assert mv.created_at == expected
+    assert mv.created_at.utcoffset() == helpers.instant(text).utcoffset()
+    assert ir.from_dict({**TS_DOC, "created_at": text}, "model_version") == mv
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024-03-15T09:30:00",  # no offset
+        "2024-03-15T09:30:00.123456",  # no offset
+        "2024-03-15",
+        "yesterday",
+        "",
+        "2024-13-01T00:00:00Z",
+        "2024-02-30T00:00:00Z",
+        "2024-03-15T25:00:00Z",
+        "15/03/2024 09:30 UTC",
+        "2024-03-15T09:30:00+25:00",
+    ],
+)
+def test_bad_timestamps_are_format_decode_errors(text: str) -> None:
+    doc = {**TS_DOC, "created_at": text}
+    assert both_issues(doc, "model_version") == [("created_at", "format")]
+
+
+def test_timestamp_of_the_wrong_json_type() -> None:
+    assert both_issues({**TS_DOC, "created_at": 1710495000}, "model_version") == [
+        ("created_at", "type")
+    ]
+
+
+def test_timestamp_problems_at_nested_paths() -> None:
+    doc = {
+        **MINIMAL["experiment"],
+        "created_at": "2024-01-01T00:00:00",
+        "model_version": {**TS_DOC, "created_at": "garbage"},
+    }
+    assert sorted(both_issues(doc, "experiment")) == [
+        ("created_at", "format"),
+        ("model_version.created_at", "format"),
+    ]
+
+
+def test_from_dict_accepts_datetime_objects() -> None:
+    aware = datetime.datetime(
+        2024, 3, 15, 9, 30, 0, 1, tzinfo=datetime.timezone(datetime.timedelta(hours=-3))
+    )
+    mv = ir.from_dict({**TS_DOC, "created_at": aware}, "model_version")
+    assert mv.created_at == aware
+    assert mv.created_at.utcoffset() == datetime.timedelta(hours=-3)
+    assert dict_issues(
+        {**TS_DOC, "created_at": datetime.datetime(2024, 1, 1)}, "model_version"
+    ) == [("created_at", "format")]
+
+
+# -- numbers --------------------------------------------------------------------------------------
+
+
+def test_big_integers_are_exact() -> None:
+    doc = (
+        f'{{"id": "m", "metadata": {{"a": 9007199254740993, "b": {10**30}, "c": [-{10**40}], '
+        '"d": {"e": 18446744073709551616}}}'
+    )
+    ref = ir.from_json(doc, "model_ref")
+    assert ref.metadata == {"a": 9007199254740993, "b": 10**30, "c": [-(10**40)], "d": {"e": 2**64}}
+    assert all(type(v) is int for v in (ref.metadata["a"], ref.metadata["b"], ref.metadata["c"][0]))
+    cfg = ir.from_json(
+        json.dumps({**MINIMAL["training.config"], "seed": 9007199254740993}), "training.config"
+    )
+    assert cfg.seed == 9007199254740993
+    assert type(cfg.seed) is int
+
+
+@pytest.mark.parametrize(
+    ("type_name", "field", "text", "value"),
+    [
+        ("feedback.config", "sampling_rate", "1", 1),
+        ("feedback.config", "sampling_rate", "1.0", 1.0),
+        ("feedback.config", "sampling_rate", "0", 0),
+        ("reliability.stats", "alpha", "1", 1),
+        ("reliability.stats", "alpha", "0.05", 0.05),
+        ("reliability.hedging", "percentile", "99", 99),
+        ("reliability.hedging", "percentile", "95.0", 95.0),
+        ("reliability.hedging", "budget_percent", "10", 10),
+        ("training.config", "learning_rate", "1", 1),
+        ("training.config", "learning_rate", "1.0e-5", 1e-5),
+        ("training.config", "learning_rate", "1E-5", 1e-5),
+        ("deployment.status", "traffic_percent", "50", 50),
+        ("deployment.status", "traffic_percent", "50.0", 50.0),
+    ],
+)
+def test_ints_stay_ints_and_floats_stay_floats(
+    type_name: str, field: str, text: str, value: Any
+) -> None:
+    base = json.dumps(MINIMAL[type_name])[:-1]
+    doc = f'{base}{", " if MINIMAL[type_name] else ""}"{field}": {text}}}'
+    obj = ir.from_json(doc, type_name)
+    got = getattr(obj, field)
+    assert type(got) is type(value)
+    assert got == value
+    assert helpers.same(json.loads(ir.to_json(obj))[field], value)
+
+
+def test_numbers_in_opaque_maps_keep_their_kind() -> None:
+    ref = ir.from_json(
+        '{"id": "b", "options": {"i": 1, "f": 1.0, "e": 1e2, "n": -0.0, "t": true}}', "backend_ref"
+    )
+    assert ref.options is not None
+    assert helpers.same(ref.options, {"i": 1, "f": 1.0, "e": 100.0, "n": -0.0, "t": True})
+
+
+def test_weights_keep_their_kind() -> None:
+    ens = ir.from_json('{"weights": {"a": 1, "b": 0.5}}', "reliability.ensemble")
+    assert helpers.same(ens.weights, {"a": 1, "b": 0.5})
+
+
+# -- decoding does not apply value rules ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("type_name", "changes", "issues"),
+    [
+        ("reliability.stats", {"alpha": 1.5}, [("alpha", "range")]),
+        ("reliability.ensemble", {"strategy": "bogus"}, [("strategy", "enum")]),
+        ("training.config", {"epochs": 0}, [("epochs", "range")]),
+        ("model_version", {"version": "v1.0.0"}, [("version", "format")]),
+        ("backend_ref", {"id": ""}, [("id", "empty")]),
+        ("backend_ref", {"endpoint_url": "ftp://x"}, [("endpoint_url", "format")]),
+        ("experiment", {"pipeline": []}, [("pipeline", "empty")]),
+        (
+            "experiment",
+            {"pipeline": [{"name": "a"}, {"name": "a"}]},
+            [("pipeline[1].name", "consistency")],
+        ),
+        (
+            "deployment.status",
+            {"ready_replicas": 2, "total_replicas": 1},
+            [("ready_replicas", "consistency")],
+        ),
+    ],
+)
+def test_value_rules_are_for_validate_not_decoding(
+    type_name: str, changes: dict[str, Any], issues: list[tuple[str, str]]
+) -> None:
+    doc = {**MINIMAL[type_name], **changes}
+    for obj in (ir.from_json(json.dumps(doc), type_name), ir.from_dict(doc, type_name)):
+        assert [(i.path, str(i.code)) for i in ir.errors(obj)] == issues
+
+
+# -- unknown keys ---------------------------------------------------------------------------------
+
+
+def test_unknown_keys_are_ignored_by_default() -> None:
+    doc = {
+        **MINIMAL["experiment"],
+        "extra_top": {"x": 1},
+        "backend": {"id": "b", "region": "eu"},
+        "pipeline": [{"name": "a", "retries": 3}],
+        "reliability": {"stats": {"alpah": 0.1}},
+    }
+    exp = ir.from_json(json.dumps(doc), "experiment")
+    assert exp == ir.from_dict(doc, "experiment")
+    assert exp.backend == ir.BackendRef(id="b")
+    assert exp.reliability == reliability.Config(stats=reliability.Stats())
+    assert "extra_top" not in ir.to_dict(exp)
+
+
+def test_strict_reports_each_unknown_key_with_did_you_mean() -> None:
+    doc = {"strateggy": "fixed", "delay_ms": 10, "zzzzzz": 1, "options": {"anything": 1}}
+    for kind, call in (
+        ("json", lambda: ir.from_json(json.dumps(doc), "reliability.hedging", strict=True)),
+        ("dict", lambda: ir.from_dict(doc, "reliability.hedging", strict=True)),
+    ):
+        with pytest.raises(ir.DecodeError) as info:
+            call()
+        by_path = {i.path: i for i in info.value.errors}
+        assert set(by_path) == {"strateggy", "zzzzzz"}, kind
+        assert all(i.code == "unknown_field" for i in info.value.errors)
+        assert "did you mean" in by_path["strateggy"].message
+        assert (
+            "`strategy`" in by_path["strateggy"].message
+            or "'strategy'" in by_path["strateggy"].message
+        )
+        assert "did you mean" not in by_path["zzzzzz"].message
+
+
+def test_strict_reports_unknown_keys_at_nested_paths() -> None:
+    doc = {
+        **MINIMAL["experiment"],
+        "descripton": "x",
+        "backend": {"id": "b", "fallback": {"id": "c", "profle": "fast"}},
+        "pipeline": [{"name": "a"}, {"name": "b", "enabeld": False}],
+        "reliability": {"stats": {"alpah": 0.1}, "feedback": {"sampling": 1}},
+        "metadata": {"free": {"form": 1}},  # opaque: never reported
+    }
+    issues = both_issues(doc, "experiment", strict=True)
+    assert sorted(issues) == sorted(
+        [
+            ("descripton", "unknown_field"),
+            ("backend.fallback.profle", "unknown_field"),
+            ("pipeline[1].enabeld", "unknown_field"),
+            ("reliability.stats.alpah", "unknown_field"),
+            ("reliability.feedback.sampling", "unknown_field"),
+        ]
+    )
+    with pytest.raises(ir.DecodeError) as info:
+        ir.from_json(json.dumps(doc), "experiment", strict=True)
+    messages = {i.path: i.message for i in info.value.errors}
+    assert "description" in messages["descripton"]
+    assert "profile" in messages["backend.fallback.profle"]
+    assert "enabled" in messages["pipeline[1].enabeld"]
+    assert "alpha" in messages["reliability.stats.alpah"]
+
+
+def test_strict_reports_unknown_keys_together_with_other_problems() -> None:
+    doc = {"id": 1, "profle": "x", "fallback": {"id": "y", "idd": 2}}
+    assert sorted(both_issues(doc, "backend_ref", strict=True)) == [
+        ("fallback.idd", "unknown_field"),
+        ("id", "type"),
+        ("profle", "unknown_field"),
+    ]
+
+
+def test_strict_accepts_a_clean_document() -> None:
+    for type_name, doc in MINIMAL.items():
+        assert ir.from_json(json.dumps(doc), type_name, strict=True) == ir.from_json(
+            json.dumps(doc), type_name
+        )
+
+
+# -- hostile input --------------------------------------------------------------------------------
+
+N = 100_000
+
+
+def _outcome(call: Any) -> Any:
+    """The decoded object, or the DecodeError raised (any other exception propagates)."""
+    try:
+        return call()
+    except ir.DecodeError as exc:
+        return exc
+
+
+def _never_crashes(call: Any) -> Any:
+    result = _outcome(call)
+    if isinstance(result, ir.DecodeError):
+        assert result.errors
+    return result
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_deep_fallback_chain_never_recursion_error(strict: bool) -> None:
+    doc = '{"id": "a", "fallback": ' * N + '{"id": "z"}' + "}" * N
+    result = _never_crashes(lambda: ir.from_json(doc, "backend_ref", strict=strict))
+    assert isinstance(result, (ir.BackendRef, ir.DecodeError))
+    exp_doc = '{"id": "e", "pipeline": [{"name": "a"}], "backend": ' + doc + "}"
+    result = _never_crashes(lambda: ir.from_json(exp_doc, "experiment", strict=strict))
+    assert isinstance(result, (ir.Experiment, ir.DecodeError))
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_deep_options_map_never_recursion_error(strict: bool) -> None:
+    doc = '{"id": "a", "options": ' + '{"a": ' * N + "1" + "}" * N + "}"
+    result = _never_crashes(lambda: ir.from_json(doc, "backend_ref", strict=strict))
+    assert isinstance(result, (ir.BackendRef, ir.DecodeError))
+    doc = '{"id": "a", "feedback_value": ' + "[" * N + "]" * N + "}"
+    result = _never_crashes(lambda: ir.from_json(doc, "feedback.event", strict=strict))
+    assert isinstance(result, (ir.feedback.Event, ir.DecodeError))
+
+
+def test_deep_structures_from_dict_never_recursion_error() -> None:
+    chain: dict[str, Any] = {"id": "z"}
+    for _ in range(N):
+        chain = {"id": "a", "fallback": chain}
+    assert isinstance(
+        _never_crashes(lambda: ir.from_dict(chain, "backend_ref")), (ir.BackendRef, ir.DecodeError)
+    )
+    nested: Any = 1
+    for _ in range(N):
+        nested = {"a": [nested]}
+    result = _never_crashes(lambda: ir.from_dict({"id": "a", "options": nested}, "backend_ref"))
+    assert isinstance(result, (ir.BackendRef, ir.DecodeError))
+
+
+def test_moderately_deep_documents_decode() -> None:
+    doc = '{"id": "a", "fallback": ' * 50 + '{"id": "z"}' + "}" * 50
+    ref = ir.from_json(doc, "backend_ref")
+    depth = 0
+    while ref.fallback is not None:
+        ref, depth = ref.fallback, depth + 1
+    assert (depth, ref.id) == (50, "z")
+    opts = '{"id": "a", "options": ' + '{"a": ' * 100 + "1" + "}" * 100 + "}"
+    assert ir.from_json(opts, "backend_ref").options is not None
+
+
+FUZZ = settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+@FUZZ
+@given(st.binary(max_size=200), st.sampled_from(sorted(MINIMAL)))
+def test_any_bytes_decode_or_raise_decode_error(data: bytes, type_name: str) -> None:
+    for strict in (False, True):
+        result = _never_crashes(functools.partial(ir.from_json, data, type_name, strict=strict))
+        if not isinstance(result, ir.DecodeError):
+            assert type(result).__ir_type__ == type_name
+
+
+@FUZZ
+@given(st.sampled_from(sorted(MINIMAL)), st.data())
+def test_mutated_documents_decode_or_raise_decode_error(
+    type_name: str, data: st.DataObject
+) -> None:
+    """Replace one value anywhere in a valid document by an arbitrary JSON value."""
+    doc = ir.to_dict(data.draw(strategies.STRATEGIES[type_name]))
+    paths = list(_paths(doc))
+    path = data.draw(st.sampled_from(paths))
+    value = data.draw(strategies.json_values)
+    mutated = _set(doc, path, value)
+    for call in (
+        lambda: ir.from_json(json.dumps(mutated), type_name),
+        lambda: ir.from_dict(mutated, type_name),
+        lambda: ir.from_json(json.dumps(mutated), type_name, strict=True),
+    ):
+        result = _never_crashes(call)
+        if isinstance(result, ir.DecodeError):
+            assert all(isinstance(i.path, str) and i.message for i in result.errors)
+        else:
+            # Whatever decodes, encodes, and errors() gives a verdict without crashing.
+            assert isinstance(ir.errors(result), list)
+            assert ir.from_json(ir.to_json(result), type_name) == result
+
+
+def _paths(data: Any, prefix: tuple[Any, ...] = ()) -> Any:
+    yield prefix
+    if isinstance(data, dict):
+        for k, v in data.items():
+            yield from _paths(v, (*prefix, k))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from _paths(v, (*prefix, i))
+
+
+def _set(data: Any, path: tuple[Any, ...], value: Any) -> Any:
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    if isinstance(data, dict):
+        return {**data, head: _set(data[head], rest, value)}
+    copy = list(data)
+    copy[head] = _set(data[head], rest, value)
+    return copy
+
+
+# -- input kinds ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        '{"id": "x", "profile": "fast"}',
+        b'{"id": "x", "profile": "fast"}',
+        bytearray(b'{"id": "x", "profile": "fast"}'),
+        memoryview(b'{"id": "x", "profile": "fast"}'),
+    ],
+)
+def test_from_json_accepts_str_bytes_and_bytearray(data: Any) -> None:
+    assert ir.from_json(data, "backend_ref") == ir.BackendRef(id="x", profile="fast")
+    assert ir.from_json(data, ir.BackendRef) == ir.BackendRef(id="x", profile="fast")
+
+
+def test_from_json_non_ascii_text_and_bytes() -> None:
+    text = '{"name": "データ — é 🚀\\u2028"}'
+    assert ir.from_json(text, "dataset_ref").name == "データ — é 🚀\u2028"
+    assert ir.from_json(text.encode("utf-8"), "dataset_ref").name == "データ — é 🚀\u2028"
+
+
+@pytest.mark.parametrize("data", [{"id": "x"}, 1, None, ["{}"]])
+def test_from_json_rejects_non_text(data: Any) -> None:
+    with pytest.raises(TypeError):
+        ir.from_json(data, "backend_ref")
+
+
+def test_from_dict_rejects_non_json_values_in_opaque_maps() -> None:
+    assert dict_issues({"id": "x", "options": {"a": object()}}, "backend_ref") == [
+        ("options.a", "type")
+    ]
+    assert dict_issues({"id": "x", "options": {1: "a"}}, "backend_ref") == [("options", "type")]
+    assert dict_issues({"id": "x", "options": {"a": [float("nan")]}}, "backend_ref") == [
+        ("options.a[0]", "range")
+    ]
+    assert dict_issues({"id": "e", "feedback_value": {"a": {1, 2}}}, "feedback.event") == [
+        ("feedback_value.a", "type")
+    ]
+    assert dict_issues({"alpha": float("inf")}, "reliability.stats") == [("alpha", "range")]
+
+
+@pytest.mark.parametrize("data", [[{"id": "x"}], "x", None, 1, ir.BackendRef(id="x")])
+def test_from_dict_rejects_a_non_dict_top_level(data: Any) -> None:
+    assert dict_issues(data, "backend_ref") == [("", "type")]
+
+
+def test_from_dict_accepts_to_dict_output_of_every_minimal_type() -> None:
+    for type_name, doc in MINIMAL.items():
+        obj = ir.from_dict(doc, type_name)
+        assert ir.from_dict(ir.to_dict(obj), type_name) == obj
+
+
+def test_unknown_type_name() -> None:
+    with pytest.raises(ValueError, match="did you mean") as info:
+        ir.from_dict({}, "reliabilty.config")
+    assert "reliability.config" in str(info.value)
+    with pytest.raises(ValueError, match="did you mean"):
+        ir.from_json("{}", "stage_deff")
+
+
+def test_type_given_as_a_non_ir_class() -> None:
+    with pytest.raises(TypeError):
+        ir.from_json("{}", dict)  # type: ignore[call-overload]
