@@ -93,7 +93,7 @@ def _tidy(definition: dict[str, Any], cls: type[IRStruct]) -> None:
         if f.node.kind == "literal" and "enum" in prop:
             prop["enum"] = list(f.node.values)
         if f.default_factory is not None:
-            prop["default"] = f.default_factory()
+            prop["default"] = msgspec.to_builtins(f.default_factory())
 
 
 def _merge_numbers(prop: dict[str, Any]) -> None:

@@ -19,7 +19,7 @@ class NamedToolChoice(TypedDict):
     Decoding keeps only ``name``, as the reference does.
     """
 
-    name: str
+    name: Annotated[str, doc("The name of the tool the model must call.")]
 
 
 ToolChoice = Literal["auto", "none", "required"] | NamedToolChoice

@@ -141,6 +141,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("crucible-ir: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug of ours, not the input's: one line, unless debugging
+        import os
+
+        if os.environ.get("CRUCIBLE_IR_DEBUG"):
+            raise
+        print(
+            f"crucible-ir: internal error ({type(exc).__name__}: {exc}); "
+            "set CRUCIBLE_IR_DEBUG=1 for details and please report it",
+            file=sys.stderr,
+        )
+        return 3
     except BrokenPipeError:
         import os
 

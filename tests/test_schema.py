@@ -1,0 +1,82 @@
+"""JSON Schema generation: valid 2020-12 documents, shipped copies up to date."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+
+import crucible_ir as ir
+
+SHIPPED = Path(ir.__file__).parent / "schemas"
+NAMES = ir.type_names()
+
+
+def _properties(schema: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    found = list(schema.get("properties", {}).items())
+    for definition in schema.get("$defs", {}).values():
+        found += list(definition.get("properties", {}).items())
+    return found
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_schema_is_valid_2020_12_and_documents_every_field(name: str) -> None:
+    schema = ir.json_schema(name)
+    Draft202012Validator.check_schema(schema)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["title"] == name
+    assert schema["description"]
+    for prop_name, prop in _properties(schema):
+        assert prop.get("description"), f"{name}: {prop_name} has no description"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_shipped_schema_is_up_to_date(name: str) -> None:
+    shipped = json.loads((SHIPPED / f"{name}.schema.json").read_text(encoding="utf-8"))
+    assert shipped == ir.json_schema(name), "run `make schemas` and commit the result"
+
+
+def test_every_type_has_a_shipped_schema_and_nothing_else_is_shipped() -> None:
+    assert sorted(p.name for p in SHIPPED.glob("*.json")) == sorted(
+        f"{n}.schema.json" for n in NAMES
+    )
+
+
+def test_only_fields_without_defaults_are_required() -> None:
+    schema = ir.json_schema("experiment")
+    assert sorted(schema["required"]) == ["backend", "id", "pipeline"]
+    hedging = ir.json_schema("reliability.hedging")
+    assert hedging["required"] == []
+    strategy = hedging["properties"]["strategy"]
+    assert strategy["enum"] == [
+        "off",
+        "fixed",
+        "percentile",
+        "adaptive",
+        "workload_aware",
+        "exponential_backoff",
+    ]
+    assert strategy["default"] == "off"
+    stats = ir.json_schema("reliability.stats")["properties"]
+    assert stats["alpha"] == {
+        "description": stats["alpha"]["description"],
+        "type": "number",
+        "minimum": 0,
+        "maximum": 1,
+        "default": 0.05,
+    }
+    assert stats["tests"]["default"] == ["ttest", "bootstrap"]
+    backend = ir.json_schema("backend_ref")
+    url = backend["properties"]["endpoint_url"]["anyOf"][0]
+    assert url["format"] == "uri"
+    assert backend["properties"]["fallback"]["anyOf"][0] == {"$ref": "#"}
+
+
+def test_schema_agrees_with_validation_on_a_range_rule() -> None:
+    validator = Draft202012Validator(ir.json_schema("reliability.stats"))
+    assert validator.is_valid({"alpha": 0.5})
+    assert not validator.is_valid({"alpha": 1.5})
+    assert not ir.is_valid(ir.reliability.Stats(alpha=1.5))
