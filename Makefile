@@ -11,7 +11,7 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-.PHONY: install examples test lint typecheck pytest bench startup fuzz schemas
+.PHONY: install examples test lint typecheck pytest bench startup fuzz schemas quick
 install: $(BIN)/.installed
 
 examples: install
@@ -40,3 +40,6 @@ fuzz: install
 
 schemas: install
 	$(BIN)/crucible-ir schema --all src/crucible_ir/schemas
+
+quick: install
+	$(BIN)/python -m crucible_ir._cli._quickgen

@@ -21,7 +21,7 @@ from ._stage import StageDef
 from ._training import TrainingConfig
 from ._validate import validate
 
-__all__ = ["Builder", "ExperimentBuilder", "experiment"]
+__all__ = ["Builder", "ExperimentBuilder", "experiment", "new_experiment"]
 
 
 class ExperimentBuilder:
@@ -219,3 +219,13 @@ class Builder:
     """Namespace mirroring the reference's ``CrucibleIR.Builder`` module."""
 
     experiment = staticmethod(experiment)
+
+
+def new_experiment(**attrs: Any) -> Experiment:
+    """An `Experiment` from keyword arguments, not validated.
+
+    >>> from crucible_ir import BackendRef, StageDef
+    >>> new_experiment(id="x", backend=BackendRef(id="gpt4"), pipeline=[StageDef(name="run")]).id
+    'x'
+    """
+    return Experiment(**attrs)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import difflib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
@@ -20,6 +20,9 @@ from ._errors import Issue, IssueCode
 from ._jsonscan import IR_MAX_DEPTH, json_problems, json_type_name
 from ._plan import Node, plan
 from ._rules import RULES
+
+if TYPE_CHECKING:
+    from ._rules import Rule
 
 __all__ = ["check", "check_rules_only", "join", "enum_message"]
 
@@ -105,8 +108,13 @@ def rule_walker_for(cls: type) -> Checker | None:
     return _RULE_WALKERS[cls]
 
 
+def rules_of(cls: type) -> tuple[Rule, ...]:
+    """The cross-field rules of an IR class (registered under its type name)."""
+    return tuple(RULES.get(getattr(cls, "__ir_type__", ""), ()))
+
+
 def _has_rules(cls: type, seen: frozenset[type] = frozenset()) -> bool:
-    if RULES.get(cls):
+    if rules_of(cls):
         return True
     if cls in seen:
         return False
@@ -256,10 +264,11 @@ class _Generator:
             var = self.var("v")
             emit(f"    {var} = obj.{f.name}")
             self.node(f.node, var, f"J(p, {f.name!r})", "    ", required=f.required)
-        rules = () if self.encode_only else RULES.get(self.cls, ())
+        rules = () if self.encode_only else rules_of(self.cls)
         if rules:
-            emit(f"    for rule in {self.const(tuple(rules))}:")
-            emit("        rule(obj, p, out)")
+            emit(f"    for rule in {self.const(rules)}:")
+            emit("        for rel, message in rule(obj):")
+            emit("            ADD(out, J(p, rel), C.CONSISTENCY, message)")
         emit("    return")
         return self.compile()
 

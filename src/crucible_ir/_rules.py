@@ -1,69 +1,73 @@
 """Rules across fields: every one of them, in one place.
 
-Each rule takes ``(obj, path, out)`` and appends an `Issue` with code
-``consistency`` per violation. Rules run after the field checks of their class,
-on objects that may hold values of the wrong type, so each rule looks only at
-values of the types it understands.
+A rule takes one IR object and yields ``(relative path, message)`` for each
+violation; the checker reports them with code ``consistency``. Rules run after
+the field checks of their class, on objects that may hold values of the wrong
+type, so each rule looks only at values of the types it understands and reads
+fields with ``getattr``: it works the same on an IR object and on the light
+record the command line's quick check builds from parsed JSON. This module
+imports nothing heavy for that reason.
 """
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Callable, Iterable
-from typing import Any
+import sys
 
-from msgspec import UNSET
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: this module is on the fast start-up path
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+    from typing import Any, TypeAlias
 
-from ._backend._capabilities import Capabilities
-from ._backend._messages import ContentPart
-from ._backend._options import Options
-from ._backend_ref import BackendRef  # noqa: F401 - registry order
-from ._deployment import DeploymentStatus
-from ._errors import Issue, IssueCode
-from ._experiment import Experiment
-from ._model_registry import ModelVersion  # noqa: F401
-from ._reliability import Ensemble
-from ._training import TrainingRun
+    Violation: TypeAlias = tuple[str, str]
+    """``(path relative to the object, message)``."""
 
-__all__ = ["RULES", "Rule"]
+    Rule: TypeAlias = Callable[[Any], Iterable[Violation]]
 
-Rule = Callable[[Any, str, list[Issue]], None]
-RULES: dict[type, list[Rule]] = {}
+__all__ = ["RULES", "Rule", "Violation"]
+
+RULES: dict[str, list[Rule]] = {}
+"""The rules of each IR type, by type name."""
 
 
-def _rule(*classes: type) -> Callable[[Rule], Rule]:
+def _rule(*type_names: str) -> Callable[[Rule], Rule]:
     def register(fn: Rule) -> Rule:
-        for cls in classes:
-            RULES.setdefault(cls, []).append(fn)
+        for name in type_names:
+            RULES.setdefault(name, []).append(fn)
         return fn
 
     return register
 
 
-def _at(path: str, name: str) -> str:
-    return f"{path}.{name}" if path else name
+def _absent(value: Any) -> bool:
+    """None, or msgspec's UNSET (which exists only once msgspec is loaded)."""
+    if value is None:
+        return True
+    msgspec = sys.modules.get("msgspec")
+    return msgspec is not None and value is msgspec.UNSET
 
 
-def _duplicates(items: Iterable[Any], list_path: str, out: list[Issue], what: str) -> None:
+def _duplicates(items: Any, field: str, what: str) -> Iterator[Violation]:
+    if not isinstance(items, (list, tuple)):
+        return
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
         name = getattr(item, "name", None)
         if not isinstance(name, str) or not name:
             continue
         if name in seen:
-            out.append(
-                Issue(
-                    f"{list_path}[{index}].name",
-                    IssueCode.CONSISTENCY,
-                    f"duplicate {what} name {name!r} (also at {list_path}[{seen[name]}])",
-                )
+            yield (
+                f"{field}[{index}].name",
+                f"duplicate {what} name {name!r} (also at {field}[{seen[name]}])",
             )
         else:
             seen[name] = index
 
 
-def _not_before(obj: Any, path: str, out: list[Issue], earlier: str, later: str) -> None:
-    start, end = getattr(obj, earlier), getattr(obj, later)
+def _not_before(obj: Any, earlier: str, later: str) -> Iterator[Violation]:
+    datetime = sys.modules.get("datetime")
+    if datetime is None:  # not loaded: no datetime objects to compare
+        return
+    start, end = getattr(obj, earlier, None), getattr(obj, later, None)
     if (
         isinstance(start, datetime.datetime)
         and isinstance(end, datetime.datetime)
@@ -71,101 +75,70 @@ def _not_before(obj: Any, path: str, out: list[Issue], earlier: str, later: str)
         and end.utcoffset() is not None
         and end < start
     ):
-        out.append(
-            Issue(
-                _at(path, later),
-                IssueCode.CONSISTENCY,
-                f"{later} ({end.isoformat()}) is before {earlier} ({start.isoformat()})",
-            )
-        )
+        yield later, f"{later} ({end.isoformat()}) is before {earlier} ({start.isoformat()})"
 
 
-@_rule(Experiment)
-def unique_stage_names(exp: Experiment, path: str, out: list[Issue]) -> None:
+@_rule("experiment")
+def unique_stage_names(exp: Any) -> Iterator[Violation]:
     """Stage names in a pipeline are unique."""
-    if isinstance(exp.pipeline, (list, tuple)):
-        _duplicates(exp.pipeline, _at(path, "pipeline"), out, "stage")
+    return _duplicates(exp.pipeline, "pipeline", "stage")
 
 
-@_rule(Experiment)
-def unique_output_names(exp: Experiment, path: str, out: list[Issue]) -> None:
+@_rule("experiment")
+def unique_output_names(exp: Any) -> Iterator[Violation]:
     """Output names are unique."""
-    if isinstance(exp.outputs, (list, tuple)):
-        _duplicates(exp.outputs, _at(path, "outputs"), out, "output")
+    return _duplicates(exp.outputs, "outputs", "output")
 
 
-@_rule(Experiment, DeploymentStatus)
-def updated_not_before_created(obj: Any, path: str, out: list[Issue]) -> None:
+@_rule("experiment", "deployment.status")
+def updated_not_before_created(obj: Any) -> Iterator[Violation]:
     """``updated_at >= created_at``."""
-    _not_before(obj, path, out, "created_at", "updated_at")
+    return _not_before(obj, "created_at", "updated_at")
 
 
-@_rule(TrainingRun)
-def completed_not_before_started(run: TrainingRun, path: str, out: list[Issue]) -> None:
+@_rule("training.run")
+def completed_not_before_started(run: Any) -> Iterator[Violation]:
     """``completed_at >= started_at``."""
-    _not_before(run, path, out, "started_at", "completed_at")
+    return _not_before(run, "started_at", "completed_at")
 
 
-@_rule(Ensemble)
-def weights_name_models(ens: Ensemble, path: str, out: list[Issue]) -> None:
+@_rule("reliability.ensemble")
+def weights_name_models(ens: Any) -> Iterator[Violation]:
     """Every key of ``weights`` is one of ``models`` (when both are set)."""
     weights, models = ens.weights, ens.models
     if not isinstance(weights, dict) or not isinstance(models, (list, tuple)):
         return
     known = {m for m in models if isinstance(m, str)}
+    listed = ", ".join(sorted(known)) or "none"
     for key in weights:
         if isinstance(key, str) and key not in known:
-            out.append(
-                Issue(
-                    f"{_at(path, 'weights')}.{key}",
-                    IssueCode.CONSISTENCY,
-                    f"weight for {key!r}, which is not one of models ({', '.join(sorted(known)) or 'none'})",
-                )
-            )
+            yield f"weights.{key}", f"weight for {key!r}, which is not one of models ({listed})"
 
 
-@_rule(DeploymentStatus)
-def ready_within_total(status: DeploymentStatus, path: str, out: list[Issue]) -> None:
+@_rule("deployment.status")
+def ready_within_total(status: Any) -> Iterator[Violation]:
     """``ready_replicas <= total_replicas``."""
     ready, total = status.ready_replicas, status.total_replicas
     if type(ready) is int and type(total) is int and ready > total:
-        out.append(
-            Issue(
-                _at(path, "ready_replicas"),
-                IssueCode.CONSISTENCY,
-                f"ready_replicas ({ready}) exceeds total_replicas ({total})",
-            )
-        )
+        yield "ready_replicas", f"ready_replicas ({ready}) exceeds total_replicas ({total})"
 
 
-@_rule(Options)
-def json_schema_for_json_schema_format(opts: Options, path: str, out: list[Issue]) -> None:
+@_rule("backend.options")
+def json_schema_for_json_schema_format(opts: Any) -> Iterator[Violation]:
     """``json_schema`` is set when ``response_format`` is json_schema."""
     if opts.response_format == "json_schema" and opts.json_schema is None:
-        out.append(
-            Issue(
-                _at(path, "json_schema"),
-                IssueCode.CONSISTENCY,
-                "json_schema is required when response_format is json_schema",
-            )
-        )
+        yield "json_schema", "json_schema is required when response_format is json_schema"
 
 
-@_rule(Capabilities)
-def default_model_among_models(caps: Capabilities, path: str, out: list[Issue]) -> None:
+@_rule("backend.capabilities")
+def default_model_among_models(caps: Any) -> Iterator[Violation]:
     """``default_model`` is one of ``models`` when ``models`` is not empty."""
     models, default = caps.models, caps.default_model
     if not isinstance(default, str) or not default or not isinstance(models, (list, tuple)):
         return  # nothing to compare (an empty name is reported by the field check)
     if models and default not in models:
         listed = ", ".join(m for m in models if isinstance(m, str))
-        out.append(
-            Issue(
-                _at(path, "default_model"),
-                IssueCode.CONSISTENCY,
-                f"default_model {default!r} is not one of models ({listed})",
-            )
-        )
+        yield "default_model", f"default_model {default!r} is not one of models ({listed})"
 
 
 _PART_PAYLOAD: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -177,21 +150,16 @@ _PART_PAYLOAD: dict[str, tuple[tuple[str, ...], ...]] = {
 """Per part type: the keys it needs; one key of each group must hold a value."""
 
 
-@_rule(ContentPart)
-def part_has_its_payload(part: ContentPart, path: str, out: list[Issue]) -> None:
+@_rule("backend.content_part")
+def part_has_its_payload(part: Any) -> Iterator[Violation]:
     """Each content part holds what its type needs.
 
     A text part has ``text``, an image or audio part a ``url`` or ``base64``, a
     tool_result part a ``tool_call_id`` and a ``content``.
     """
-    groups = _PART_PAYLOAD.get(part.type) if isinstance(part.type, str) else None
+    kind = part.type
+    groups = _PART_PAYLOAD.get(kind) if isinstance(kind, str) else None
     for group in groups or ():
-        if all(getattr(part, key) is None or getattr(part, key) is UNSET for key in group):
+        if all(_absent(getattr(part, key, None)) for key in group):
             keys = " or ".join(f"`{key}`" for key in group)
-            out.append(
-                Issue(
-                    _at(path, group[0]),
-                    IssueCode.CONSISTENCY,
-                    f"{'an' if part.type[0] in 'aeiou' else 'a'} {part.type} part needs {keys}",
-                )
-            )
+            yield group[0], f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} part needs {keys}"

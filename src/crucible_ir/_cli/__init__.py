@@ -7,7 +7,10 @@ the common ``crucible-ir validate file.json`` starts quickly.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+
+TYPE_CHECKING = False  # importing typing costs start-up time
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 __all__ = ["main"]
 
@@ -108,6 +111,41 @@ def _parser() -> object:
     return parser
 
 
+def _quick_validate(argv: list[str]) -> bool:
+    """True when ``validate FILE.json...`` (with at most ``--type``) is valid for sure.
+
+    The common case, run by editors and hooks on every save, answered without
+    importing msgspec, argparse or ``re``: the JSON is parsed by the standard
+    library's C scanner and checked by the generated quick check (``_quick``).
+    Anything else, and any doubt, goes the full way, which reports problems.
+    """
+    if len(argv) < 2 or argv[0] != "validate":
+        return False
+    type_name = "experiment"
+    files: list[str] = []
+    rest = iter(argv[1:])
+    for arg in rest:
+        if arg in ("--type", "-t"):
+            type_name = next(rest, "")
+        elif arg.startswith("--type="):
+            type_name = arg[len("--type=") :]
+        elif arg.startswith("-") or not arg.endswith(".json"):
+            return False
+        else:
+            files.append(arg)
+    try:
+        from ._quick import CHECKS
+        from ._quickparse import parse
+
+        check = CHECKS[type_name]
+        for path in files:
+            with open(path, "rb") as handle:
+                check(parse(handle.read()))
+    except Exception:  # Unsure, or anything unexpected: the full path decides
+        return False
+    return bool(files)
+
+
 def _version() -> str:
     from .._version import __version__
 
@@ -116,6 +154,8 @@ def _version() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    if _quick_validate(sys.argv[1:] if argv is None else list(argv)):
+        return EXIT_OK
     args = _parser().parse_args(argv)  # type: ignore[attr-defined]
     from ._common import CLIError
 
