@@ -110,3 +110,43 @@ def test_quick_never_says_valid_when_the_full_check_does_not(data: st.DataObject
     text = json.dumps(document, ensure_ascii=False).encode()
     if quick_says_valid(name, text):
         assert full_says_valid(name, text)
+
+
+@pytest.mark.parametrize(
+    ("stamp", "valid"),
+    [
+        ("2024-03-15T09:30:00Z", True),
+        ("2024-03-15T09:30:00.123456Z", True),
+        ("2024-03-15T11:30:00+02:00", True),
+        ("2024-03-15T09:30:00.1234567891Z", False),  # left to the full check
+        ("2024-03-15 09:30:00Z", False),
+        ("2024-03-15T09:30:00", False),
+        ("2024-13-15T09:30:00Z", False),
+        ("2024-03-15T09:30:00+25:00", False),
+        ("2024-03-15", False),
+        ("yesterday", False),
+    ],
+)
+def test_quick_timestamps(stamp: str, valid: bool) -> None:
+    text = json.dumps(
+        {"id": "x", "backend": {"id": "g"}, "pipeline": [{"name": "r"}], "created_at": stamp}
+    ).encode()
+    if sys.version_info < (3, 11):
+        valid = False
+    assert quick_says_valid("experiment", text) is valid
+    if valid:
+        assert full_says_valid("experiment", text)
+
+
+def test_quick_applies_timestamp_order_rule() -> None:
+    text = json.dumps(
+        {
+            "id": "x",
+            "backend": {"id": "g"},
+            "pipeline": [{"name": "r"}],
+            "created_at": "2024-03-16T00:00:00Z",
+            "updated_at": "2024-03-15T00:00:00Z",
+        }
+    ).encode()
+    assert not full_says_valid("experiment", text)
+    assert not quick_says_valid("experiment", text)

@@ -10,6 +10,8 @@ decoder and checker, which report every problem.
 # fmt: off
 from __future__ import annotations
 
+import sys
+
 from .._rules import RULES
 
 
@@ -26,6 +28,36 @@ class _Record:
 
 _M = object()
 _INF = float("inf")
+
+
+def _timestamp(text):
+    """A datetime for an RFC 3339 timestamp of the plainest shape, else Unsure.
+
+    ``YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)`` only: every other
+    spelling (and Python before 3.11, whose parser lacks ``Z``) is left to
+    the full decoder.
+    """
+    if type(text) is not str or len(text) < 20 or sys.version_info < (3, 11) or not text.isascii():
+        raise Unsure
+    if text[4] != "-" or text[7] != "-" or text[10] != "T" or text[13] != ":" or text[16] != ":":
+        raise Unsure
+    if not (text[0:4] + text[5:7] + text[8:10] + text[11:13] + text[14:16] + text[17:19]).isdigit():
+        raise Unsure
+    rest = text[19:]
+    if rest[:1] == ".":
+        end = 1
+        while end < len(rest) and rest[end].isdigit():
+            end += 1
+        if end == 1 or end > 10:
+            raise Unsure
+        rest = rest[end:]
+    if rest != "Z" and not (
+        len(rest) == 6 and rest[0] in "+-" and rest[3] == ":" and (rest[1:3] + rest[4:6]).isdigit()
+    ):
+        raise Unsure
+    from datetime import datetime
+
+    return datetime.fromisoformat(text)
 
 
 def _rules(name: str, record: _Record) -> _Record:
@@ -1283,7 +1315,7 @@ def q_deployment_status(d, depth=0):
         if v108 is None:
             pass
         else:
-            raise Unsure
+            v108 = _timestamp(v108)
         r['last_health_check'] = v108
     v109 = d.get('error_message', _M)
     if v109 is _M:
@@ -1302,7 +1334,7 @@ def q_deployment_status(d, depth=0):
         if v110 is None:
             pass
         else:
-            raise Unsure
+            v110 = _timestamp(v110)
         r['created_at'] = v110
     v111 = d.get('updated_at', _M)
     if v111 is _M:
@@ -1311,7 +1343,7 @@ def q_deployment_status(d, depth=0):
         if v111 is None:
             pass
         else:
-            raise Unsure
+            v111 = _timestamp(v111)
         r['updated_at'] = v111
     return _rules('deployment.status', _Record(r))
 
@@ -1438,7 +1470,7 @@ def q_experiment(d, depth=0):
         if v123 is None:
             pass
         else:
-            raise Unsure
+            v123 = _timestamp(v123)
         r['created_at'] = v123
     v124 = d.get('updated_at', _M)
     if v124 is _M:
@@ -1447,7 +1479,7 @@ def q_experiment(d, depth=0):
         if v124 is None:
             pass
         else:
-            raise Unsure
+            v124 = _timestamp(v124)
         r['updated_at'] = v124
     v125 = d.get('experiment_type', _M)
     if v125 is _M:
@@ -1722,7 +1754,7 @@ def q_feedback_event(d, depth=0):
         if v149 is None:
             pass
         else:
-            raise Unsure
+            v149 = _timestamp(v149)
         r['timestamp'] = v149
     v150 = d.get('metadata', _M)
     if v150 is _M:
@@ -1965,7 +1997,7 @@ def q_model_version(d, depth=0):
         if v170 is None:
             pass
         else:
-            raise Unsure
+            v170 = _timestamp(v170)
         r['created_at'] = v170
     v171 = d.get('created_by', _M)
     if v171 is _M:
@@ -2963,7 +2995,7 @@ def q_training_run(d, depth=0):
         if v258 is None:
             pass
         else:
-            raise Unsure
+            v258 = _timestamp(v258)
         r['started_at'] = v258
     v259 = d.get('completed_at', _M)
     if v259 is _M:
@@ -2972,7 +3004,7 @@ def q_training_run(d, depth=0):
         if v259 is None:
             pass
         else:
-            raise Unsure
+            v259 = _timestamp(v259)
         r['completed_at'] = v259
     v260 = d.get('error_message', _M)
     if v260 is _M:

@@ -39,6 +39,8 @@ decoder and checker, which report every problem.
 # fmt: off
 from __future__ import annotations
 
+import sys
+
 from .._rules import RULES
 
 
@@ -55,6 +57,36 @@ class _Record:
 
 _M = object()
 _INF = float("inf")
+
+
+def _timestamp(text):
+    """A datetime for an RFC 3339 timestamp of the plainest shape, else Unsure.
+
+    ``YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)`` only: every other
+    spelling (and Python before 3.11, whose parser lacks ``Z``) is left to
+    the full decoder.
+    """
+    if type(text) is not str or len(text) < 20 or sys.version_info < (3, 11) or not text.isascii():
+        raise Unsure
+    if text[4] != "-" or text[7] != "-" or text[10] != "T" or text[13] != ":" or text[16] != ":":
+        raise Unsure
+    if not (text[0:4] + text[5:7] + text[8:10] + text[11:13] + text[14:16] + text[17:19]).isdigit():
+        raise Unsure
+    rest = text[19:]
+    if rest[:1] == ".":
+        end = 1
+        while end < len(rest) and rest[end].isdigit():
+            end += 1
+        if end == 1 or end > 10:
+            raise Unsure
+        rest = rest[end:]
+    if rest != "Z" and not (
+        len(rest) == 6 and rest[0] in "+-" and rest[3] == ":" and (rest[1:3] + rest[4:6]).isdigit()
+    ):
+        raise Unsure
+    from datetime import datetime
+
+    return datetime.fromisoformat(text)
 
 
 def _rules(name: str, record: _Record) -> _Record:
@@ -164,7 +196,9 @@ class _Writer:
         elif kind == "struct":
             assert node.cls is not None
             emit(f"{ind}{v} = {_fn(node.cls)}({v}, depth + 1)")
-        else:  # datetime, union, record: left to the full check
+        elif kind == "datetime":
+            emit(f"{ind}{v} = _timestamp({v})")
+        else:  # union, record: left to the full check
             emit(f"{ind}raise Unsure")
 
     def bounds(self, node: Node, v: str, ind: str) -> None:
