@@ -13,12 +13,11 @@ from hypothesis import strategies as st
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 
-import helpers  # noqa: E402
-import strategies  # noqa: E402
-
-import crucible_ir as ir  # noqa: E402
-from crucible_ir._cli import _quick, _quickgen  # noqa: E402
-from crucible_ir._cli._quickparse import parse  # noqa: E402
+import crucible_ir as ir
+import helpers
+import strategies
+from crucible_ir._cli import _quick, _quickgen
+from crucible_ir._cli._quickparse import parse
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 
@@ -39,9 +38,9 @@ def full_says_valid(type_name: str, text: bytes) -> bool:
 
 
 def test_generated_module_is_up_to_date() -> None:
-    assert (REPO / "src/crucible_ir/_cli/_quick.py").read_text(encoding="utf-8") == _quickgen.generate(), (
-        "run `make quick` and commit the result"
-    )
+    assert (REPO / "src/crucible_ir/_cli/_quick.py").read_text(
+        encoding="utf-8"
+    ) == _quickgen.generate(), "run `make quick` and commit the result"
 
 
 def test_every_type_has_a_quick_check() -> None:
@@ -56,9 +55,13 @@ def test_quick_agrees_with_full_check_on_golden_files(entry: dict[str, Any]) -> 
 
 
 def test_quick_accepts_common_documents() -> None:
-    small = b'{"id": "x", "backend": {"id": "gpt4"}, "pipeline": [{"name": "run"}, {"name": "eval"}]}'
+    small = (
+        b'{"id": "x", "backend": {"id": "gpt4"}, "pipeline": [{"name": "run"}, {"name": "eval"}]}'
+    )
     assert quick_says_valid("experiment", small)
-    assert quick_says_valid("experiment", (REPO / "examples/experiments/fairness_guardrails.json").read_bytes())
+    assert quick_says_valid(
+        "experiment", (REPO / "examples/experiments/fairness_guardrails.json").read_bytes()
+    )
 
 
 @pytest.mark.parametrize(

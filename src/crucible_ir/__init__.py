@@ -75,7 +75,42 @@ _WHERE = {
     "validate": "._validate",
 }
 
-__all__ = sorted([*_WHERE, "__version__"])
+__all__ = [
+    "BackendRef",
+    "Builder",
+    "DatasetRef",
+    "DecodeError",
+    "Experiment",
+    "ExperimentBuilder",
+    "IRError",
+    "Issue",
+    "IssueCode",
+    "ModelRef",
+    "ModelVersion",
+    "OutputSpec",
+    "StageDef",
+    "ValidationError",
+    "__version__",
+    "backend",
+    "deployment",
+    "errors",
+    "experiment",
+    "feedback",
+    "fingerprint",
+    "from_dict",
+    "from_json",
+    "is_valid",
+    "iter_jsonl",
+    "json_schema",
+    "new_experiment",
+    "reliability",
+    "replace",
+    "to_dict",
+    "to_json",
+    "training",
+    "type_names",
+    "validate",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -8,7 +8,7 @@ from ._types import HttpUrl, Id, JSONMap, Name, Text, doc
 __all__ = ["BackendRef"]
 
 
-class BackendRef(IRStruct):
+class BackendRef(IRStruct, frozen=True):
     """Reference to an LLM backend, with a configuration profile and a fallback chain.
 
     >>> BackendRef(id="openai_gpt4").profile

@@ -24,7 +24,7 @@ from ._rules import RULES
 if TYPE_CHECKING:
     from ._rules import Rule
 
-__all__ = ["check", "check_rules_only", "join", "enum_message"]
+__all__ = ["check", "check_rules_only", "enum_message", "join"]
 
 _MISSING = object()
 
@@ -142,7 +142,7 @@ def _add_json(out: list[Issue], path: str, value: Any) -> None:
 
 
 def _check_node(
-    value: Any, node: Node, path: str, out: list[Issue], depth: int, encode_only: bool = False
+    value: Any, node: Node, path: str, out: list[Issue], depth: int, *, encode_only: bool = False
 ) -> None:
     """Interpretive fallback for union nodes (rare)."""
     if value is None:
@@ -283,7 +283,7 @@ class _Generator:
         source = "\n".join(self.lines)
         name = getattr(self.cls, "__ir_type__", "node")
         code = compile(source, f"<crucible_ir checker {name}>", "exec")
-        exec(code, self.ns)  # noqa: S102 - our own generated source, no user input
+        exec(code, self.ns)
         fn: Checker = self.ns["check"]
         return fn
 
@@ -420,7 +420,7 @@ class _Generator:
             emit(f"{ind}    CHECKER({cls})({v}, {path}, out, depth + 1)")
         elif kind == "union":
             emit(
-                f"{ind}CHECK_NODE({v}, {self.const(node)}, {path}, out, depth, {self.encode_only})"
+                f"{ind}CHECK_NODE({v}, {self.const(node)}, {path}, out, depth, encode_only={self.encode_only})"
             )
         elif kind == "record":
             known = self.const(frozenset(k.name for k in node.keys))

@@ -16,9 +16,9 @@ import msgspec
 
 from ._base import IRStruct, resolve_type
 from ._convert import convert
+from ._errors import DecodeError, Issue, IssueCode, ValidationError
 from ._jsonscan import IR_MAX_DEPTH
 from ._plan import chain_paths
-from ._errors import DecodeError, Issue, IssueCode, ValidationError
 from ._validate import encoding_problems, mark_decoded, mark_typed
 
 __all__ = ["from_dict", "from_json", "syntax_issue", "to_dict", "to_json"]
@@ -106,10 +106,11 @@ def from_json(data: str | bytes, type: type[_T] | str, *, strict: bool = False) 
     except (KeyError, TypeError):
         decoder = _decoder(resolve_type(type))
         _BY_TYPE_ARG[type] = decoder
-    if data.__class__ is not bytes and data.__class__ is not str:
-        if isinstance(data, (bytearray, memoryview)):
-            data = bytes(data)
-        elif not isinstance(data, (str, bytes)):
+    given: object = data
+    if given.__class__ is not bytes and given.__class__ is not str:
+        if isinstance(given, (bytearray, memoryview)):
+            data = bytes(given)
+        elif not isinstance(given, (str, bytes)):
             raise TypeError(f"from_json expects str or bytes, got {data.__class__.__name__}")
     if not strict:
         try:
@@ -158,7 +159,7 @@ def parse_json(data: str | bytes) -> Any:
     except RecursionError:
         raise DecodeError([Issue("", IssueCode.SYNTAX, "document nested too deeply")]) from None
     except UnicodeError as exc:
-        raise DecodeError([Issue("", IssueCode.SYNTAX, f"invalid text: {exc.reason}")]) from None
+        raise DecodeError([Issue("", IssueCode.SYNTAX, f"invalid text: {exc}")]) from None
 
 
 def syntax_issue(data: str | bytes, message: str) -> Issue:

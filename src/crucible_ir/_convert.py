@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import math
 from typing import Any
 
 import msgspec
@@ -130,7 +131,7 @@ class _Walk:
                 return value
         elif kind in ("number", "float"):
             if isinstance(value, (int, float)) and not isinstance(value, bool):
-                if value != value or value in (float("inf"), float("-inf")):
+                if not math.isfinite(value):
                     self.add(path, IssueCode.RANGE, f"expected a finite number, got {value!r}")
                 return value
         elif kind == "bool":

@@ -8,7 +8,7 @@ from ._types import JSONMap, Name, Text, doc
 __all__ = ["DatasetRef"]
 
 
-class DatasetRef(IRStruct):
+class DatasetRef(IRStruct, frozen=True):
     """Reference to a dataset from a provider, with a split and options.
 
     >>> DatasetRef(name="mmlu", split="test").provider

@@ -11,7 +11,7 @@ DeploymentState = Literal["pending", "deploying", "active", "degraded", "failed"
 """Where a deployment is in its life."""
 
 
-class DeploymentConfig(IRStruct):
+class DeploymentConfig(IRStruct, frozen=True):
     """Where and how to deploy a model version: target, replicas, resources, scaling.
 
     >>> DeploymentConfig(id="d", model_version_id="v1").strategy
@@ -38,7 +38,7 @@ class DeploymentConfig(IRStruct):
     options: Annotated[JSONMap | None, doc("Further options, opaque.")] = None
 
 
-class DeploymentStatus(IRStruct):
+class DeploymentStatus(IRStruct, frozen=True):
     """The observed state of a deployment: health, replicas, traffic.
 
     >>> DeploymentStatus(id="s", deployment_id="d").health

@@ -71,8 +71,9 @@ class Issue(msgspec.Struct, frozen=True, repr_omit_defaults=True):
     """1-based column in the source text, when known."""
 
     def __post_init__(self) -> None:
-        if not isinstance(self.code, IssueCode):
-            msgspec.structs.force_setattr(self, "code", IssueCode(self.code))
+        code: object = self.code
+        if not isinstance(code, IssueCode):  # a plain string such as "range"
+            msgspec.structs.force_setattr(self, "code", IssueCode(code))
 
     def __str__(self) -> str:
         where = self.path or "(root)"

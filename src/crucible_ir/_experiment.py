@@ -17,7 +17,7 @@ from ._types import Id, JSONMap, Name, Text, Timestamp, doc
 __all__ = ["Experiment"]
 
 
-class Experiment(IRStruct):
+class Experiment(IRStruct, frozen=True):
     """An ML reliability experiment: backend, pipeline, data, reliability, outputs, lifecycle.
 
     >>> exp = Experiment(id="demo", backend=BackendRef(id="gpt4"), pipeline=[StageDef(name="run")])

@@ -22,7 +22,7 @@ from ._types import (
 __all__ = ["FeedbackConfig", "FeedbackEvent"]
 
 
-class FeedbackConfig(IRStruct):
+class FeedbackConfig(IRStruct, frozen=True):
     """How feedback is sampled, stored and acted upon.
 
     >>> FeedbackConfig(enabled=True, sampling_rate=0.1).storage
@@ -46,7 +46,7 @@ class FeedbackConfig(IRStruct):
     options: Annotated[JSONMap | None, doc("Further options, opaque.")] = None
 
 
-class FeedbackEvent(IRStruct):
+class FeedbackEvent(IRStruct, frozen=True):
     """One piece of user feedback on one model output.
 
     >>> FeedbackEvent(id="evt_123", feedback_value="up").feedback_type

@@ -72,8 +72,8 @@ def scan_jsonl(
     Unlike `iter_jsonl` it goes on after a bad record, so a caller can report
     all of them.
     """
-    cls: type[_T] = resolve_type(type)
-    decoder = msgspec.json.Decoder(cls)
+    cls = resolve_type(type)
+    decoder: msgspec.json.Decoder[_T] = msgspec.json.Decoder(cls)
     has_rules = rule_walker_for(cls) is not None
     for first_line, chunk in _chunks(source):
         if not strict:

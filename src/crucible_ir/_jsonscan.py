@@ -67,16 +67,15 @@ def json_problems(value: Any) -> list[tuple[str, str, str]]:
                 problems.append((path, "syntax", f"nested more than {MAX_DEPTH} levels deep"))
                 continue
             for key, sub in item.items():
-                if type(key) is not str:
-                    if not isinstance(key, str):
-                        problems.append(
-                            (
-                                path,
-                                "type",
-                                f"object keys must be strings, got {json_type_name(key)} {key!r}",
-                            )
+                if type(key) is not str and not isinstance(key, str):  # (a str subclass is fine)
+                    problems.append(
+                        (
+                            path,
+                            "type",
+                            f"object keys must be strings, got {json_type_name(key)} {key!r}",
                         )
-                        continue
+                    )
+                    continue
                 if type(sub) not in _PLAIN:
                     stack.append((sub, f"{path}.{key}", depth + 1))
         elif kind is list or kind is tuple:

@@ -8,7 +8,7 @@ from ._types import Id, JSONMap, Name, SemVer, Text, Timestamp, doc
 __all__ = ["ModelRef", "ModelVersion"]
 
 
-class ModelRef(IRStruct):
+class ModelRef(IRStruct, frozen=True):
     """Reference to a registered model, from any provider and framework.
 
     >>> ModelRef(id="gpt2_base", provider="huggingface").framework
@@ -40,7 +40,7 @@ class ModelRef(IRStruct):
     options: Annotated[JSONMap | None, doc("Provider-specific options, opaque.")] = None
 
 
-class ModelVersion(IRStruct):
+class ModelVersion(IRStruct, frozen=True):
     """An immutable snapshot of a model, with metrics and lineage.
 
     >>> ModelVersion(id="v1_0_0", model_id="gpt2", version="1.0.0").stage

@@ -10,7 +10,7 @@ from ._types import Id, JSONMap, Name, doc
 __all__ = ["OutputSpec"]
 
 
-class OutputSpec(IRStruct):
+class OutputSpec(IRStruct, frozen=True):
     """An output: its formats and its sink.
 
     >>> OutputSpec(name="results").formats

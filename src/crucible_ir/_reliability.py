@@ -32,7 +32,7 @@ HedgingStrategy = Literal[
 """When a hedge request is sent."""
 
 
-class Ensemble(IRStruct):
+class Ensemble(IRStruct, frozen=True):
     """Ensemble voting: several models answer and a strategy combines the answers.
 
     >>> Ensemble(strategy="majority", models=["gpt4", "claude"]).execution_mode
@@ -60,7 +60,7 @@ class Ensemble(IRStruct):
     options: Annotated[JSONMap | None, doc("Strategy-specific options, opaque.")] = None
 
 
-class Hedging(IRStruct):
+class Hedging(IRStruct, frozen=True):
     """Request hedging: send a duplicate request after a delay to cut tail latency.
 
     >>> Hedging().strategy
@@ -85,7 +85,7 @@ class Hedging(IRStruct):
     options: Annotated[JSONMap | None, doc("Strategy-specific options, opaque.")] = None
 
 
-class Stats(IRStruct):
+class Stats(IRStruct, frozen=True):
     """Statistical testing: which tests run and at what significance.
 
     >>> Stats().tests, Stats().alpha
@@ -112,7 +112,7 @@ class Stats(IRStruct):
     options: Annotated[JSONMap | None, doc("Test-specific options, opaque.")] = None
 
 
-class Fairness(IRStruct):
+class Fairness(IRStruct, frozen=True):
     """Fairness checks: metrics computed per group, with a threshold.
 
     >>> Fairness().enabled
@@ -138,7 +138,7 @@ class Fairness(IRStruct):
     options: Annotated[JSONMap | None, doc("Metric-specific options, opaque.")] = None
 
 
-class Guardrail(IRStruct):
+class Guardrail(IRStruct, frozen=True):
     """Security guardrails: prompt injection, jailbreak, PII and content checks.
 
     >>> Guardrail().profiles
@@ -159,7 +159,7 @@ class Guardrail(IRStruct):
     options: Annotated[JSONMap | None, doc("Guardrail options, opaque.")] = None
 
 
-class ReliabilityConfig(IRStruct):
+class ReliabilityConfig(IRStruct, frozen=True):
     """All reliability mechanisms of an experiment; each one is optional.
 
     >>> ReliabilityConfig(stats=Stats(alpha=0.01)).stats.alpha

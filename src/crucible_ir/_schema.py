@@ -46,7 +46,8 @@ def json_schema(type: type[IRStruct] | str) -> dict[str, Any]:
     if defs:
         document["$defs"] = dict(sorted(defs.items()))
     # References to the top type itself (BackendRef.fallback) point at the root.
-    return _retarget(document, f"#/$defs/{top_name}", "#")
+    result: dict[str, Any] = _retarget(document, f"#/$defs/{top_name}", "#")
+    return result
 
 
 def all_schemas() -> dict[str, dict[str, Any]]:

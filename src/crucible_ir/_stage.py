@@ -8,7 +8,7 @@ from ._types import Flag, Id, JSONMap, Name, doc
 __all__ = ["StageDef"]
 
 
-class StageDef(IRStruct):
+class StageDef(IRStruct, frozen=True):
     """A pipeline stage. ``module`` names the implementation; it is never imported.
 
     >>> StageDef(name="inference").enabled

@@ -27,7 +27,7 @@ RunStatus = Literal["pending", "running", "completed", "failed", "cancelled"]
 """Where a training run is in its life."""
 
 
-class TrainingConfig(IRStruct):
+class TrainingConfig(IRStruct, frozen=True):
     """Hyperparameters and settings for training a model on a dataset.
 
     >>> model, data = ModelRef(id="gpt2"), DatasetRef(name="wiki")
@@ -61,7 +61,7 @@ class TrainingConfig(IRStruct):
     options: Annotated[JSONMap | None, doc("Further options, opaque.")] = None
 
 
-class TrainingRun(IRStruct):
+class TrainingRun(IRStruct, frozen=True):
     """One execution of a training configuration: status, metrics, artifacts, timing.
 
     >>> model, data = ModelRef(id="gpt2"), DatasetRef(name="wiki")

@@ -43,7 +43,8 @@ def doc(text: str) -> Meta:
 
 def _num(**bounds: float) -> Any:
     """A JSON number (integer or float, kept as written) within ``bounds``."""
-    return Annotated[int, Meta(**bounds)] | Annotated[float, Meta(**bounds)]  # type: ignore[arg-type]
+    meta: Any = Meta
+    return Annotated[int, meta(**bounds)] | Annotated[float, meta(**bounds)]
 
 
 # The regex of semver.org, anchored; decoders apply patterns with `re.search`.

@@ -58,7 +58,7 @@ def errors(obj: Any) -> list[Issue]:
         return [Issue("", IssueCode.TYPE, f"expected an IR object, got {json_type_name(obj)}")]
     try:
         if _decoded.get(key) is obj:
-            issues = check_rules_only(obj)
+            issues = check_rules_only(obj)  # type: ignore[arg-type]
         else:
             issues = check(obj, scan=_typed.get(key) is not obj)
     except RecursionError:

@@ -4,8 +4,8 @@ from typing import Annotated, ClassVar
 
 import msgspec
 
-from .._base import IRStruct  # noqa: TID252
-from .._types import Flag, Id, JSONMap, Name, NonNegInt, NonNegNumber, doc  # noqa: TID252
+from .._base import IRStruct
+from .._types import Flag, Id, JSONMap, Name, NonNegInt, NonNegNumber, doc
 
 __all__ = ["Capabilities"]
 

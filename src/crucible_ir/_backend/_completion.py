@@ -5,8 +5,8 @@ from typing import Annotated, ClassVar, Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._base import IRStruct  # noqa: TID252
-from .._types import JSONMap, Name, NonNegInt, Text, doc  # noqa: TID252
+from .._base import IRStruct
+from .._types import JSONMap, Name, NonNegInt, Text, doc
 from ._messages import Message
 from ._wire import wire_object
 

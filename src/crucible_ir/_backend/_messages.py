@@ -9,8 +9,8 @@ from typing import Annotated, Any, Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._base import IRStruct  # noqa: TID252
-from .._types import JSONMap, Text, doc  # noqa: TID252
+from .._base import IRStruct
+from .._types import JSONMap, Text, doc
 from ._wire import wire_object
 
 __all__ = ["ContentPart", "Message", "PartType", "Role", "ToolCall"]

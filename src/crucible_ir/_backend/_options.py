@@ -5,8 +5,8 @@ from typing import Annotated, ClassVar, Literal
 import msgspec
 from msgspec import Meta
 
-from .._base import IRStruct  # noqa: TID252
-from .._types import Flag, JSONMap, Name, NonNegInt, Number, Text, Unit, doc  # noqa: TID252
+from .._base import IRStruct
+from .._types import Flag, JSONMap, Name, NonNegInt, Number, Text, Unit, doc
 
 __all__ = ["CacheControl", "Options", "ResponseFormat", "Temperature"]
 

@@ -5,8 +5,8 @@ from typing import Annotated, Any, ClassVar, Literal, TypedDict
 
 import msgspec
 
-from .._base import IRStruct  # noqa: TID252
-from .._types import JSONMap, Text, doc  # noqa: TID252
+from .._base import IRStruct
+from .._types import JSONMap, Text, doc
 from ._messages import ContentPart, Message
 from ._options import Options
 

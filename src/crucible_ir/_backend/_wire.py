@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from .._base import IRStruct, _document  # noqa: TID252
+from .._base import IRStruct, _document
 
 __all__ = ["wire_object"]
 

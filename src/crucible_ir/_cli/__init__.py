@@ -10,7 +10,7 @@ import sys
 
 TYPE_CHECKING = False  # importing typing costs start-up time
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
 __all__ = ["main"]
 
@@ -137,7 +137,7 @@ def _quick_validate(argv: list[str]) -> bool:
         from ._quick import CHECKS
         from ._quickparse import parse
 
-        check = CHECKS[type_name]
+        check: Callable[[object], object] = CHECKS[type_name]
         for path in files:
             with open(path, "rb") as handle:
                 check(parse(handle.read()))

@@ -113,7 +113,7 @@ def _yaml(data: Any) -> str:
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
     yaml.allow_unicode = True
-    yaml.sort_base_mapping_type_on_output = True  # type: ignore[attr-defined]
+    yaml.sort_base_mapping_type_on_output = True  # type: ignore[assignment]
     out = io.StringIO()
     yaml.dump(data, out)
     return out.getvalue()

@@ -219,7 +219,7 @@ class _Writer:
 
 def _reachable() -> list[type[IRStruct]]:
     found: list[type[IRStruct]] = []
-    stack = [resolve_type(name) for name in type_names()]
+    stack: list[type[IRStruct]] = [resolve_type(name) for name in type_names()]
     while stack:
         cls = stack.pop()
         if cls in found:

@@ -1,9 +1,9 @@
-"""Parsing JSON for the quick check with the standard library's C scanner.
+r"""Parsing JSON for the quick check with the standard library's C scanner.
 
 ``json.loads`` would import ``re`` (through ``json.decoder``) and that alone
 costs a third of Python's start-up; the scanner of the ``_json`` accelerator
 needs only a context object. It is used only to say "valid" quickly: texts
-where it could disagree with msgspec (``\\u`` escapes, which may hold lone
+where it could disagree with msgspec (``\u`` escapes, which may hold lone
 surrogates; NaN; numbers out of range) are left to the full decoder.
 """
 
@@ -16,12 +16,12 @@ if TYPE_CHECKING:
 __all__ = ["parse"]
 
 
-class Refused(ValueError):
+class RefusedError(ValueError):
     """Not something the quick check parses."""
 
 
-def _constant(name: str) -> Any:  # noqa: F821 - typing-only name
-    raise Refused(f"{name} is not JSON")
+def _constant(name: str) -> Any:
+    raise RefusedError(f"{name} is not JSON")
 
 
 _INFINITY = float("inf")
@@ -29,8 +29,8 @@ _INFINITY = float("inf")
 
 def _finite(text: str) -> float:
     value = float(text)
-    if value == _INFINITY or value == -_INFINITY:
-        raise Refused("number out of range")
+    if value in (_INFINITY, -_INFINITY):
+        raise RefusedError("number out of range")
     return value
 
 
@@ -50,12 +50,12 @@ _WHITESPACE = " \t\n\r"
 def parse(data: bytes) -> Any:
     """The JSON value of ``data``, or an exception (any kind) when in doubt."""
     if b"\\u" in data:
-        raise Refused("escapes are left to the full decoder")
+        raise RefusedError("escapes are left to the full decoder")
     import _json
 
     text = data.decode("utf-8")
     start = len(text) - len(text.lstrip(_WHITESPACE))
-    value, end = _json.make_scanner(_Context)(text, start)
+    value, end = _json.make_scanner(_Context)(text, start)  # type: ignore[arg-type]
     if text[end:].strip(_WHITESPACE):
-        raise Refused("trailing characters")
+        raise RefusedError("trailing characters")
     return value

@@ -50,7 +50,7 @@ class _Style:
 def _kv(pairs: Iterable[tuple[str, Any]]) -> str:
     parts = []
     for key, value in pairs:
-        if value is None or value == [] or value == {}:
+        if value is None or value in ([], {}):
             continue
         if isinstance(value, bool):
             value = "yes" if value else "no"
