@@ -1,0 +1,248 @@
+"""What every source reader shares: the error, the document, and position lookup.
+
+A reader turns text into plain JSON-model data (``dict``, ``list``, ``str``,
+``int``, ``float``, ``bool``, ``None``) and a *position tree*: one `Node` per
+value, holding where the value starts and, for objects, where each key starts.
+`Document.locate` walks that tree along a path, so the command line can say
+``FILE:LINE:COL`` for a problem found later in the plain data. Positions are
+1-based; columns count characters (code points), not bytes.
+
+The limits here (`MAX_DEPTH`, `MAX_INT_DIGITS`) are shared by the readers so
+that a document is either readable in every format or rejected the same way.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeAlias, TypeVar
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_INT_DIGITS",
+    "NON_FINITE",
+    "Document",
+    "LineIndex",
+    "Locator",
+    "Node",
+    "Path",
+    "SourceError",
+    "TreeLocator",
+    "decode_text",
+    "int_in_range",
+    "position_in",
+]
+
+Path: TypeAlias = tuple[str | int, ...]
+"""Where a value sits in a document: object keys and array indexes, from the root."""
+
+MAX_DEPTH = 256
+"""Deepest nesting of arrays and objects a YAML or TOML document may have.
+
+IR documents are a handful of levels deep; the limit keeps hostile input from
+reaching recursive code (ours, the caller's, or a parser's) and bounds the time
+ruamel's scanner spends on deep flow collections, which grows with the square
+of the depth. JSON is bounded by msgspec instead (about 1000 levels).
+"""
+
+MAX_INT_DIGITS = 4300
+"""Most decimal digits of an integer: CPython's default conversion limit, and msgspec's."""
+
+_INT_LIMIT: int = 10**MAX_INT_DIGITS
+
+NON_FINITE = "non-finite numbers are not allowed in IR documents"
+"""The message for ``.inf``/``.nan`` (YAML) and ``inf``/``nan`` (TOML)."""
+
+_BOM = "\ufeff"
+
+
+class SourceError(Exception):
+    """A document that cannot be read at all, with the 1-based position of the problem."""
+
+    message: str
+    line: int
+    column: int
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message, line, column)
+        self.message = message
+        self.line = line
+        self.column = column
+
+    def __str__(self) -> str:
+        return f"{self.line}:{self.column}: {self.message}"
+
+
+P = TypeVar("P")
+
+Kids: TypeAlias = "Mapping[str, tuple[P, Node[P]]] | Sequence[Node[P]] | None"
+
+
+class Node(Generic[P]):
+    """Where one value of a document sits.
+
+    ``at`` is the value's position (a character offset or a ``(line, column)``
+    pair, as the reader finds convenient). ``kids`` maps an object's keys to
+    ``(key position, node)``, or lists an array's items; it is ``None`` for a
+    scalar. ``raw`` is the source text of a YAML plain scalar that did not
+    resolve to a string.
+    """
+
+    __slots__ = ("at", "kids", "raw")
+
+    def __init__(self, at: P, kids: Kids[P] = None, raw: str | None = None) -> None:
+        self.at = at
+        self.kids = kids
+        self.raw = raw
+
+
+def _walk(root: Node[P], path: Path) -> tuple[Node[P], P | None, bool]:
+    """The deepest node along ``path``, the key position of its last step, and whether it exists."""
+    node = root
+    key_at: P | None = None
+    for step in path:
+        kids = node.kids
+        if isinstance(kids, Mapping) and isinstance(step, str) and step in kids:
+            key_at, node = kids[step]
+        elif (
+            isinstance(kids, Sequence)
+            and isinstance(step, int)
+            and not isinstance(step, bool)
+            and 0 <= step < len(kids)
+        ):
+            key_at, node = None, kids[step]
+        else:
+            return node, None, False
+    return node, key_at, True
+
+
+class Locator:
+    """Positions of a document that has none to offer: everything is at 1:1."""
+
+    def locate(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+        """Line and column of the value at ``path``."""
+        return (1, 1)
+
+    def raw_scalar(self, path: Path) -> str | None:
+        """Source text of a plain non-string YAML scalar at ``path``."""
+        return None
+
+
+class TreeLocator(Locator, Generic[P]):
+    """Positions read from a position tree, built on first use."""
+
+    def __init__(self, build: Callable[[], Node[P]], position: Callable[[P], tuple[int, int]]):
+        self._build = build
+        self._root: Node[P] | None = None
+        self._position = position
+
+    def _tree(self) -> Node[P]:
+        if self._root is None:
+            self._root = self._build()
+        return self._root
+
+    def locate(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+        """Line and column of the value (or key) at ``path``, else of its deepest ancestor."""
+        node, key_at, found = _walk(self._tree(), path)
+        if key and found and key_at is not None:
+            return self._position(key_at)
+        return self._position(node.at)
+
+    def raw_scalar(self, path: Path) -> str | None:
+        """Source text of the plain non-string YAML scalar at ``path``, if it is one."""
+        node, _, found = _walk(self._tree(), path)
+        return node.raw if found else None
+
+
+@dataclass(frozen=True)
+class Document:
+    """Plain data read from a source, and the way back to where each value was written."""
+
+    data: Any
+    """The document as JSON-model data: dict, list, str, int, float, bool or None."""
+
+    _locator: Locator = field(default_factory=Locator, repr=False, compare=False)
+
+    def locate(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+        """Line and column (1-based) of the value at ``path``.
+
+        With ``key=True``, of the key naming it (for an unknown key). When the
+        path does not exist (a missing field), the position of the deepest
+        existing ancestor (the enclosing object). The root is where the root
+        value starts, or 1:1.
+        """
+        return self._locator.locate(path, key=key)
+
+    def raw_scalar(self, path: Path) -> str | None:
+        """YAML only: the text of the *plain* scalar at ``path`` if it is not a string.
+
+        That is, the source text of an unquoted scalar that resolved to a bool,
+        int, float or null, else ``None``. This lets the caller read
+        ``strategy: off`` as ``"off"``, ``owner: 1.10`` as ``"1.10"`` or
+        ``description: 0123`` as ``"0123"`` where the field is a string. An empty
+        plain scalar (``key:`` with nothing after it) has no text and gives ``None``.
+        """
+        return self._locator.raw_scalar(path)
+
+
+_NEWLINE = re.compile("\n")
+
+
+class LineIndex:
+    """Turns character offsets into 1-based (line, column); a newline ends a line.
+
+    The line starts are found on the first lookup, not before.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._starts: list[int] = []
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """The line and column of ``offset``."""
+        if not self._starts:
+            self._starts = [0, *(m.end() for m in _NEWLINE.finditer(self._text))]
+        line = bisect.bisect_right(self._starts, offset)
+        return line, offset - self._starts[line - 1] + 1
+
+
+def position_in(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of character ``offset`` in ``text``, for a one-off."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
+def decode_text(text: str | bytes) -> str:
+    """``text`` as a string: UTF-8 checked, a leading byte-order mark dropped.
+
+    Raises `SourceError` at the first byte that is not UTF-8, or at a lone
+    surrogate in a ``str`` (it could not have come from a UTF-8 file).
+    """
+    if isinstance(text, str):
+        if not text.isascii():
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                line, column = position_in(text, exc.start)
+                code = ord(text[exc.start])
+                raise SourceError(
+                    f"invalid character U+{code:04X} (a lone surrogate)", line, column
+                ) from None
+        decoded = text
+    else:
+        try:
+            decoded = bytes(text).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            valid = bytes(text[: exc.start]).decode("utf-8")
+            line, column = position_in(valid, len(valid))
+            raise SourceError(
+                f"invalid UTF-8: byte 0x{text[exc.start]:02X} ({exc.reason})", line, column
+            ) from None
+    return decoded[1:] if decoded.startswith(_BOM) else decoded
+
+
+def int_in_range(value: int) -> bool:
+    """Whether ``value`` has at most `MAX_INT_DIGITS` decimal digits."""
+    return -_INT_LIMIT < value < _INT_LIMIT

@@ -1,0 +1,366 @@
+"""TOML documents: values from tomllib, positions from a small scanner of our own.
+
+tomllib (``tomli`` before Python 3.11) gives values but no positions, so a
+scanner reads the text first and builds the position tree: ``[table]`` and
+``[[array.of.tables]]`` headers (array elements numbered as they come), ``key =
+value`` lines with bare, quoted and dotted keys, and inline arrays and tables
+to any depth, with an explicit stack. A value is placed at its first character,
+a key at its own; a table opened by a header is placed at the header's ``[``,
+one implied by a dotted key at that key. A table named twice (``[a.b]`` then
+``[a]``) keeps its first place. Anything the scanner does not follow falls
+back to the nearest ancestor it did.
+
+Running first, the scanner also rejects what tomllib would choke on: nesting
+deeper than `MAX_DEPTH` (tomllib recurses into inline values, and its handling
+of long dotted keys takes time and memory growing with the square of their
+length) and decimal integers too long for ``int()``.
+
+Data is made JSON-model: an offset date-time becomes an RFC 3339 string with
+``Z`` for UTC; local date-times, dates and times keep their ISO form (a caller
+wanting a timestamp will reject one without an offset). ``inf`` and ``nan`` are
+rejected, as are floats that overflow and integers beyond `MAX_INT_DIGITS`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+import sys
+from typing import Any
+
+from ._common import (
+    MAX_DEPTH,
+    MAX_INT_DIGITS,
+    NON_FINITE,
+    Document,
+    LineIndex,
+    Node,
+    Path,
+    SourceError,
+    TreeLocator,
+    decode_text,
+    int_in_range,
+    position_in,
+)
+
+__all__ = ["load_toml"]
+
+_BLANK = re.compile(r"(?:[ \t\r\n]|#[^\n]*)*")
+_SPACE = re.compile(r"[ \t]*")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_BASIC = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_LITERAL = re.compile(r"'[^'\n]*'")
+_ML_BASIC = re.compile(r'"""(?:[^"\\]|\\.|"{1,2}(?!"))*"{3,5}', re.DOTALL)
+_ML_LITERAL = re.compile(r"'''(?:[^']|'{1,2}(?!'))*'{3,5}")
+_BARE_VALUE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ Tt][0-9][^\s,\]}#]*|[^\s,\]}#]+")
+_DECIMAL = re.compile(r"[-+]?[0-9_]+")
+_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2}|.)", re.DOTALL)
+_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", "e": "\x1b"}
+_ERROR_AT = re.compile(r" \(at (?:line (\d+), column (\d+)|end of document)\)$")
+
+_SCALAR, _ARRAY, _TABLE = 0, 1, 2
+
+
+class _TNode(Node[int]):
+    """A TOML value's place, with the table or array of its children while scanning."""
+
+    __slots__ = ("array", "kind", "table")
+
+    def __init__(self, at: int, kind: int) -> None:
+        super().__init__(at)
+        self.kind = kind
+        self.table: dict[str, tuple[int, _TNode]] = {}
+        self.array: list[_TNode] = []
+        if kind == _TABLE:
+            self.kids = self.table
+        elif kind == _ARRAY:
+            self.kids = self.array
+
+
+def _unescape(match: re.Match[str]) -> str:
+    code = match.group(1)
+    if len(code) > 1:
+        number = int(code[1:], 16)
+        return chr(number) if number <= sys.maxunicode else match.group()
+    return _ESCAPES.get(code, code)
+
+
+class _Scanner:
+    """Reads TOML text, left to right, into a tree of `_TNode` positions."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.i = 0
+        self.deepest = (0, 0)  # depth and offset of the deepest container seen
+
+    def scan(self) -> _TNode:
+        """The position tree of the whole document (as far as it makes sense)."""
+        root = _TNode(0, _TABLE)
+        table, depth = root, 1
+        text = self.text
+        while True:
+            self._skip(_BLANK)
+            at = self.i
+            if at >= len(text):
+                break
+            if text.startswith("[", at):
+                double = text.startswith("[[", at)
+                self.i += 2 if double else 1
+                parts = self._key()
+                self._skip(_SPACE)
+                close = "]]" if double else "]"
+                if not parts or not text.startswith(close, self.i):
+                    break
+                self.i += len(close)
+                if double:
+                    table, depth = self._descend(root, 1, parts[:-1], at)
+                    table, depth = self._append_table(table, depth, parts[-1], at)
+                else:
+                    table, depth = self._descend(root, 1, parts, at)
+                continue
+            parts = self._key()
+            self._skip(_SPACE)
+            if not parts or not text.startswith("=", self.i):
+                break
+            self.i += 1
+            self._skip(_SPACE)
+            parent, parent_depth = self._descend(table, depth, parts[:-1], None)
+            name, key_at = parts[-1]
+            parent.table[name] = (key_at, self._value(parent_depth))
+        return root
+
+    def _skip(self, pattern: re.Pattern[str]) -> None:
+        match = pattern.match(self.text, self.i)
+        if match is not None:
+            self.i = match.end()
+
+    def _deeper(self, depth: int, at: int) -> int:
+        """``depth + 1``, checked against `MAX_DEPTH` for something written at ``at``."""
+        depth += 1
+        if depth > MAX_DEPTH:
+            raise SourceError(
+                f"nested too deeply (more than {MAX_DEPTH} levels)",
+                *position_in(self.text, at),
+            )
+        if depth > self.deepest[0]:
+            self.deepest = (depth, at)
+        return depth
+
+    def _key(self) -> list[tuple[str, int]]:
+        """A dotted key at the current offset, as ``(name, offset)`` parts."""
+        parts: list[tuple[str, int]] = []
+        text = self.text
+        while True:
+            self._skip(_SPACE)
+            at = self.i
+            quote = text[at : at + 1]
+            match = (_BASIC if quote == '"' else _LITERAL if quote == "'" else _BARE_KEY).match(
+                text, at
+            )
+            if match is None:
+                return parts
+            token = match.group()
+            if quote == '"':
+                token = _ESCAPE.sub(_unescape, token[1:-1])
+            elif quote == "'":
+                token = token[1:-1]
+            parts.append((token, at))
+            self.i = match.end()
+            self._skip(_SPACE)
+            if not text.startswith(".", self.i):
+                return parts
+            self.i += 1
+
+    def _descend(
+        self, table: _TNode, depth: int, parts: list[tuple[str, int]], header: int | None
+    ) -> tuple[_TNode, int]:
+        """The table named by ``parts`` under ``table``, created where missing.
+
+        Tables created for a header are placed at the header, those for a
+        dotted key at their own part of the key. An array of tables stands for
+        its last element, as TOML has it.
+        """
+        for name, at in parts:
+            depth = self._deeper(depth, at)
+            entry = table.table.get(name)
+            if entry is None or entry[1].kind == _SCALAR:
+                child = _TNode(at if header is None else header, _TABLE)
+                table.table[name] = (at, child)
+            else:
+                child = entry[1]
+                if child.kind == _ARRAY and child.array:
+                    child = child.array[-1]
+                    depth = self._deeper(depth, at)
+            table = child
+        return table, depth
+
+    def _append_table(
+        self, table: _TNode, depth: int, part: tuple[str, int], header: int
+    ) -> tuple[_TNode, int]:
+        """A new element of the array of tables ``part`` of ``table``, for ``[[...]]``."""
+        name, at = part
+        entry = table.table.get(name)
+        if entry is None or entry[1].kind != _ARRAY:
+            array = _TNode(header, _ARRAY)
+            table.table[name] = (at, array)
+        else:
+            array = entry[1]
+        element = _TNode(header, _TABLE)
+        array.array.append(element)
+        return element, self._deeper(self._deeper(depth, at), at)
+
+    def _value(self, depth: int) -> _TNode:
+        """The value at the current offset, held by a table ``depth`` levels deep."""
+        text = self.text
+        start = self.i
+        holder = _TNode(start, _ARRAY)
+        stack = [(holder, depth)]  # open arrays and inline tables, under the holder
+        while True:
+            container, container_depth = stack[-1]
+            into, into_depth, name, key_at = container, container_depth, "", 0
+            if len(stack) > 1:
+                self._skip(_BLANK)
+                char = text[self.i : self.i + 1]
+                if char in ("]", "}"):
+                    self.i += 1
+                    stack.pop()
+                    if len(stack) == 1:
+                        break
+                    continue
+                if char == ",":
+                    self.i += 1
+                    continue
+                if container.kind == _TABLE:
+                    parts = self._key()
+                    self._skip(_SPACE)
+                    if not parts or not text.startswith("=", self.i):
+                        break
+                    self.i += 1
+                    self._skip(_SPACE)
+                    into, into_depth = self._descend(container, container_depth, parts[:-1], None)
+                    name, key_at = parts[-1]
+            at = self.i
+            char = text[at : at + 1]
+            if char in ("[", "{"):
+                node = _TNode(at, _ARRAY if char == "[" else _TABLE)
+                stack.append((node, self._deeper(into_depth, at)))
+                self.i += 1
+            else:
+                node = _TNode(at, _SCALAR)
+                if not self._scalar():
+                    break
+            if into.kind == _TABLE:
+                into.table[name] = (key_at, node)
+            else:
+                into.array.append(node)
+            if len(stack) == 1:
+                break
+        return holder.array[0] if holder.array else _TNode(start, _SCALAR)
+
+    def _scalar(self) -> bool:
+        """Skip a string, number, boolean or date; whether there was one."""
+        text = self.text
+        at = self.i
+        if text.startswith('"""', at):
+            pattern = _ML_BASIC
+        elif text.startswith("'''", at):
+            pattern = _ML_LITERAL
+        elif text.startswith('"', at):
+            pattern = _BASIC
+        elif text.startswith("'", at):
+            pattern = _LITERAL
+        else:
+            pattern = _BARE_VALUE
+        match = pattern.match(text, at)
+        if match is None:
+            return False
+        token = match.group()
+        if _DECIMAL.fullmatch(token) and len(token.lstrip("+-").replace("_", "")) > MAX_INT_DIGITS:
+            raise SourceError("integer out of range", *position_in(text, at))
+        self.i = match.end()
+        return True
+
+
+class _BadFloat:
+    """A float that overflowed or is inf/nan, kept by tomllib until we can place it."""
+
+    def __init__(self, text: str) -> None:
+        self.message = NON_FINITE if text.lstrip("+-") in ("inf", "nan") else "number out of range"
+
+
+def _float(text: str) -> float | _BadFloat:
+    value = float(text)
+    return value if math.isfinite(value) else _BadFloat(text)
+
+
+def _plain(value: Any) -> tuple[Any, str | None]:
+    """A tomllib scalar as JSON-model data, or a problem."""
+    if isinstance(value, _BadFloat):
+        return None, value.message
+    if isinstance(value, datetime.datetime) and value.utcoffset() == datetime.timedelta(0):
+        return value.isoformat()[:-6] + "Z", None
+    if isinstance(value, (datetime.date, datetime.time)):  # datetime is a date too
+        return value.isoformat(), None
+    if isinstance(value, int) and not int_in_range(value):
+        return None, "integer out of range"
+    return value, None
+
+
+_Pending = list[tuple[Path, "dict[str, Any] | list[Any]"]]
+
+
+def _to_data(data: dict[str, Any], locator: TreeLocator[int]) -> None:
+    """Make tomllib's ``data`` JSON-model in place, without recursion."""
+    stack: _Pending = [((), data)]
+    while stack:
+        path, container = stack.pop()
+        if isinstance(container, dict):
+            for key, value in container.items():
+                container[key] = _check(value, (*path, key), stack, locator)
+        else:
+            for index, value in enumerate(container):
+                container[index] = _check(value, (*path, index), stack, locator)
+
+
+def _check(value: Any, path: Path, stack: _Pending, locator: TreeLocator[int]) -> Any:
+    """``value`` made JSON-model; a container is queued on ``stack`` to be seen to later."""
+    if isinstance(value, (dict, list)):
+        stack.append((path, value))
+        return value
+    plain, problem = _plain(value)
+    if problem is not None:
+        raise SourceError(problem, *locator.locate(path))
+    return plain
+
+
+def load_toml(text: str | bytes) -> Document:
+    """Read a TOML document as plain data, with positions for `Document.locate`."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:
+        import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
+
+    source = decode_text(text)
+    scanner = _Scanner(source)
+    tree = scanner.scan()
+    index = LineIndex(source)
+    locator = TreeLocator(lambda: tree, index.position)
+    try:
+        data = tomllib.loads(source, parse_float=_float)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = _ERROR_AT.search(message)
+        if match is None or match.group(1) is None:
+            line, column = index.position(len(source))
+        else:
+            line, column = int(match.group(1)), int(match.group(2))
+        if match is not None:
+            message = message[: match.start()]
+        raise SourceError(message[:1].lower() + message[1:], line, column) from None
+    except RecursionError:
+        raise SourceError("nested too deeply", *index.position(scanner.deepest[1])) from None
+    except ValueError:  # an integer beyond a lowered sys.set_int_max_str_digits()
+        raise SourceError("integer out of range", *index.position(len(source))) from None
+    _to_data(data, locator)
+    return Document(data, locator)
