@@ -18,7 +18,7 @@ examples: install
 	$(BIN)/crucible-ir validate examples/experiments/*
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks examples scripts
+	$(BIN)/ruff check .
 	$(BIN)/ruff format --check src
 
 typecheck: install

@@ -21,6 +21,7 @@ from ._checker import check_rules_only, rule_walker_for
 from ._codec import parse_json
 from ._convert import convert
 from ._errors import DecodeError, Issue, ValidationError
+from ._plan import plan
 
 __all__ = ["BadRecord", "JSONLSource", "iter_jsonl", "scan_jsonl"]
 
@@ -75,6 +76,7 @@ def scan_jsonl(
     cls = resolve_type(type)
     decoder: msgspec.json.Decoder[_T] = msgspec.json.Decoder(cls)
     has_rules = rule_walker_for(cls) is not None
+    share = _Sharer(cls)
     for first_line, chunk in _chunks(source):
         if not strict:
             try:
@@ -83,11 +85,46 @@ def scan_jsonl(
                 pass
             else:
                 if not has_rules or not any(check_rules_only(obj) for obj in objs):
+                    share(objs)
                     yield from objs
                     continue
         yield from _line_by_line(
             chunk, first_line, cls, decoder, strict=strict, has_rules=has_rules
         )
+
+
+class _Sharer:
+    """Makes records share one copy of string values that repeat across them.
+
+    Bulk data repeats itself: every feedback event names one of a few feedback
+    types, model versions and deployments. Each string field gets a small
+    table of the values seen; a field with more distinct values than the
+    table holds (ids, user ids) is left alone from then on. This keeps about
+    a tenth of the memory of a loaded file, for a few percent of the time.
+    """
+
+    LIMIT = 64
+
+    def __init__(self, cls: type[IRStruct]) -> None:
+        self.tables: dict[str, dict[str, str]] = {
+            f.name: {} for f in plan(cls).fields if f.node.kind == "str" and f.name != "id"
+        }
+
+    def __call__(self, objs: list[Any]) -> None:
+        force = msgspec.structs.force_setattr
+        for name, table in list(self.tables.items()):
+            for obj in objs:
+                value = getattr(obj, name)
+                if value is None:
+                    continue
+                known = table.get(value)
+                if known is None:
+                    if len(table) >= self.LIMIT:
+                        del self.tables[name]  # too many distinct values to be worth it
+                        break
+                    table[value] = value
+                elif known is not value:
+                    force(obj, name, known)
 
 
 def _line_by_line(
