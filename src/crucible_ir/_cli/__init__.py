@@ -181,6 +181,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("crucible-ir: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        import os
+
+        # Output closed early (`crucible-ir show x | head`): not an error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:  # a bug of ours, not the input's: one line, unless debugging
         import os
 
@@ -192,10 +199,3 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 3
-    except BrokenPipeError:
-        import os
-
-        # Output closed early (`crucible-ir show x | head`): not an error.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_OK

@@ -16,6 +16,7 @@ __all__ = [
     "Loaded",
     "Located",
     "atomic_write",
+    "printable",
     "detect_format",
     "ir_class",
     "load",
@@ -39,8 +40,10 @@ class Located:
     message: str
 
     def text(self) -> str:
-        """``FILE:LINE:COL: PATH: MESSAGE``."""
-        return f"{self.file}:{self.line}:{self.column}: {self.path or '(root)'}: {self.message}"
+        """``FILE:LINE:COL: PATH: MESSAGE`` (control characters escaped)."""
+        return printable(
+            f"{self.file}:{self.line}:{self.column}: {self.path or '(root)'}: {self.message}"
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON output form."""
@@ -62,6 +65,16 @@ class Loaded:
     obj: Any
     problems: list[Located] = field(default_factory=list)
     decoded: bool = True
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters escaped, so a document cannot drive the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(
+        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
+        for ch in text
+    )
 
 
 def ir_class(name: str) -> type[IRStruct]:
@@ -115,6 +128,11 @@ def load(path: str, cls: type[IRStruct], fmt: str, *, strict: bool = False) -> L
     from .._sources import load as load_source
 
     name = "<stdin>" if path == "-" else path
+    if fmt == "jsonl":
+        raise CLIError(
+            f"{name}: a JSON Lines file holds many documents; only `validate` reads it "
+            "(use --input-format json|yaml|toml for a single document)"
+        )
     raw = read_bytes(path)
     try:
         doc = load_source(raw, fmt)  # type: ignore[arg-type]
@@ -136,10 +154,11 @@ def atomic_write(path: str, data: bytes) -> None:
     """
     import tempfile
 
-    directory = os.path.dirname(os.path.abspath(path))
-    base = os.path.basename(path)
+    target = os.path.realpath(path)  # through a symbolic link, rewrite its target
+    directory = os.path.dirname(target)
+    base = os.path.basename(target)
     try:
-        mode = os.stat(path).st_mode & 0o7777
+        mode = os.stat(target).st_mode & 0o7777
     except FileNotFoundError:
         mode = 0o666 & ~_umask()
     except OSError as exc:
@@ -154,7 +173,7 @@ def atomic_write(path: str, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

@@ -104,19 +104,40 @@ def _drop_null_fields(data: Any, cls: type[IRStruct]) -> Any:
 
 
 def _yaml(data: Any) -> str:
+    """YAML that our reader reads back as ``data``.
+
+    A string that would read back as something else as a plain scalar
+    (``"off"`` is fine in YAML 1.2, ``".5e3"`` or ``"true"`` are not) is
+    quoted. Text holding line-break characters that YAML readers fold (U+0085,
+    U+2028, U+2029) is written with escapes instead of raw.
+    """
     import io
 
     try:
         from ruamel.yaml import YAML
     except ImportError:  # pragma: no cover - depends on the installation
         raise CLIError("YAML output needs ruamel.yaml: pip install 'crucible-ir[cli]'") from None
+    from .._sources._yaml import reads_as_text
+
+    def represent_str(representer: Any, text: str) -> Any:
+        style = None if reads_as_text(text) else '"'
+        return representer.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
     yaml = YAML(typ="safe", pure=True)
+    yaml.representer.add_representer(str, represent_str)
     yaml.default_flow_style = False
-    yaml.allow_unicode = True
+    yaml.allow_unicode = not _has_folded_breaks(data)
     yaml.sort_base_mapping_type_on_output = True  # type: ignore[assignment]
     out = io.StringIO()
     yaml.dump(data, out)
     return out.getvalue()
+
+
+def _has_folded_breaks(data: Any) -> bool:
+    import json
+
+    text = json.dumps(data, ensure_ascii=False)
+    return any(ch in text for ch in ("\x85", "\u2028", "\u2029"))
 
 
 def _toml(data: Any) -> str:

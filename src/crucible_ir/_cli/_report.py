@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import IO
 
-from ._common import Located
+from ._common import Located, printable
 
 __all__ = ["print_problems", "use_color"]
 
@@ -31,7 +31,8 @@ def print_problems(problems: Sequence[Located], fmt: str, stream: IO[str] = sys.
     color = use_color(stream)
     for p in problems:
         if color:
-            where = f"\x1b[1m{p.file}:{p.line}:{p.column}:\x1b[0m"
-            stream.write(f"{where} \x1b[36m{p.path or '(root)'}\x1b[0m: {p.message}\n")
+            where = f"\x1b[1m{printable(p.file)}:{p.line}:{p.column}:\x1b[0m"
+            path, message = printable(p.path or "(root)"), printable(p.message)
+            stream.write(f"{where} \x1b[36m{path}\x1b[0m: {message}\n")
         else:
             stream.write(p.text() + "\n")

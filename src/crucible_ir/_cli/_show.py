@@ -17,7 +17,7 @@ from typing import Any
 from .._base import IRStruct
 from .._canonical import canonical_data
 from .._experiment import Experiment
-from ._common import detect_format, ir_class, load
+from ._common import detect_format, ir_class, load, printable
 from ._report import print_problems, use_color
 
 __all__ = ["render", "run"]
@@ -31,20 +31,26 @@ class _Node:
 
 
 class _Style:
+    """Colours (on a terminal) around text from the document, made printable first."""
+
     def __init__(self, color: bool) -> None:
         self.color = color
 
+    def _paint(self, code: str, text: str) -> str:
+        text = printable(text)
+        return f"\x1b[{code}m{text}\x1b[0m" if self.color and text else text
+
     def label(self, text: str) -> str:
-        return f"\x1b[1m{text}\x1b[0m" if self.color else text
+        return self._paint("1", text)
 
     def name(self, text: str) -> str:
-        return f"\x1b[36m{text}\x1b[0m" if self.color else text
+        return self._paint("36", text)
 
     def dim(self, text: str) -> str:
-        return f"\x1b[2m{text}\x1b[0m" if self.color and text else text
+        return self._paint("2", text)
 
     def warn(self, text: str) -> str:
-        return f"\x1b[33m{text}\x1b[0m" if self.color else text
+        return self._paint("33", text)
 
 
 def _kv(pairs: Iterable[tuple[str, Any]]) -> str:
@@ -59,13 +65,13 @@ def _kv(pairs: Iterable[tuple[str, Any]]) -> str:
         elif isinstance(value, dict):
             value = json.dumps(value, ensure_ascii=False, sort_keys=True)
         parts.append(f"{key}={value}")
-    return "  ".join(parts)
+    return printable("  ".join(parts))
 
 
 def _experiment(exp: Experiment, s: _Style) -> _Node:
     title = f"{s.label('Experiment')} {s.name(exp.id)}"
     if exp.experiment_type:
-        title += f" ({exp.experiment_type})"
+        title += f" ({printable(exp.experiment_type)})"
     root = _Node(title, s.dim(_kv([("owner", exp.owner), ("tags", exp.tags)])))
     if exp.description:
         root.children.append(_Node(s.dim(exp.description)))
@@ -79,7 +85,7 @@ def _experiment(exp: Experiment, s: _Style) -> _Node:
                 f"{i}. {s.name(str(stage.name))}",
                 "  ".join(
                     [
-                        *(m for m in [stage.module] if m),
+                        *(printable(m) for m in [stage.module] if m),
                         *flags,
                         s.dim(_kv([("options", stage.options)])),
                     ]
@@ -215,7 +221,10 @@ def _experiment(exp: Experiment, s: _Style) -> _Node:
         outs = _Node(s.label("Outputs"))
         for o in exp.outputs:
             outs.children.append(
-                _Node(s.name(str(o.name)), f"{', '.join(o.formats) or '(no format)'} -> {o.sink}")
+                _Node(
+                    s.name(str(o.name)),
+                    printable(f"{', '.join(o.formats) or '(no format)'} -> {o.sink}"),
+                )
             )
         root.children.append(outs)
     life = _Node(s.label("Lifecycle"))
@@ -295,7 +304,7 @@ def _generic(obj: IRStruct, s: _Style) -> _Node:
         for key, sub in items:
             if sub is None:
                 continue
-            label = f"[{key}]" if isinstance(key, int) else str(key)
+            label = f"[{key}]" if isinstance(key, int) else printable(str(key))
             if isinstance(sub, (dict, list)) and sub:
                 child = _Node(s.label(label))
                 stack.append((child, sub))
@@ -321,6 +330,8 @@ def render(obj: IRStruct, *, color: bool = False) -> str:
         inner = prefix + ("    " if last else "│   ")
         for i, child in reversed(list(enumerate(node.children))):
             stack.append((child, inner, i == len(node.children) - 1))
+    if not color:  # nothing of ours to keep: make every line printable
+        lines = [printable(line) for line in lines]
     return "\n".join(lines) + "\n"
 
 

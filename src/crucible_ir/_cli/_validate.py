@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import IO
 
 from .._base import IRStruct
-from ._common import CLIError, Located, detect_format, ir_class, load
+from ._common import CLIError, Located, detect_format, ir_class, load, printable
 from ._report import use_color
 
 __all__ = ["run"]
@@ -33,8 +33,8 @@ class _Reporter:
                 self.stream.write(f"{sep}\n  {json.dumps(p.as_dict(), ensure_ascii=False)}")
             elif self.color:
                 self.stream.write(
-                    f"\x1b[1m{p.file}:{p.line}:{p.column}:\x1b[0m "
-                    f"\x1b[36m{p.path or '(root)'}\x1b[0m: {p.message}\n"
+                    f"\x1b[1m{printable(p.file)}:{p.line}:{p.column}:\x1b[0m "
+                    f"\x1b[36m{printable(p.path or '(root)')}\x1b[0m: {printable(p.message)}\n"
                 )
             else:
                 self.stream.write(p.text() + "\n")

@@ -128,6 +128,15 @@ def _plain(text: str) -> Any:
     return text
 
 
+def reads_as_text(text: str) -> bool:
+    """Whether ``text`` written as a plain scalar reads back as this very string."""
+    try:
+        value = _plain(text)
+    except _ScalarError:
+        return False
+    return isinstance(value, str)
+
+
 def _tagged(text: str, name: str) -> Any:
     """A scalar with an explicit standard tag ``!!name``."""
     if name == "str":
