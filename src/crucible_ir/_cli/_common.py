@@ -16,10 +16,10 @@ __all__ = [
     "Loaded",
     "Located",
     "atomic_write",
-    "printable",
     "detect_format",
     "ir_class",
     "load",
+    "printable",
     "read_bytes",
 ]
 
