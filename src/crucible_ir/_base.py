@@ -23,7 +23,7 @@ class IRStruct(
     msgspec.Struct,
     frozen=True,
     kw_only=True,
-    gc=False,
+    weakref=True,
     repr_omit_defaults=True,
 ):
     """Common behaviour of the IR types: immutability, equality, ``replace``."""

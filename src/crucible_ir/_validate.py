@@ -1,16 +1,18 @@
 """`errors`, `validate`, `is_valid`: every rule, every problem, at its path.
 
-IR objects are immutable, so a verdict about one need not be reached twice.
-Two small identity caches remember (a) objects whose fields the typed decoder
-has already checked, so only the cross-field rules remain, and (b) objects
-found fully valid. Each cache holds strong references to a bounded number of
-recent objects: an object in it cannot be freed, so its ``id`` cannot be
-reused by another object while the entry lives.
+IR objects are immutable, so what a decoder has already checked need not be
+checked again. Three identity tables remember (a) objects whose field types
+and values msgspec's typed decoder checked, for which `errors` runs only the
+cross-field rules, (b) objects built from checked plain data, whose opaque
+values need no JSON scan, and (c) objects found valid, which `to_json` writes
+without looking for unencodable values. They hold their objects weakly.
 """
 
 from __future__ import annotations
 
-from typing import Any, Final, TypeVar
+import weakref
+
+from typing import Any, TypeVar
 
 from ._base import IRStruct
 from ._checker import check, check_rules_only, encoding_checker_for
@@ -20,15 +22,14 @@ from ._jsonscan import json_type_name
 __all__ = ["encoding_problems", "errors", "is_valid", "mark_decoded", "mark_typed", "validate"]
 
 _T = TypeVar("_T")
-_CACHE_SIZE: Final = 64
-_decoded: dict[int, Any] = {}
-_typed: dict[int, Any] = {}
-_valid: dict[int, Any] = {}
+# id(obj) -> obj, holding the object weakly: an entry leaves with its object,
+# so an id reused by a later object is never mistaken for it.
+_decoded: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictionary()
+_typed: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictionary()
+_valid: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictionary()
 
 
-def _remember(cache: dict[int, Any], obj: object) -> None:
-    if len(cache) >= _CACHE_SIZE:
-        del cache[next(iter(cache))]
+def _remember(cache: weakref.WeakValueDictionary[int, Any], obj: object) -> None:
     cache[id(obj)] = obj
 
 
@@ -52,8 +53,6 @@ def errors(obj: Any) -> list[Issue]:
     profile: expected a string, got None
     """
     key = id(obj)
-    if _valid.get(key) is obj:
-        return []
     if not isinstance(obj, IRStruct):
         return [Issue("", IssueCode.TYPE, f"expected an IR object, got {json_type_name(obj)}")]
     try:
