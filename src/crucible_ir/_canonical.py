@@ -27,13 +27,26 @@ from typing import Any
 import msgspec
 
 from ._base import IRStruct
+from ._errors import Issue, IssueCode, ValidationError
+from ._validate import encoding_problems
 
 __all__ = ["canonical_data", "canonical_json", "fingerprint"]
 
 
 def canonical_data(obj: IRStruct) -> Any:
-    """The canonical plain data of ``obj``: every field, timestamps as UTC strings."""
-    data = msgspec.to_builtins(obj, builtin_types=(datetime.datetime,))
+    """The canonical plain data of ``obj``: every field, timestamps as UTC strings.
+
+    Raises `ValidationError` for an object that cannot be written as JSON.
+    """
+    problems = encoding_problems(obj)
+    if problems:
+        raise ValidationError(problems, title="cannot be written as JSON:")
+    try:
+        data = msgspec.to_builtins(obj, builtin_types=(datetime.datetime,))
+    except (TypeError, ValueError, OverflowError, RecursionError, UnicodeError) as exc:
+        raise ValidationError(
+            [Issue("", IssueCode.TYPE, f"cannot be written as JSON: {exc}")]
+        ) from None
     return _utc(data)
 
 
@@ -51,7 +64,10 @@ def _utc(value: Any) -> Any:
 
 
 def _stamp(when: datetime.datetime) -> str:
-    utc = when.astimezone(datetime.timezone.utc)
+    try:
+        utc = when.astimezone(datetime.timezone.utc)
+    except OverflowError:  # year 1 east of UTC, or 9999 west of it: keep the offset
+        return when.isoformat()
     text = utc.strftime("%Y-%m-%dT%H:%M:%S")
     if utc.microsecond:
         text += f".{utc.microsecond:06d}"
@@ -66,14 +82,20 @@ def canonical_json(obj: IRStruct, *, indent: int | None = None) -> str:
     '{"enabled":true,"module":null,"name":"run","options":null}'
     """
     separators = (",", ":") if indent is None else (",", ": ")
-    return json.dumps(
-        canonical_data(obj),
-        sort_keys=True,
-        ensure_ascii=False,
-        allow_nan=False,
-        indent=indent,
-        separators=separators,
-    )
+    data = canonical_data(obj)
+    try:
+        return json.dumps(
+            data,
+            sort_keys=True,
+            ensure_ascii=False,
+            allow_nan=False,
+            indent=indent,
+            separators=separators,
+        )
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise ValidationError(
+            [Issue("", IssueCode.TYPE, f"cannot be written as JSON: {exc}")]
+        ) from None
 
 
 def fingerprint(obj: IRStruct) -> str:

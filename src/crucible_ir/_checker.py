@@ -17,7 +17,14 @@ import msgspec
 
 from ._base import IRStruct
 from ._errors import Issue, IssueCode
-from ._jsonscan import IR_MAX_DEPTH, json_problems, json_type_name
+from ._jsonscan import (
+    IR_MAX_DEPTH,
+    MAX_INT_BITS,
+    json_problems,
+    json_type_name,
+    scalar_problem,
+    text_ok,
+)
 from ._plan import Node, plan
 from ._rules import RULES
 
@@ -136,6 +143,29 @@ def _add(out: list[Issue], path: str, code: IssueCode, message: str) -> None:
     out.append(Issue(path, code, message))
 
 
+def safe_repr(value: Any) -> str:
+    """``repr(value)``, but short for integers too long to print."""
+    if type(value) is int and value.bit_length() > 256:
+        return f"an integer of {value.bit_length()} bits"
+    return repr(value)
+
+
+def _scalar_bad(value: Any) -> bool:
+    """Whether a str, int or float cannot travel as JSON (the common cases answered fast)."""
+    kind = type(value)
+    if kind is str:
+        return not value.isascii() and not text_ok(value)
+    if kind is int:
+        return bool(value.bit_length() > MAX_INT_BITS)
+    return scalar_problem(value) is not None
+
+
+def _add_scalar_problem(out: list[Issue], path: str, value: Any) -> None:
+    found = scalar_problem(value)
+    if found is not None:
+        out.append(Issue(path, IssueCode(found[0]), found[1]))
+
+
 def _add_json(out: list[Issue], path: str, value: Any) -> None:
     for rel, code, message in json_problems(value):
         out.append(Issue(path + rel, IssueCode(code), message))
@@ -220,6 +250,9 @@ class _Generator:
             "ADD_JSON": _add_json,
             "JT": json_type_name,
             "ENUM": enum_message,
+            "BAD": _scalar_bad,
+            "ADD_BAD": _add_scalar_problem,
+            "R": safe_repr,
             "DT": datetime.datetime,
             "CHECKER": (
                 encoding_checker_for
@@ -329,6 +362,8 @@ class _Generator:
         if kind in ("str", "literal"):
             emit(f"{ind}if not isinstance({v}, str):")
             emit(f"{ind}    ADD(out, {path}, C.TYPE, 'expected {node.describe()}, got{got})")
+            emit(f"{ind}elif BAD({v}):")
+            emit(f"{ind}    ADD_BAD(out, {path}, {v})")
             if self.encode_only:
                 return
             if kind == "literal":
@@ -346,20 +381,20 @@ class _Generator:
                 expected = node.expected or f"a string matching {node.pattern.pattern}"
                 emit(f"{ind}elif not {pattern}.search({v}):")
                 emit(
-                    f"{ind}    ADD(out, {path}, C.FORMAT, {('expected ' + expected + ', got ')!r} + repr({v}))"
+                    f"{ind}    ADD(out, {path}, C.FORMAT, {('expected ' + expected + ', got ')!r} + R({v}))"
                 )
         elif kind == "int":
             emit(f"{ind}if isinstance({v}, bool) or not isinstance({v}, int):")
             emit(f"{ind}    ADD(out, {path}, C.TYPE, 'expected an integer, got{got})")
+            emit(f"{ind}elif BAD({v}):")
+            emit(f"{ind}    ADD_BAD(out, {path}, {v})")
             if not self.encode_only:
                 self.bounds(node, v, path, ind, "an integer")
         elif kind in ("number", "float"):
             emit(f"{ind}if isinstance({v}, bool) or not isinstance({v}, (int, float)):")
             emit(f"{ind}    ADD(out, {path}, C.TYPE, 'expected a number, got{got})")
-            emit(f"{ind}elif {v} != {v} or {v} in (float('inf'), float('-inf')):")
-            emit(
-                f"{ind}    ADD(out, {path}, C.RANGE, 'expected a finite number, got ' + repr({v}))"
-            )
+            emit(f"{ind}elif BAD({v}):")
+            emit(f"{ind}    ADD_BAD(out, {path}, {v})")
             if not self.encode_only:
                 self.bounds(node, v, path, ind, "a number")
         elif kind == "bool":
@@ -406,7 +441,7 @@ class _Generator:
                 emit(f"{ind}    for {k}, {x} in {v}.items():")
                 emit(f"{ind}        if not isinstance({k}, str):")
                 emit(
-                    f"{ind}            ADD(out, {path}, C.TYPE, 'object keys must be strings, got ' + repr({k}))"
+                    f"{ind}            ADD(out, {path}, C.TYPE, 'object keys must be strings, got ' + R({k}))"
                 )
                 emit(f"{ind}            continue")
                 self.node(node.item, x, f"{path} + '.' + {k}", ind + "        ", required=False)
@@ -464,4 +499,4 @@ class _Generator:
             conds.append(f"{v} >= {b.lt!r}")
         message = f"expected {what} {b.describe()}, got "
         self.lines.append(f"{ind}elif {' or '.join(conds)}:")
-        self.lines.append(f"{ind}    ADD(out, {path}, C.RANGE, {message!r} + repr({v}))")
+        self.lines.append(f"{ind}    ADD(out, {path}, C.RANGE, {message!r} + R({v}))")

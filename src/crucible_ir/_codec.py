@@ -115,7 +115,7 @@ def from_json(data: str | bytes, type: type[_T] | str, *, strict: bool = False) 
     if not strict:
         try:
             obj = decoder.decode(data)
-        except (msgspec.DecodeError, RecursionError, UnicodeError):
+        except Exception:
             pass
         else:
             if not _chains_too_long(obj):
@@ -160,6 +160,8 @@ def parse_json(data: str | bytes) -> Any:
         raise DecodeError([Issue("", IssueCode.SYNTAX, "document nested too deeply")]) from None
     except UnicodeError as exc:
         raise DecodeError([Issue("", IssueCode.SYNTAX, f"invalid text: {exc}")]) from None
+    except (ValueError, OverflowError) as exc:  # e.g. an integer beyond the digit limit
+        raise DecodeError([Issue("", IssueCode.RANGE, f"number out of range: {exc}")]) from None
 
 
 def syntax_issue(data: str | bytes, message: str) -> Issue:

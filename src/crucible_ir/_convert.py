@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import datetime
 import difflib
-import math
+import enum
 from typing import Any
 
 import msgspec
 
 from ._base import IRStruct
 from ._errors import Issue, IssueCode
-from ._jsonscan import IR_MAX_DEPTH, json_problems, json_type_name
+from ._jsonscan import IR_MAX_DEPTH, json_problems, json_type_name, scalar_problem
 from ._plan import Node, plan
 from ._types import Timestamp
 
@@ -125,15 +125,13 @@ class _Walk:
         kind = node.kind
         if kind in ("str", "literal"):
             if isinstance(value, str):
-                return value
+                return self.scalar(_exact(value, str), path)
         elif kind == "int":
             if isinstance(value, int) and not isinstance(value, bool):
-                return value
+                return self.scalar(_exact(value, int), path)
         elif kind in ("number", "float"):
             if isinstance(value, (int, float)) and not isinstance(value, bool):
-                if not math.isfinite(value):
-                    self.add(path, IssueCode.RANGE, f"expected a finite number, got {value!r}")
-                return value
+                return self.scalar(_exact(value, int if isinstance(value, int) else float), path)
         elif kind == "bool":
             if isinstance(value, bool):
                 return value
@@ -160,6 +158,13 @@ class _Walk:
             return self.record(value, node, path, depth)
         self.add(path, IssueCode.TYPE, f"expected {node.describe()}, got {_shown(value)}")
         return None
+
+    def scalar(self, value: Any, path: str) -> Any:
+        """A string or number, with what keeps it from travelling as JSON reported."""
+        found = scalar_problem(value)
+        if found is not None:
+            self.add(path, IssueCode(found[0]), found[1])
+        return value
 
     def mapping(self, value: dict[Any, Any], node: Node, path: str, depth: int) -> Any:
         if node.item is None:
@@ -239,11 +244,23 @@ class _Walk:
             return None
 
 
+def _exact(value: Any, kind: type) -> Any:
+    """``value`` as exactly ``kind`` (a subclass of str or int is not written by msgspec).
+
+    Enum members stay: they are written as their values.
+    """
+    if type(value) is kind or isinstance(value, enum.Enum):
+        return value
+    return kind(value)
+
+
 def _shown(value: Any) -> str:
     """``string 'yes'``, ``integer 3``, or just the JSON type for long or nested values."""
     name = json_type_name(value)
-    if isinstance(value, (str, int, float)) and len(repr(value)) <= 40:
-        return f"{name} {value!r}"
+    if isinstance(value, (str, float)) or (isinstance(value, int) and value.bit_length() < 100):
+        text = repr(value)
+        if len(text) <= 40:
+            return f"{name} {text}"
     return name
 
 

@@ -81,7 +81,7 @@ def scan_jsonl(
         if not strict:
             try:
                 objs = decoder.decode_lines(chunk)
-            except (msgspec.DecodeError, RecursionError, UnicodeError):
+            except Exception:
                 pass
             else:
                 if not has_rules or not any(check_rules_only(obj) for obj in objs):
@@ -147,7 +147,7 @@ def _line_by_line(
         if not strict:
             try:
                 obj = decoder.decode(line)
-            except (msgspec.DecodeError, RecursionError, UnicodeError):
+            except Exception:
                 pass
             else:
                 problems = check_rules_only(obj) if has_rules else []

@@ -7,16 +7,61 @@ from typing import Any
 
 __all__ = ["IR_MAX_DEPTH", "MAX_DEPTH", "json_problems", "json_type_name"]
 
-MAX_DEPTH = 10_000
+MAX_DEPTH = 500
 """Deepest nesting accepted inside one opaque JSON value.
 
-Deeper than any JSON text the decoders can read, so that a decoded object and
-an equal object built in Python always get the same verdict."""
+Deep enough for any real document, shallow enough that whatever is accepted
+can also be written (msgspec encodes with the interpreter's recursion limit).
+JSON texts nested deeper than about 1,000 levels cannot be read at all; between
+the two, a document msgspec's decoder reads is not scanned again, so this
+limit is enforced on objects built in Python and by `from_dict`."""
 
 IR_MAX_DEPTH = 200
 """Deepest nesting of IR objects in one another (a fallback chain, say)."""
 
 _PLAIN = frozenset({str, int, bool, type(None)})
+
+MAX_INT_BITS = 14_284
+"""Integers are kept exactly up to 4300 decimal digits (Python's and msgspec's limit for text)."""
+
+
+def text_ok(value: str) -> bool:
+    """Whether a string is valid Unicode text (no lone surrogates), so UTF-8 can carry it."""
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def scalar_problem(value: Any) -> tuple[str, str] | None:
+    """``(code, message)`` when a str, int or float cannot travel as JSON, else None."""
+    kind = type(value)
+    if kind is str:
+        return (
+            None
+            if text_ok(value)
+            else ("type", "expected text, got a string with a lone surrogate")
+        )
+    if kind is int:
+        if value.bit_length() > MAX_INT_BITS:
+            return ("range", "expected an integer of at most 4300 digits")
+        return None
+    if kind is float:
+        return (
+            None if math.isfinite(value) else ("range", f"expected a finite number, got {value!r}")
+        )
+    if kind is bool or value is None:
+        return None
+    import enum
+
+    if isinstance(value, enum.Enum) and type(value.value) in (str, int):
+        return None  # written as its value
+    if isinstance(value, (str, int, float)):
+        return ("type", f"expected a plain {json_type_name(value)}, got a {type(value).__name__}")
+    return ("type", f"expected a JSON value, got {json_type_name(value)}")
 
 
 def json_type_name(value: object) -> str:
@@ -76,29 +121,25 @@ def json_problems(value: Any) -> list[tuple[str, str, str]]:
                         )
                     )
                     continue
-                if type(sub) not in _PLAIN:
-                    stack.append((sub, f"{path}.{key}", depth + 1))
+                stack.append((sub, f"{path}.{key}", depth + 1))
         elif kind is list or kind is tuple:
             if depth >= MAX_DEPTH:
                 problems.append((path, "syntax", f"nested more than {MAX_DEPTH} levels deep"))
                 continue
             for index, sub in enumerate(item):
-                if type(sub) not in _PLAIN:
-                    stack.append((sub, f"{path}[{index}]", depth + 1))
-        elif kind is float:
-            if not math.isfinite(item):
-                problems.append((path, "range", f"expected a finite number, got {item!r}"))
-        elif isinstance(item, (str, int, type(None))):
-            continue  # subclasses of the plain types (bool is in _PLAIN already)
-        elif isinstance(item, float):
-            if not math.isfinite(item):
-                problems.append((path, "range", f"expected a finite number, got {item!r}"))
+                stack.append((sub, f"{path}[{index}]", depth + 1))
+        elif kind in _PLAIN or kind is float:
+            found = scalar_problem(item)
+            if found is not None:
+                problems.append((path, *found))
         elif isinstance(item, dict):
             stack.append((dict(item), path, depth))
         elif isinstance(item, (list, tuple)):
             stack.append((list(item), path, depth))
         else:
-            problems.append((path, "type", f"expected a JSON value, got {json_type_name(item)}"))
+            found = scalar_problem(item)
+            if found is not None:
+                problems.append((path, *found))
     problems.sort(key=lambda p: p[0])
     return problems
 
@@ -106,40 +147,35 @@ def json_problems(value: Any) -> list[tuple[str, str, str]]:
 def _is_plain(value: Any) -> bool:
     """Fast yes/no for the common case: exact JSON types, no paths built."""
     stack: list[tuple[Any, int]] = [(value, 0)]
-    plain = _PLAIN
-    isfinite = math.isfinite
     while stack:
         item, depth = stack.pop()
         kind = type(item)
         if kind is dict:
-            if depth >= MAX_DEPTH:
+            if any(type(key) is not str for key in item):
                 return False
-            for key, sub in item.items():
-                if type(key) is not str:
-                    return False
-                t = type(sub)
-                if t in plain:
-                    continue
-                if t is float:
-                    if not isfinite(sub):
-                        return False
-                else:
-                    stack.append((sub, depth + 1))
+            values: Any = item.values()
         elif kind is list:
-            if depth >= MAX_DEPTH:
+            values = item
+        else:
+            if not _plain_scalar(item):
                 return False
-            for sub in item:
-                t = type(sub)
-                if t in plain:
-                    continue
-                if t is float:
-                    if not isfinite(sub):
-                        return False
-                else:
-                    stack.append((sub, depth + 1))
-        elif kind is float:
-            if not isfinite(item):
-                return False
-        elif kind not in plain:
+            continue
+        if depth >= MAX_DEPTH:
             return False
+        for sub in values:
+            if type(sub) is dict or type(sub) is list:
+                stack.append((sub, depth + 1))
+            elif not _plain_scalar(sub):
+                return False
     return True
+
+
+def _plain_scalar(value: Any) -> bool:
+    kind = type(value)
+    if kind is str:
+        return value.isascii() or text_ok(value)
+    if kind is int:
+        return bool(value.bit_length() <= MAX_INT_BITS)
+    if kind is float:
+        return math.isfinite(value)
+    return kind is bool or value is None

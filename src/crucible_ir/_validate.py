@@ -11,7 +11,6 @@ without looking for unencodable values. They hold their objects weakly.
 from __future__ import annotations
 
 import weakref
-
 from typing import Any, TypeVar
 
 from ._base import IRStruct

@@ -32,7 +32,10 @@ def decode_located(
     doc: Any, cls: type[IRStruct], name: str, *, strict: bool
 ) -> tuple[IRStruct | None, list[Located], bool]:
     """``(object or None, problems, decoded)`` for a parsed source document."""
-    data = coerce_plain_scalars(doc, doc.data, cls)
+    try:
+        data = coerce_plain_scalars(doc, doc.data, cls)
+    except RecursionError:
+        return None, [Located(name, 1, 1, "", "syntax", "document nested too deeply")], False
     try:
         obj = from_dict(data, cls, strict=strict)
     except DecodeError as exc:
