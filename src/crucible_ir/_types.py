@@ -62,7 +62,9 @@ URL_PATTERN = r"^[hH][tT][tT][pP][sS]?://(?:[^\s/?#@\[\]]+@)?(?:\[[0-9A-Fa-f:.]+
 Id = Annotated[str, Meta(min_length=1, extra={"expected": "a non-empty identifier"})]
 """An identifier: any non-empty string (the reference holds these as atoms)."""
 
-Name = Annotated[str, Meta(min_length=1, extra={"expected": "a non-empty name"})]
+NAME_EXPECTED = "a non-empty name"
+
+Name = Annotated[str, Meta(min_length=1, extra={"expected": NAME_EXPECTED})]
 """A value of an open vocabulary (``profile``, ``split``, ``device``, ...): a non-empty string."""
 
 Text = str
