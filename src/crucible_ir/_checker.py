@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +53,7 @@ def index(path: str, i: int) -> str:
     return f"{path}[{i}]"
 
 
+@functools.lru_cache(maxsize=1024)  # the same wrong value tends to recur (a file of records)
 def enum_message(values: tuple[str, ...], got: str) -> str:
     """``expected one of a, b, c; got 'x'`` with a did-you-mean when one is close."""
     msg = f"expected one of {', '.join(values)}; got {got!r}"
@@ -251,6 +253,8 @@ class _Generator:
             "JT": json_type_name,
             "ENUM": enum_message,
             "BAD": _scalar_bad,
+            "MAX_INT_BITS": MAX_INT_BITS,
+            "INFS": (float("inf"), float("-inf")),
             "ADD_BAD": _add_scalar_problem,
             "R": safe_repr,
             "DT": datetime.datetime,
@@ -296,7 +300,8 @@ class _Generator:
                 continue
             var = self.var("v")
             emit(f"    {var} = obj.{f.name}")
-            self.node(f.node, var, f"J(p, {f.name!r})", "    ", required=f.required)
+            path = f"(p + {'.' + f.name!r} if p else {f.name!r})"
+            self.node(f.node, var, path, "    ", required=f.required)
         rules = () if self.encode_only else rules_of(self.cls)
         if rules:
             emit(f"    for rule in {self.const(rules)}:")
@@ -362,7 +367,7 @@ class _Generator:
         if kind in ("str", "literal"):
             emit(f"{ind}if not isinstance({v}, str):")
             emit(f"{ind}    ADD(out, {path}, C.TYPE, 'expected {node.describe()}, got{got})")
-            emit(f"{ind}elif BAD({v}):")
+            emit(f"{ind}elif not {v}.isascii() and BAD({v}):")
             emit(f"{ind}    ADD_BAD(out, {path}, {v})")
             if self.encode_only:
                 return
@@ -386,14 +391,18 @@ class _Generator:
         elif kind == "int":
             emit(f"{ind}if isinstance({v}, bool) or not isinstance({v}, int):")
             emit(f"{ind}    ADD(out, {path}, C.TYPE, 'expected an integer, got{got})")
-            emit(f"{ind}elif BAD({v}):")
+            emit(f"{ind}elif type({v}) is not int or {v}.bit_length() > MAX_INT_BITS:")
             emit(f"{ind}    ADD_BAD(out, {path}, {v})")
             if not self.encode_only:
                 self.bounds(node, v, path, ind, "an integer")
         elif kind in ("number", "float"):
             emit(f"{ind}if isinstance({v}, bool) or not isinstance({v}, (int, float)):")
             emit(f"{ind}    ADD(out, {path}, C.TYPE, 'expected a number, got{got})")
-            emit(f"{ind}elif BAD({v}):")
+            emit(
+                f"{ind}elif (type({v}) is float and ({v} != {v} or {v} in INFS)) "
+                f"or (type({v}) is int and {v}.bit_length() > MAX_INT_BITS) "
+                f"or (type({v}) is not float and type({v}) is not int):"
+            )
             emit(f"{ind}    ADD_BAD(out, {path}, {v})")
             if not self.encode_only:
                 self.bounds(node, v, path, ind, "a number")

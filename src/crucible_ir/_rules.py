@@ -46,9 +46,19 @@ def _absent(value: Any) -> bool:
     return msgspec is not None and value is msgspec.UNSET
 
 
-def _duplicates(items: Any, field: str, what: str) -> Iterator[Violation]:
-    if not isinstance(items, (list, tuple)):
-        return
+def _duplicates(items: Any, field: str, what: str) -> Iterable[Violation]:
+    if not isinstance(items, (list, tuple)) or len(items) < 2:
+        return ()
+    try:  # the common case, answered in C: every name different
+        names = [getattr(item, "name", None) for item in items]
+        if len(set(names)) == len(names):
+            return ()
+    except TypeError:  # an unhashable name (of the wrong type): look one by one
+        pass
+    return list(_duplicates_one_by_one(items, field, what))
+
+
+def _duplicates_one_by_one(items: Any, field: str, what: str) -> Iterator[Violation]:
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
         name = getattr(item, "name", None)
@@ -63,11 +73,11 @@ def _duplicates(items: Any, field: str, what: str) -> Iterator[Violation]:
             seen[name] = index
 
 
-def _not_before(obj: Any, earlier: str, later: str) -> Iterator[Violation]:
-    datetime = sys.modules.get("datetime")
-    if datetime is None:  # not loaded: no datetime objects to compare
-        return
+def _not_before(obj: Any, earlier: str, later: str) -> Iterable[Violation]:
     start, end = getattr(obj, earlier, None), getattr(obj, later, None)
+    datetime = sys.modules.get("datetime")
+    if start is None or end is None or datetime is None:  # (no datetime module, no datetimes)
+        return ()
     if (
         isinstance(start, datetime.datetime)
         and isinstance(end, datetime.datetime)
@@ -75,44 +85,49 @@ def _not_before(obj: Any, earlier: str, later: str) -> Iterator[Violation]:
         and end.utcoffset() is not None
         and end < start
     ):
-        yield later, f"{later} ({end.isoformat()}) is before {earlier} ({start.isoformat()})"
+        return [(later, f"{later} ({end.isoformat()}) is before {earlier} ({start.isoformat()})")]
+    return ()
 
 
 @_rule("experiment")
-def unique_stage_names(exp: Any) -> Iterator[Violation]:
+def unique_stage_names(exp: Any) -> Iterable[Violation]:
     """Stage names in a pipeline are unique."""
     return _duplicates(exp.pipeline, "pipeline", "stage")
 
 
 @_rule("experiment")
-def unique_output_names(exp: Any) -> Iterator[Violation]:
+def unique_output_names(exp: Any) -> Iterable[Violation]:
     """Output names are unique."""
     return _duplicates(exp.outputs, "outputs", "output")
 
 
 @_rule("experiment", "deployment.status")
-def updated_not_before_created(obj: Any) -> Iterator[Violation]:
+def updated_not_before_created(obj: Any) -> Iterable[Violation]:
     """``updated_at >= created_at``."""
     return _not_before(obj, "created_at", "updated_at")
 
 
 @_rule("training.run")
-def completed_not_before_started(run: Any) -> Iterator[Violation]:
+def completed_not_before_started(run: Any) -> Iterable[Violation]:
     """``completed_at >= started_at``."""
     return _not_before(run, "started_at", "completed_at")
 
 
 @_rule("reliability.ensemble")
-def weights_name_models(ens: Any) -> Iterator[Violation]:
+def weights_name_models(ens: Any) -> Iterable[Violation]:
     """Every key of ``weights`` is one of ``models`` (when both are set)."""
     weights, models = ens.weights, ens.models
-    if not isinstance(weights, dict) or not isinstance(models, (list, tuple)):
-        return
+    if not weights or not isinstance(weights, dict) or not isinstance(models, (list, tuple)):
+        return ()
     known = {m for m in models if isinstance(m, str)}
+    if known.issuperset(weights):
+        return ()
     listed = ", ".join(sorted(known)) or "none"
-    for key in weights:
-        if isinstance(key, str) and key not in known:
-            yield f"weights.{key}", f"weight for {key!r}, which is not one of models ({listed})"
+    return [
+        (f"weights.{key}", f"weight for {key!r}, which is not one of models ({listed})")
+        for key in weights
+        if isinstance(key, str) and key not in known
+    ]
 
 
 @_rule("deployment.status")

@@ -21,15 +21,44 @@ from ._jsonscan import json_type_name
 __all__ = ["encoding_problems", "errors", "is_valid", "mark_decoded", "mark_typed", "validate"]
 
 _T = TypeVar("_T")
-# id(obj) -> obj, holding the object weakly: an entry leaves with its object,
-# so an id reused by a later object is never mistaken for it.
-_decoded: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictionary()
-_typed: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictionary()
-_valid: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictionary()
 
 
-def _remember(cache: weakref.WeakValueDictionary[int, Any], obj: object) -> None:
-    cache[id(obj)] = obj
+class _Marks:
+    """A set of objects by identity, held weakly.
+
+    ``id(obj) -> weakref``: a lookup checks that the reference still leads to
+    the very object, so an id reused by a later object is never mistaken for
+    it. Dead entries are swept when the table has doubled since the last
+    sweep, instead of by a callback at each object's death (a plain dict with
+    plain references is several times cheaper than a WeakValueDictionary).
+    """
+
+    __slots__ = ("_refs", "_sweep_at")
+
+    def __init__(self) -> None:
+        self._refs: dict[int, weakref.ref[Any]] = {}
+        self._sweep_at = 1024
+
+    def add(self, obj: object) -> None:
+        refs = self._refs
+        refs[id(obj)] = weakref.ref(obj)
+        if len(refs) >= self._sweep_at:
+            for key in [k for k, ref in refs.items() if ref() is None]:
+                del refs[key]
+            self._sweep_at = max(1024, 2 * len(refs))
+
+    def __contains__(self, obj: object) -> bool:
+        ref = self._refs.get(id(obj))
+        return ref is not None and ref() is obj
+
+
+_decoded = _Marks()
+_typed = _Marks()
+_valid = _Marks()
+
+
+def _remember(marks: _Marks, obj: object) -> None:
+    marks.add(obj)
 
 
 def mark_decoded(obj: object) -> None:
@@ -51,14 +80,12 @@ def errors(obj: Any) -> list[Issue]:
     id: expected a non-empty identifier, got an empty string
     profile: expected a string, got None
     """
-    key = id(obj)
     if not isinstance(obj, IRStruct):
         return [Issue("", IssueCode.TYPE, f"expected an IR object, got {json_type_name(obj)}")]
     try:
-        if _decoded.get(key) is obj:
-            issues = check_rules_only(obj)  # type: ignore[arg-type]
-        else:
-            issues = check(obj, scan=_typed.get(key) is not obj)
+        if obj in _decoded:  # known to encode faithfully already: nothing to remember
+            return check_rules_only(obj)
+        issues = check(obj, scan=obj not in _typed)
     except RecursionError:
         issues = [Issue("", IssueCode.SYNTAX, "object nested too deeply to check")]
     if not issues:
@@ -73,8 +100,7 @@ def encoding_problems(obj: Any) -> list[Issue]:
     offsets, opaque values that are not plain JSON. Objects that came from a
     decoder or passed validation are known to have none.
     """
-    key = id(obj)
-    if _decoded.get(key) is obj or _valid.get(key) is obj or _typed.get(key) is obj:
+    if obj in _decoded or obj in _valid or obj in _typed:
         return []
     if not isinstance(obj, IRStruct):
         return [Issue("", IssueCode.TYPE, f"expected an IR object, got {json_type_name(obj)}")]
