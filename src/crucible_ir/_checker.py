@@ -173,6 +173,15 @@ def _add_json(out: list[Issue], path: str, value: Any) -> None:
         out.append(Issue(path + rel, IssueCode(code), message))
 
 
+def _add_json_any_depth(out: list[Issue], path: str, value: Any) -> None:
+    """`_add_json` without the depth limit, for the check before writing.
+
+    Whether deep data can be written is msgspec's to say: what it decoded, it can write.
+    """
+    for rel, code, message in json_problems(value, max_depth=1 << 30):
+        out.append(Issue(path + rel, IssueCode(code), message))
+
+
 def _check_node(
     value: Any, node: Node, path: str, out: list[Issue], depth: int, *, encode_only: bool = False
 ) -> None:
@@ -249,10 +258,11 @@ class _Generator:
             "J": join,
             "IDX": index,
             "ADD": _add,
-            "ADD_JSON": _add_json,
+            "ADD_JSON": _add_json_any_depth if encode_only else _add_json,
             "JT": json_type_name,
             "ENUM": enum_message,
             "BAD": _scalar_bad,
+            "TEXT_OK": text_ok,
             "MAX_INT_BITS": MAX_INT_BITS,
             "INFS": (float("inf"), float("-inf")),
             "ADD_BAD": _add_scalar_problem,
@@ -448,9 +458,9 @@ class _Generator:
                 k, x = self.var("k"), self.var("x")
                 emit(f"{ind}else:")
                 emit(f"{ind}    for {k}, {x} in {v}.items():")
-                emit(f"{ind}        if not isinstance({k}, str):")
+                emit(f"{ind}        if type({k}) is not str or not TEXT_OK({k}):")
                 emit(
-                    f"{ind}            ADD(out, {path}, C.TYPE, 'object keys must be strings, got ' + R({k}))"
+                    f"{ind}            ADD(out, {path}, C.TYPE, 'object keys must be text strings, got ' + R({k}))"
                 )
                 emit(f"{ind}            continue")
                 self.node(node.item, x, f"{path} + '.' + {k}", ind + "        ", required=False)

@@ -19,7 +19,7 @@ import msgspec
 
 from ._base import IRStruct
 from ._errors import Issue, IssueCode
-from ._jsonscan import IR_MAX_DEPTH, json_problems, json_type_name, scalar_problem
+from ._jsonscan import IR_MAX_DEPTH, json_problems, json_type_name, scalar_problem, text_ok
 from ._plan import Node, plan
 from ._types import Timestamp
 
@@ -173,8 +173,8 @@ class _Walk:
             return value
         result = {}
         for key, sub in value.items():
-            if not isinstance(key, str):
-                self.add(path, IssueCode.TYPE, f"object keys must be strings, got {key!r}")
+            if type(key) is not str or not text_ok(key):
+                self.add(path, IssueCode.TYPE, f"object keys must be text strings, got {key!r}")
                 continue
             result[key] = self.value(sub, node.item, f"{path}.{key}", depth)
         return result
@@ -230,7 +230,7 @@ class _Walk:
             return None
         try:
             return msgspec.convert(value, Timestamp)
-        except msgspec.ValidationError as exc:
+        except Exception as exc:  # not a timestamp (or not even valid text)
             reason = (
                 "it has no UTC offset"
                 if "timezone" in str(exc)

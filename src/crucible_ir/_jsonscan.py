@@ -86,7 +86,7 @@ def json_type_name(value: object) -> str:
     return f"Python {type(value).__name__}"
 
 
-def json_problems(value: Any) -> list[tuple[str, str, str]]:
+def json_problems(value: Any, *, max_depth: int = MAX_DEPTH) -> list[tuple[str, str, str]]:
     """Every way ``value`` is not plain JSON data, as ``(relative path, code, message)``.
 
     Accepted: ``None``, ``bool``, ``int`` (any size), finite ``float``, ``str``,
@@ -100,7 +100,7 @@ def json_problems(value: Any) -> list[tuple[str, str, str]]:
     ('', 'type', 'object keys must be strings, got integer 1')
     ('.a', 'range', 'expected a finite number, got nan')
     """
-    if type(value) in _PLAIN or _is_plain(value):
+    if type(value) in _PLAIN or _is_plain(value, max_depth):
         return []
     problems: list[tuple[str, str, str]] = []
     stack: list[tuple[Any, str, int]] = [(value, "", 0)]
@@ -108,11 +108,11 @@ def json_problems(value: Any) -> list[tuple[str, str, str]]:
         item, path, depth = stack.pop()
         kind = type(item)
         if kind is dict:
-            if depth >= MAX_DEPTH:
-                problems.append((path, "syntax", f"nested more than {MAX_DEPTH} levels deep"))
+            if depth >= max_depth:
+                problems.append((path, "syntax", f"nested more than {max_depth} levels deep"))
                 continue
             for key, sub in item.items():
-                if type(key) is not str and not isinstance(key, str):  # (a str subclass is fine)
+                if type(key) is not str or not text_ok(key):
                     problems.append(
                         (
                             path,
@@ -123,8 +123,8 @@ def json_problems(value: Any) -> list[tuple[str, str, str]]:
                     continue
                 stack.append((sub, f"{path}.{key}", depth + 1))
         elif kind is list or kind is tuple:
-            if depth >= MAX_DEPTH:
-                problems.append((path, "syntax", f"nested more than {MAX_DEPTH} levels deep"))
+            if depth >= max_depth:
+                problems.append((path, "syntax", f"nested more than {max_depth} levels deep"))
                 continue
             for index, sub in enumerate(item):
                 stack.append((sub, f"{path}[{index}]", depth + 1))
@@ -144,14 +144,14 @@ def json_problems(value: Any) -> list[tuple[str, str, str]]:
     return problems
 
 
-def _is_plain(value: Any) -> bool:
+def _is_plain(value: Any, max_depth: int = MAX_DEPTH) -> bool:
     """Fast yes/no for the common case: exact JSON types, no paths built."""
     stack: list[tuple[Any, int]] = [(value, 0)]
     while stack:
         item, depth = stack.pop()
         kind = type(item)
         if kind is dict:
-            if any(type(key) is not str for key in item):
+            if any(type(key) is not str or not (key.isascii() or text_ok(key)) for key in item):
                 return False
             values: Any = item.values()
         elif kind is list:
@@ -160,7 +160,7 @@ def _is_plain(value: Any) -> bool:
             if not _plain_scalar(item):
                 return False
             continue
-        if depth >= MAX_DEPTH:
+        if depth >= max_depth:
             return False
         for sub in values:
             if type(sub) is dict or type(sub) is list:
