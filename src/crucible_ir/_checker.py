@@ -21,6 +21,7 @@ from ._errors import Issue, IssueCode
 from ._jsonscan import (
     IR_MAX_DEPTH,
     MAX_INT_BITS,
+    int_ok,
     json_problems,
     json_type_name,
     scalar_problem,
@@ -158,7 +159,7 @@ def _scalar_bad(value: Any) -> bool:
     if kind is str:
         return not value.isascii() and not text_ok(value)
     if kind is int:
-        return bool(value.bit_length() > MAX_INT_BITS)
+        return not int_ok(value)
     return scalar_problem(value) is not None
 
 

@@ -22,7 +22,15 @@ IR_MAX_DEPTH = 200
 _PLAIN = frozenset({str, int, bool, type(None)})
 
 MAX_INT_BITS = 14_284
+"""Every integer of at most this many bits has at most 4300 decimal digits."""
+
+_INT_LIMIT = 10**4300
 """Integers are kept exactly up to 4300 decimal digits (Python's and msgspec's limit for text)."""
+
+
+def int_ok(value: int) -> bool:
+    """Whether an integer has at most 4300 digits (the bit count answers most cases)."""
+    return value.bit_length() <= MAX_INT_BITS or -_INT_LIMIT < value < _INT_LIMIT
 
 
 def text_ok(value: str) -> bool:
@@ -46,9 +54,7 @@ def scalar_problem(value: Any) -> tuple[str, str] | None:
             else ("type", "expected text, got a string with a lone surrogate")
         )
     if kind is int:
-        if value.bit_length() > MAX_INT_BITS:
-            return ("range", "expected an integer of at most 4300 digits")
-        return None
+        return None if int_ok(value) else ("range", "expected an integer of at most 4300 digits")
     if kind is float:
         return (
             None if math.isfinite(value) else ("range", f"expected a finite number, got {value!r}")
@@ -175,7 +181,7 @@ def _plain_scalar(value: Any) -> bool:
     if kind is str:
         return value.isascii() or text_ok(value)
     if kind is int:
-        return bool(value.bit_length() <= MAX_INT_BITS)
+        return int_ok(value)
     if kind is float:
         return math.isfinite(value)
     return kind is bool or value is None
