@@ -119,7 +119,7 @@ def from_json(data: str | bytes, type: type[_T] | str, *, strict: bool = False) 
         except Exception:
             pass
         else:
-            if not _chains_too_long(obj):
+            if not chains_too_long(obj):
                 mark_decoded(obj)
                 return obj
     cls = decoder.type
@@ -131,7 +131,7 @@ def from_json(data: str | bytes, type: type[_T] | str, *, strict: bool = False) 
     return obj
 
 
-def _chains_too_long(obj: IRStruct) -> bool:
+def chains_too_long(obj: IRStruct) -> bool:
     """Whether a self-nesting chain in ``obj`` (fallback of fallback ...) is deeper than allowed.
 
     The thorough decoder and the checker limit IR nesting to `IR_MAX_DEPTH`;

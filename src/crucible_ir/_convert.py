@@ -19,7 +19,14 @@ import msgspec
 
 from ._base import IRStruct
 from ._errors import Issue, IssueCode
-from ._jsonscan import IR_MAX_DEPTH, json_problems, json_type_name, scalar_problem, text_ok
+from ._jsonscan import (
+    IR_MAX_DEPTH,
+    is_plain,
+    json_problems,
+    json_type_name,
+    scalar_problem,
+    text_ok,
+)
 from ._plan import Node, plan
 from ._types import Timestamp
 
@@ -146,9 +153,7 @@ class _Walk:
             if isinstance(value, dict):
                 return self.mapping(value, node, path, depth)
         elif kind == "json":
-            if not self.trusted:
-                self.scan(value, path)
-            return value
+            return value if self.trusted else self.scan(value, path)
         elif kind == "struct":
             assert node.cls is not None
             return self.struct(value, node.cls, path, depth + 1)
@@ -168,9 +173,7 @@ class _Walk:
 
     def mapping(self, value: dict[Any, Any], node: Node, path: str, depth: int) -> Any:
         if node.item is None:
-            if not self.trusted:
-                self.scan(value, path)
-            return value
+            return value if self.trusted else self.scan(value, path)
         result = {}
         for key, sub in value.items():
             if type(key) is not str or not text_ok(key):
@@ -210,9 +213,14 @@ class _Walk:
         self.add(path, IssueCode.TYPE, f"expected {node.describe()}, got {json_type_name(value)}")
         return None
 
-    def scan(self, value: Any, path: str) -> None:
-        for rel, code, message in json_problems(value):
+    def scan(self, value: Any, path: str) -> Any:
+        """An opaque value checked to be JSON; tuples in it become lists (as JSON reads back)."""
+        if type(value) in (dict, list) and is_plain(value):
+            return value
+        problems = json_problems(value)
+        for rel, code, message in problems:
             self.add(path + rel, IssueCode(code), message)
+        return value if problems else _as_lists(value)
 
     def timestamp(self, value: Any, path: str) -> Any:
         if isinstance(value, datetime.datetime):
@@ -242,6 +250,29 @@ class _Walk:
                 f"expected a timestamp with a UTC offset such as 2024-03-15T09:30:00Z, got {value!r}: {reason}",
             )
             return None
+
+
+def _as_lists(value: Any) -> Any:
+    """A copy of plain data with every tuple turned into a list (other values shared)."""
+    if not isinstance(value, (dict, list, tuple)):
+        return value
+    root: list[Any] = [None]
+    stack: list[tuple[Any, Any, Any]] = [(root, 0, value)]
+    while stack:
+        parent, key, item = stack.pop()
+        if isinstance(item, dict):
+            copy: Any = {}
+            parent[key] = copy
+            for k, v in item.items():
+                stack.append((copy, k, v))
+        elif isinstance(item, (list, tuple)):
+            copy = [None] * len(item)
+            parent[key] = copy
+            for i, v in enumerate(item):
+                stack.append((copy, i, v))
+        else:
+            parent[key] = item
+    return root[0]
 
 
 def _exact(value: Any, kind: type) -> Any:

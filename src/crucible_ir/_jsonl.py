@@ -18,10 +18,10 @@ import msgspec
 
 from ._base import IRStruct, resolve_type
 from ._checker import check_rules_only, rule_walker_for
-from ._codec import parse_json
+from ._codec import chains_too_long, parse_json
 from ._convert import convert
 from ._errors import DecodeError, Issue, ValidationError
-from ._plan import plan
+from ._plan import chain_paths, plan
 from ._types import NAME_EXPECTED as NAME
 
 __all__ = ["BadRecord", "JSONLSource", "iter_jsonl", "scan_jsonl"]
@@ -89,6 +89,7 @@ def _batches(
     cls = resolve_type(type)
     decoder: msgspec.json.Decoder[_T] = msgspec.json.Decoder(cls)
     has_rules = rule_walker_for(cls) is not None
+    nests = bool(chain_paths(cls))  # may hold a fallback chain deeper than allowed
     share = _Sharer(cls)
     for first_line, chunk in _chunks(source):
         if not strict:
@@ -97,7 +98,8 @@ def _batches(
             except Exception:
                 pass
             else:
-                if not has_rules or not any(check_rules_only(obj) for obj in objs):
+                deep = nests and any(chains_too_long(obj) for obj in objs)
+                if not deep and (not has_rules or not any(check_rules_only(obj) for obj in objs)):
                     share(objs)
                     yield objs, True
                     continue
@@ -162,6 +164,8 @@ def _line_by_line(
         if not strict:
             try:
                 obj = decoder.decode(line)
+                if chains_too_long(obj):
+                    raise ValueError("nested too deeply")  # the thorough path reports it
             except Exception:
                 pass
             else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["IR_MAX_DEPTH", "MAX_DEPTH", "json_problems", "json_type_name"]
+__all__ = ["IR_MAX_DEPTH", "MAX_DEPTH", "is_plain", "json_problems", "json_type_name"]
 
 MAX_DEPTH = 500
 """Deepest nesting accepted inside one opaque JSON value.
@@ -106,7 +106,7 @@ def json_problems(value: Any, *, max_depth: int = MAX_DEPTH) -> list[tuple[str, 
     ('', 'type', 'object keys must be strings, got integer 1')
     ('.a', 'range', 'expected a finite number, got nan')
     """
-    if type(value) in _PLAIN or _is_plain(value, max_depth):
+    if type(value) in _PLAIN or is_plain(value, max_depth):
         return []
     problems: list[tuple[str, str, str]] = []
     stack: list[tuple[Any, str, int]] = [(value, "", 0)]
@@ -150,7 +150,7 @@ def json_problems(value: Any, *, max_depth: int = MAX_DEPTH) -> list[tuple[str, 
     return problems
 
 
-def _is_plain(value: Any, max_depth: int = MAX_DEPTH) -> bool:
+def is_plain(value: Any, max_depth: int = MAX_DEPTH) -> bool:
     """Fast yes/no for the common case: exact JSON types, no paths built."""
     stack: list[tuple[Any, int]] = [(value, 0)]
     while stack:

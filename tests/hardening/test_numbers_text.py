@@ -356,11 +356,6 @@ def test_invalid_utf8_is_a_decode_error(bad: bytes, where: str, strict: bool) ->
 # -- what from_dict accepts, to_json must write --------------------------------------
 
 
-@pytest.mark.xfail(
-    reason="BUG: from_dict keeps a tuple inside an opaque map as a tuple, so the decoded "
-    "object x has from_json(to_json(x)) != x (the tuple comes back a list)",
-    strict=True,
-)
 def test_from_dict_tuples_round_trip() -> None:
     obj = ir.from_dict({"name": "s", "options": {"t": (1, 2)}}, "stage_def")
     round_trips(obj)
