@@ -33,7 +33,7 @@ bench: install
 	$(BIN)/python -m benchmarks
 
 startup: install
-	$(BIN)/python benchmarks/startup.py
+	$(BIN)/python -m benchmarks.startup
 
 fuzz: install
 	$(BIN)/python scripts/fuzz.py --inputs 1000000
