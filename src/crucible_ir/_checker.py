@@ -508,15 +508,6 @@ class _Generator:
         b = node.bounds
         if not b:
             return
-        conds = []
-        if b.ge is not None:
-            conds.append(f"{v} < {b.ge!r}")
-        if b.gt is not None:
-            conds.append(f"{v} <= {b.gt!r}")
-        if b.le is not None:
-            conds.append(f"{v} > {b.le!r}")
-        if b.lt is not None:
-            conds.append(f"{v} >= {b.lt!r}")
         message = f"expected {what} {b.describe()}, got "
-        self.lines.append(f"{ind}elif {' or '.join(conds)}:")
+        self.lines.append(f"{ind}elif {b.outside(v)}:")
         self.lines.append(f"{ind}    ADD(out, {path}, C.RANGE, {message!r} + R({v}))")

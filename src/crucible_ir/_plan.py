@@ -41,6 +41,19 @@ class Bounds:
             or (self.lt is not None and value >= self.lt)
         )
 
+    def outside(self, var: str) -> str:
+        """Python source that is true when ``var`` breaks the bounds (``"x < 0 or x > 1"``)."""
+        conds = []
+        if self.ge is not None:
+            conds.append(f"{var} < {self.ge!r}")
+        if self.gt is not None:
+            conds.append(f"{var} <= {self.gt!r}")
+        if self.le is not None:
+            conds.append(f"{var} > {self.le!r}")
+        if self.lt is not None:
+            conds.append(f"{var} >= {self.lt!r}")
+        return " or ".join(conds)
+
     def describe(self) -> str:
         """``in [0, 1]``, ``>= 1``, ``> 0``, ``in [0, 1)``."""
         lo = (

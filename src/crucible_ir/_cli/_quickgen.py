@@ -202,18 +202,8 @@ class _Writer:
             emit(f"{ind}raise Unsure")
 
     def bounds(self, node: Node, v: str, ind: str) -> None:
-        b = node.bounds
-        conds = []
-        if b.ge is not None:
-            conds.append(f"{v} < {b.ge!r}")
-        if b.gt is not None:
-            conds.append(f"{v} <= {b.gt!r}")
-        if b.le is not None:
-            conds.append(f"{v} > {b.le!r}")
-        if b.lt is not None:
-            conds.append(f"{v} >= {b.lt!r}")
-        if conds:
-            self.emit(f"{ind}if {' or '.join(conds)}:")
+        if node.bounds:
+            self.emit(f"{ind}if {node.bounds.outside(v)}:")
             self.emit(f"{ind}    raise Unsure")
 
 
