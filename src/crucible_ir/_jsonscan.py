@@ -106,7 +106,7 @@ def json_problems(value: Any, *, max_depth: int = MAX_DEPTH) -> list[tuple[str, 
     ('', 'type', 'object keys must be strings, got integer 1')
     ('.a', 'range', 'expected a finite number, got nan')
     """
-    if type(value) in _PLAIN or is_plain(value, max_depth):
+    if is_plain(value, max_depth):
         return []
     problems: list[tuple[str, str, str]] = []
     stack: list[tuple[Any, str, int]] = [(value, "", 0)]

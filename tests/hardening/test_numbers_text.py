@@ -416,3 +416,13 @@ def test_decoded_values_are_plain_json_types() -> None:
     obj = ir.from_json(text, "experiment")
     assert [type(v) for v in obj.metadata.values()] == [int, float, bool, type(None), str]
     assert msgspec.json.decode(ir.to_json(obj))["metadata"] == obj.metadata
+
+
+@pytest.mark.parametrize("value", ["\ud800", "x\udfff", 10**5000], ids=["lone", "tail", "huge"])
+def test_a_bare_json_value_is_checked_like_a_nested_one(value: Any) -> None:
+    from crucible_ir import feedback
+
+    assert ir.errors(feedback.Event(id="e", feedback_value=[value]))  # nested: reported
+    assert ir.errors(feedback.Event(id="e", feedback_value=value))  # bare: the same
+    with pytest.raises(ir.DecodeError):
+        ir.from_dict({"id": "e", "feedback_value": value}, "feedback.event")
