@@ -78,11 +78,11 @@ with the details and the traceback) and the run goes on. The summary gives the
 inputs run by generator and by reader, inputs per second, the slowest input,
 and the violations by kind.
 
-**Known slow bugs.** Three library bugs cost seconds per input (`KNOWN_SLOW`).
+**Known slow bugs.** Two library bugs cost seconds per input (`KNOWN_SLOW`).
 Each worker runs the first three inputs that hit one (they are reported as
-``slow``) and then skips them (``digit-run``) or their ``load_yaml``
-(``yaml-flow-depth``) or ``load_toml`` (``toml-dotted-key``), counting them in
-the summary; ``--no-skip`` runs them all, at seconds each.
+``slow``) and then skips their ``load_yaml`` (``yaml-flow-depth``) or
+``load_toml`` (``toml-dotted-key``), counting them in the summary;
+``--no-skip`` runs them all, at seconds each.
 
 **Workers.** ``--workers N`` runs chunks of 500 inputs on N processes, each
 limited to ``--memory-mb`` of address space (a runaway allocation is then a
@@ -1275,11 +1275,6 @@ KNOWN_SLOW: dict[str, str] = {
         "(`[[[[...`): ruamel's scanner re-checks every pending simple key at each token, "
         "quadratic, before the reader's 256-level limit is reached"
     ),
-    "digit-run": (
-        "from_json takes 0.6 s on a 5,000-digit number, 15 s on 20,000 digits, 98 s on 50,000: "
-        "when msgspec says `number out of range`, syntax_issue (_codec.py) searches the whole "
-        "text with _HUGE_NUMBER, which backtracks quadratically along a run of digits"
-    ),
     "toml-dotted-key": (
         "load_toml takes 2 s on a dotted key of 30,000 parts (60 KB) and 13-25 s on 90,000 "
         "when the key is not followed by `=` or `]`: the scanner (_sources/_toml.py) gives "
@@ -1290,25 +1285,18 @@ KNOWN_SLOW: dict[str, str] = {
 
 Each worker still runs the first ``SETTINGS.known_slow_runs`` inputs that hit one (so the
 run keeps reporting it, as a ``slow`` violation); after that, an input hitting
-``digit-run`` is skipped, one hitting ``yaml-flow-depth`` skips ``load_yaml`` and
-one hitting ``toml-dotted-key`` skips ``load_toml``; the summary counts them.
+``yaml-flow-depth`` skips ``load_yaml`` and one hitting ``toml-dotted-key``
+skips ``load_toml``; the summary counts them.
 ``--no-skip`` runs them all.
 """
 _known_slow_seen: Counter[str] = Counter()
 _FLOW = re.compile(rb"[\[\]{}\n]")
-_DIGIT_RUN = re.compile(rb"[0-9]{2000}")
 _DOTTED_KEY = re.compile(rb"(?:[A-Za-z0-9_-]{1,8}\.){5000}")
 
 
 def known_slow(case: Case) -> str:
     """The name of the known slow bug ``case`` would hit (``""`` for none)."""
     data = case.data
-    if _DIGIT_RUN.search(data):
-        try:
-            msgspec.json.decode(data)
-        except (msgspec.DecodeError, RecursionError, UnicodeError):
-            # out of range, or broken so that some line of it may be (scan_jsonl)
-            return "digit-run"
     if data.count(b".") >= 5000 and _DOTTED_KEY.search(data):
         return "toml-dotted-key"
     if case.run_yaml and data.count(b"[") + data.count(b"{") >= 200:
@@ -1329,8 +1317,6 @@ def known_slow(case: Case) -> str:
 
 def check_case(case: Case) -> list[Violation]:
     """Run ``case`` through every check; the violations found (empty when all hold)."""
-    if case.skipped == "digit-run":
-        return []
     checker = _Checker(case)
     classes = [resolve_type(case.type_name)]
     if case.other_type != case.type_name:
@@ -1485,7 +1471,6 @@ class Summary:
         ]
         for name, count in sorted(self.skipped.items()):
             what = {
-                "digit-run": "inputs skipped",
                 "yaml-flow-depth": "inputs not read as YAML",
                 "toml-dotted-key": "inputs not read as TOML",
             }[name]
@@ -1545,13 +1530,12 @@ def run_chunk(seed: int, start: int, stop: int) -> tuple[Summary, list[dict[str,
             summary.by_generator[case.generator] += 1
             if case.skipped:
                 summary.skipped[case.skipped] += 1
-            if case.skipped != "digit-run":
-                summary.readers["from_json"] += 1
-                summary.readers["load_json"] += 1
-                summary.readers["load_toml"] += case.skipped != "toml-dotted-key"
-                summary.readers["load_yaml"] += case.run_yaml and not case.skipped
-                summary.readers["scan_jsonl"] += case.run_jsonl
-                summary.readers["cli"] += case.run_cli
+            summary.readers["from_json"] += 1
+            summary.readers["load_json"] += 1
+            summary.readers["load_toml"] += case.skipped != "toml-dotted-key"
+            summary.readers["load_yaml"] += case.run_yaml and case.skipped != "yaml-flow-depth"
+            summary.readers["scan_jsonl"] += case.run_jsonl
+            summary.readers["cli"] += case.run_cli
             if elapsed > summary.max_time:
                 summary.max_time = elapsed
                 summary.slowest = f"{case.generator} input {index}, {case.type_name}"
