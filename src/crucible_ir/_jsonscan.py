@@ -21,16 +21,26 @@ IR_MAX_DEPTH = 200
 
 _PLAIN = frozenset({str, int, bool, type(None)})
 
-MAX_INT_BITS = 14_284
-"""Every integer of at most this many bits has at most 4300 decimal digits."""
+MAX_INT_CHARS = 4300
+"""Longest integer text, sign included: msgspec's limit (Python's counts digits only)."""
 
-_INT_LIMIT = 10**4300
-"""Integers are kept exactly up to 4300 decimal digits (Python's and msgspec's limit for text)."""
+MAX_INT_BITS = 14_280
+"""Every integer of at most this many bits fits `MAX_INT_CHARS` with a sign too."""
+
+_INT_LIMIT = 10**MAX_INT_CHARS
+_NEGATIVE_LIMIT = -(10 ** (MAX_INT_CHARS - 1))
 
 
 def int_ok(value: int) -> bool:
-    """Whether an integer has at most 4300 digits (the bit count answers most cases)."""
-    return value.bit_length() <= MAX_INT_BITS or -_INT_LIMIT < value < _INT_LIMIT
+    """Whether an integer's JSON text has at most `MAX_INT_CHARS` characters.
+
+    That is 4300 digits for a positive integer and 4299 for a negative one, as
+    msgspec counts the minus sign; the bit count answers the common cases.
+    """
+    return value.bit_length() <= MAX_INT_BITS or _NEGATIVE_LIMIT < value < _INT_LIMIT
+
+
+INT_RANGE = "expected an integer of at most 4300 digits (4299 when negative)"
 
 
 def text_ok(value: str) -> bool:
@@ -54,7 +64,7 @@ def scalar_problem(value: Any) -> tuple[str, str] | None:
             else ("type", "expected text, got a string with a lone surrogate")
         )
     if kind is int:
-        return None if int_ok(value) else ("range", "expected an integer of at most 4300 digits")
+        return None if int_ok(value) else ("range", INT_RANGE)
     if kind is float:
         return (
             None if math.isfinite(value) else ("range", f"expected a finite number, got {value!r}")

@@ -138,7 +138,9 @@ def test_huge_integers_are_kept_exactly(n: int) -> None:
         assert str(n) in ir.to_json(obj)
         assert ir.to_dict(obj)["seed"] == n
         round_trips(obj)
-    exp = ir.from_json(json.dumps(experiment_with(metadata={"n": n, "l": [n, {"m": n}]})), "experiment")
+    exp = ir.from_json(
+        json.dumps(experiment_with(metadata={"n": n, "l": [n, {"m": n}]})), "experiment"
+    )
     assert exp.metadata == {"n": n, "l": [n, {"m": n}]}
     assert json.loads(ir.to_json(exp))["metadata"]["l"][1]["m"] == n
     round_trips(exp)
@@ -197,7 +199,7 @@ def test_integer_too_big_for_a_float_in_a_number_field(field: str, type_name: st
 
 # -- text ---------------------------------------------------------------------------
 
-SPECIAL = "a\u2028b\u2029c\x00d\x1f\x7f\U0001f600\U0010ffff\ufeff\u00e9\u4e2d\"\\/\n\t"
+SPECIAL = 'a\u2028b\u2029c\x00d\x1f\x7f\U0001f600\U0010ffff\ufeff\u00e9\u4e2d"\\/\n\t'
 
 
 def test_special_characters_round_trip() -> None:
@@ -300,8 +302,6 @@ def test_lone_surrogates_in_python_text_given_to_from_json(where: str) -> None:
         load_json(text)
 
 
-
-
 @pytest.mark.parametrize(
     "where",
     [
@@ -330,11 +330,21 @@ def test_from_dict_rejects_lone_surrogates(where: str) -> None:
     round_trips(obj)
 
 
-INVALID_UTF8 = [b"\xff", b"\xfe", b"\xc3", b"\xc0\xaf", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\x80"]
+INVALID_UTF8 = [
+    b"\xff",
+    b"\xfe",
+    b"\xc3",
+    b"\xc0\xaf",
+    b"\xed\xa0\x80",
+    b"\xf4\x90\x80\x80",
+    b"\x80",
+]
 
 
 @pytest.mark.parametrize("bad", INVALID_UTF8, ids=lambda b: b.hex())
-@pytest.mark.parametrize("where", ["id", "description", "metadata value", "metadata key", "between"])
+@pytest.mark.parametrize(
+    "where", ["id", "description", "metadata value", "metadata key", "between"]
+)
 @pytest.mark.parametrize("strict", [False, True])
 def test_invalid_utf8_is_a_decode_error(bad: bytes, where: str, strict: bool) -> None:
     fields = {
@@ -433,3 +443,39 @@ def test_a_bare_json_value_is_checked_like_a_nested_one(value: Any) -> None:
     assert ir.errors(feedback.Event(id="e", feedback_value=value))  # bare: the same
     with pytest.raises(ir.DecodeError):
         ir.from_dict({"id": "e", "feedback_value": value}, "feedback.event")
+
+
+# msgspec reads integers of at most 4,300 characters, the minus sign included: a
+# negative integer of 4,300 digits must be refused everywhere, or to_json would write
+# text that from_json refuses.
+@pytest.mark.parametrize("n", [-(10**4299), -(10**4300 - 1)], ids=["-1e4299", "-9x4300"])
+def test_negative_integers_of_4300_digits_are_refused_everywhere(n: int, tmp_path: Any) -> None:
+    with pytest.raises(ir.DecodeError, match="seed: expected an integer of at most 4300"):
+        ir.from_dict({**TRAINING, "seed": n}, "training.config")
+    with pytest.raises(ir.DecodeError):
+        ir.from_json(json.dumps({**TRAINING, "seed": n}), "training.config")
+    built = msgspec.structs.replace(ir.from_dict(TRAINING, "training.config"), seed=n)
+    assert [i.path for i in ir.errors(built)] == ["seed"]
+    for suffix, text in {
+        "yaml": f"id: t\nmodel_ref: {{id: m}}\ndataset_ref: {{name: d}}\nseed: {n}\n",
+        "json": json.dumps({**TRAINING, "seed": n}),
+        "toml": f'id = "t"\nseed = {n}\nmodel_ref = {{id = "m"}}\ndataset_ref = {{name = "d"}}\n',
+    }.items():
+        path = tmp_path / f"t.{suffix}"
+        path.write_text(text)
+        result = run_cli("validate", "--type", "training.config", path)
+        result.clean()
+        assert result.code == 1, (suffix, result.out)
+
+
+def test_negative_integers_of_4299_digits_are_kept(tmp_path: Any) -> None:
+    n = -(10**4299 - 1)
+    obj = ir.from_dict({**TRAINING, "seed": n}, "training.config")
+    assert obj.seed == n
+    round_trips(obj)
+    path = tmp_path / "t.yaml"
+    path.write_text(f"id: t\nmodel_ref: {{id: m}}\ndataset_ref: {{name: d}}\nseed: {n}\n")
+    out = tmp_path / "t.json"
+    run_cli("convert", "--type", "training.config", path, "--to", "json", "-o", out).clean()
+    assert ir.from_json(out.read_bytes(), "training.config").seed == n
+    assert run_cli("validate", "--type", "training.config", out).code == 0

@@ -34,12 +34,19 @@ def _finite(text: str) -> float:
     return value
 
 
+def _integer(text: str) -> int:
+    # msgspec reads at most 4300 characters, the sign included; Python counts digits
+    if len(text) > 4300:
+        raise RefusedError("integer out of range")
+    return int(text)
+
+
 class _Context:
     strict = True
     object_hook = None
     object_pairs_hook = None
     parse_float = staticmethod(_finite)
-    parse_int = int
+    parse_int = staticmethod(_integer)
     parse_constant = staticmethod(_constant)
     memo: dict[str, str] = {}  # noqa: RUF012 - read by the C scanner
 

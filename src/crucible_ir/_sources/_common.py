@@ -19,6 +19,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeAlias, TypeVar
 
+from .._jsonscan import MAX_INT_CHARS, int_ok
+
 __all__ = [
     "MAX_DEPTH",
     "MAX_INT_DIGITS",
@@ -47,10 +49,9 @@ ruamel's scanner spends on deep flow collections, which grows with the square
 of the depth. JSON is bounded by msgspec instead (about 1000 levels).
 """
 
-MAX_INT_DIGITS = 4300
-"""Most decimal digits of an integer: CPython's default conversion limit, and msgspec's."""
-
-_INT_LIMIT: int = 10**MAX_INT_DIGITS
+MAX_INT_DIGITS = MAX_INT_CHARS
+"""Most decimal digits of an integer (CPython's default conversion limit); `int_ok` has the
+exact rule, which allows one digit fewer for a negative integer, as msgspec does."""
 
 NON_FINITE = "non-finite numbers are not allowed in IR documents"
 """The message for ``.inf``/``.nan`` (YAML) and ``inf``/``nan`` (TOML)."""
@@ -244,5 +245,5 @@ def decode_text(text: str | bytes) -> str:
 
 
 def int_in_range(value: int) -> bool:
-    """Whether ``value`` has at most `MAX_INT_DIGITS` decimal digits."""
-    return -_INT_LIMIT < value < _INT_LIMIT
+    """Whether ``value`` is an integer JSON can carry: see `crucible_ir._jsonscan.int_ok`."""
+    return int_ok(value)
