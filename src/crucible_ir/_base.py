@@ -25,6 +25,9 @@ class IRStruct(
     kw_only=True,
     weakref=True,
     repr_omit_defaults=True,
+    # msgspec's decoder skips the value of an unknown key unread; refusing it sends
+    # the document to the thorough decoder, which checks the value before dropping it.
+    forbid_unknown_fields=True,
 ):
     """Common behaviour of the IR types: immutability, equality, ``replace``."""
 

@@ -85,6 +85,9 @@ def _tidy(definition: dict[str, Any], cls: type[IRStruct]) -> None:
     doc = (cls.__doc__ or "").strip()
     definition["title"] = getattr(cls, "__ir_type__", cls.__name__)
     definition["description"] = doc.split("\n\n", 1)[0].strip()
+    # Unknown keys are dropped by the default (lax) decoding, so the schema allows them;
+    # the classes forbid them only to route such documents to the thorough decoder.
+    definition.pop("additionalProperties", None)
     fields = plan(cls).by_name
     for name, prop in definition.get("properties", {}).items():
         f = fields.get(name)
