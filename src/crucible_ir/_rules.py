@@ -49,11 +49,10 @@ def _absent(value: Any) -> bool:
 def _duplicates(items: Any, field: str, what: str) -> Iterable[Violation]:
     if not isinstance(items, (list, tuple)) or len(items) < 2:
         return ()
-    try:  # the common case, answered in C: every name different
-        names = [getattr(item, "name", None) for item in items]
-        if len(set(names)) == len(names):
+    try:  # the common case, answered in C: every item named, every name different
+        if len({item.name for item in items}) == len(items):
             return ()
-    except TypeError:  # an unhashable name (of the wrong type): look one by one
+    except (AttributeError, TypeError):  # an item without a name, or an unhashable one
         pass
     return list(_duplicates_one_by_one(items, field, what))
 
