@@ -260,7 +260,7 @@ def test_draft_does_not_validate() -> None:
 def test_build_validates_and_lists_every_problem() -> None:
     with pytest.raises(ir.ValidationError) as info:
         ir.experiment("").build()
-    assert _issues(info.value) == [("id", "empty"), ("backend", "required"), ("pipeline", "empty")]
+    assert _issues(info.value) == [("backend", "required"), ("id", "empty"), ("pipeline", "empty")]
     with pytest.raises(ir.ValidationError) as info:
         (
             base()

@@ -257,12 +257,12 @@ def test_top_level_must_be_an_object(data: str) -> None:
 
 def test_every_type_error_is_listed_with_its_path() -> None:
     doc = {"id": 1, "profile": 2, "options": 3, "model_version": 4, "endpoint_url": 5}
-    assert both_issues(doc, "backend_ref") == [
-        ("id", "type"),
-        ("profile", "type"),
-        ("options", "type"),
-        ("model_version", "type"),
+    assert both_issues(doc, "backend_ref") == [  # in wire order
         ("endpoint_url", "type"),
+        ("id", "type"),
+        ("model_version", "type"),
+        ("options", "type"),
+        ("profile", "type"),
     ]
 
 
@@ -365,8 +365,8 @@ def test_null_required_field(type_name: str, field: str) -> None:
 
 def test_all_missing_required_fields_are_listed() -> None:
     assert both_issues({}, "experiment") == [
-        ("id", "required"),
         ("backend", "required"),
+        ("id", "required"),
         ("pipeline", "required"),
     ]
     doc = {"id": "e", "backend": {}, "pipeline": [{"name": "a"}, {}, {"enabled": False}]}

@@ -313,6 +313,24 @@ def test_unknown_keyword_is_a_type_error(path: str) -> None:
         CLASSES[path](**REQUIRED_VALUES[path], bogus_field=1)
 
 
+@pytest.mark.parametrize("path", PATHS)
+def test_construction_takes_keywords_only(path: str) -> None:
+    with pytest.raises(TypeError, match="positional"):
+        CLASSES[path](None, **REQUIRED_VALUES[path])
+
+
+def test_fields_are_declared_in_wire_order() -> None:
+    """Alphabetical, as the reference writes them: the encoder need not sort."""
+    from crucible_ir._base import resolve_type, type_names
+
+    assert len(type_names()) > len(CLASSES)  # the backend types too
+    for cls in map(resolve_type, type_names()):
+        with pytest.raises(TypeError, match="positional"):
+            cls(None)
+        names = [f.encode_name for f in msgspec.structs.fields(cls)]
+        assert names == sorted(names), cls.__name__
+
+
 def test_new_experiment_does_not_validate() -> None:
     exp = ir.new_experiment(id="", backend=None, pipeline=[])
     assert isinstance(exp, ir.Experiment)

@@ -24,7 +24,9 @@ from ._validate import encoding_problems, mark_decoded, mark_typed
 __all__ = ["from_dict", "from_json", "syntax_issue", "to_dict", "to_json"]
 
 _T = TypeVar("_T", bound=IRStruct)
-_ENCODER = msgspec.json.Encoder(order="sorted")
+# Fields are declared in wire (alphabetical) order, so struct keys come out sorted
+# without sorting; opaque maps keep their own order (decoded ones, the order read).
+_ENCODER = msgspec.json.Encoder()
 _DECODERS: dict[type, msgspec.json.Decoder[Any]] = {}
 # The decoder for each `type` argument seen (a class or a type name): one lookup per call.
 _BY_TYPE_ARG: dict[object, msgspec.json.Decoder[Any]] = {}
@@ -42,7 +44,11 @@ def _decoder(cls: type[_T]) -> msgspec.json.Decoder[_T]:
 
 
 def to_json(obj: IRStruct, *, indent: int | None = None) -> str:
-    """The JSON wire form of ``obj``: every field, ``null`` for unset, keys sorted.
+    """The JSON wire form of ``obj``: every field, ``null`` for unset.
+
+    Object keys come in alphabetical order, as the reference writes them;
+    opaque maps (``options``, ``metadata``, ...) keep the order they have, as
+    ``json.dumps`` does (``crucible-ir fmt`` sorts them too).
 
     Raises `ValidationError` when ``obj`` holds something JSON cannot carry
     faithfully (NaN, a naive datetime, a set in an opaque map, ...): what is
@@ -79,7 +85,7 @@ def to_dict(obj: IRStruct) -> dict[str, Any]:
     if problems:
         raise ValidationError(problems, title="cannot be written as JSON:")
     try:
-        result: dict[str, Any] = msgspec.to_builtins(obj, order="sorted")
+        result: dict[str, Any] = msgspec.to_builtins(obj)
     except (TypeError, ValueError, OverflowError, RecursionError, UnicodeError) as exc:
         raise ValidationError(
             [Issue("", IssueCode.TYPE, f"cannot be written as JSON: {exc}")]

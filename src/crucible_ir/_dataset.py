@@ -8,7 +8,7 @@ from ._types import JSONMap, Name, Text, doc
 __all__ = ["DatasetRef"]
 
 
-class DatasetRef(IRStruct, frozen=True):
+class DatasetRef(IRStruct, frozen=True, kw_only=True):
     """Reference to a dataset from a provider, with a split and options.
 
     >>> DatasetRef(name="mmlu", split="test").provider
@@ -17,21 +17,21 @@ class DatasetRef(IRStruct, frozen=True):
 
     __ir_type__: ClassVar[str] = "dataset_ref"
 
+    format: Annotated[
+        Name | None, doc("The data format: `parquet`, `csv`, `jsonl`, `arrow`, ...")
+    ] = None
     name: Annotated[
         Name,
         doc(
             "The dataset name, an identifier or free text such as `TIGER-Lab/MMLU-Pro` (required)."
         ),
     ]
-    provider: Annotated[
-        Name, doc("Where the dataset comes from: `crucible_datasets`, `huggingface`, ...")
-    ] = "crucible_datasets"
-    split: Annotated[Name, doc("The split to use: `train`, `test`, `validation`, ...")] = "train"
     options: Annotated[
         JSONMap | None, doc("Dataset-specific options (limit, subset, shuffle, ...).")
     ] = None
-    version: Annotated[Text | None, doc("The dataset version.")] = None
-    format: Annotated[
-        Name | None, doc("The data format: `parquet`, `csv`, `jsonl`, `arrow`, ...")
-    ] = None
+    provider: Annotated[
+        Name, doc("Where the dataset comes from: `crucible_datasets`, `huggingface`, ...")
+    ] = "crucible_datasets"
     schema: Annotated[JSONMap | None, doc("The expected schema of the records, opaque.")] = None
+    split: Annotated[Name, doc("The split to use: `train`, `test`, `validation`, ...")] = "train"
+    version: Annotated[Text | None, doc("The dataset version.")] = None

@@ -17,7 +17,7 @@ from ._types import Id, JSONMap, Name, Text, Timestamp, doc
 __all__ = ["Experiment"]
 
 
-class Experiment(IRStruct, frozen=True):
+class Experiment(IRStruct, frozen=True, kw_only=True):
     """An ML reliability experiment: backend, pipeline, data, reliability, outputs, lifecycle.
 
     >>> exp = Experiment(id="demo", backend=BackendRef(id="gpt4"), pipeline=[StageDef(name="run")])
@@ -27,31 +27,31 @@ class Experiment(IRStruct, frozen=True):
 
     __ir_type__: ClassVar[str] = "experiment"
 
-    id: Annotated[Id, doc("The experiment identifier (required).")]
     backend: Annotated[BackendRef, doc("The LLM backend under test (required).")]
+    baseline: Annotated[
+        ModelRef | None, doc("The model compared against, for comparison experiments.")
+    ] = None
+    created_at: Annotated[Timestamp | None, doc("When it was created.")] = None
+    dataset: Annotated[DatasetRef | None, doc("The data it evaluates on.")] = None
+    description: Annotated[Text | None, doc("What the experiment is for.")] = None
+    experiment_type: Annotated[
+        Name | None, doc("evaluation, training, comparison, ablation, ...")
+    ] = None
+    id: Annotated[Id, doc("The experiment identifier (required).")]
+    metadata: Annotated[JSONMap | None, doc("Further data, opaque.")] = None
+    model_version: Annotated[ModelVersion | None, doc("The model version evaluated.")] = None
+    outputs: Annotated[list[OutputSpec] | None, doc("Where results go; names unique.")] = None
+    owner: Annotated[Text | None, doc("Who owns it.")] = None
     pipeline: Annotated[
         list[StageDef],
         Meta(min_length=1),
         doc("The stages, in order: at least one, names unique (required)."),
     ]
-    description: Annotated[Text | None, doc("What the experiment is for.")] = None
-    owner: Annotated[Text | None, doc("Who owns it.")] = None
-    tags: Annotated[list[Name] | None, doc("Tags for finding it.")] = None
-    metadata: Annotated[JSONMap | None, doc("Further data, opaque.")] = None
-    dataset: Annotated[DatasetRef | None, doc("The data it evaluates on.")] = None
     reliability: Annotated[ReliabilityConfig | None, doc("Reliability mechanisms.")] = None
-    outputs: Annotated[list[OutputSpec] | None, doc("Where results go; names unique.")] = None
-    created_at: Annotated[Timestamp | None, doc("When it was created.")] = None
-    updated_at: Annotated[
-        Timestamp | None, doc("When it last changed; not before `created_at`.")
-    ] = None
-    experiment_type: Annotated[
-        Name | None, doc("evaluation, training, comparison, ablation, ...")
-    ] = None
-    model_version: Annotated[ModelVersion | None, doc("The model version evaluated.")] = None
+    tags: Annotated[list[Name] | None, doc("Tags for finding it.")] = None
     training_config: Annotated[
         TrainingConfig | None, doc("Training settings, for training experiments.")
     ] = None
-    baseline: Annotated[
-        ModelRef | None, doc("The model compared against, for comparison experiments.")
+    updated_at: Annotated[
+        Timestamp | None, doc("When it last changed; not before `created_at`.")
     ] = None

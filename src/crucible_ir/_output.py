@@ -10,7 +10,7 @@ from ._types import Id, JSONMap, Name, doc
 __all__ = ["OutputSpec"]
 
 
-class OutputSpec(IRStruct, frozen=True):
+class OutputSpec(IRStruct, frozen=True, kw_only=True):
     """An output: its formats and its sink.
 
     >>> OutputSpec(name="results").formats
@@ -19,9 +19,9 @@ class OutputSpec(IRStruct, frozen=True):
 
     __ir_type__: ClassVar[str] = "output_spec"
 
-    name: Annotated[Id, doc("The output name, unique within the experiment (required).")]
     formats: Annotated[
         list[Name], doc("Formats to write: `markdown`, `json`, `html`, `latex`, `csv`, ...")
     ] = msgspec.field(default_factory=lambda: ["markdown"])
-    sink: Annotated[Name, doc("The destination: `file`, `stdout`, `s3`, `postgres`, ...")] = "file"
+    name: Annotated[Id, doc("The output name, unique within the experiment (required).")]
     options: Annotated[JSONMap | None, doc("Sink-specific options (path, bucket, ...).")] = None
+    sink: Annotated[Name, doc("The destination: `file`, `stdout`, `s3`, `postgres`, ...")] = "file"

@@ -8,7 +8,7 @@ from ._types import Flag, Id, JSONMap, Name, doc
 __all__ = ["StageDef"]
 
 
-class StageDef(IRStruct, frozen=True):
+class StageDef(IRStruct, frozen=True, kw_only=True):
     """A pipeline stage. ``module`` names the implementation; it is never imported.
 
     >>> StageDef(name="inference").enabled
@@ -17,12 +17,12 @@ class StageDef(IRStruct, frozen=True):
 
     __ir_type__: ClassVar[str] = "stage_def"
 
-    name: Annotated[Id, doc("The stage name, unique within its pipeline (required).")]
+    enabled: Annotated[Flag, doc("Whether the stage runs.")] = True
     module: Annotated[
         Name | None,
         doc("The module implementing the stage, e.g. `Elixir.MyApp.Preprocessor`: a name only."),
     ] = None
+    name: Annotated[Id, doc("The stage name, unique within its pipeline (required).")]
     options: Annotated[
         JSONMap | None, doc("Stage options; opaque here, validated by the stage.")
     ] = None
-    enabled: Annotated[Flag, doc("Whether the stage runs.")] = True

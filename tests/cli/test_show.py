@@ -80,14 +80,14 @@ def test_a_non_experiment_type_is_shown_field_by_field(cli: Runner) -> None:
     ]
     assert "├── metrics" in result.lines
     assert "│   └── samples: 9007199254740993" in result.lines  # big integers exact
-    assert result.lines[-1] == '    └── quantization: "int8"'
+    assert result.lines[-1] == '└── training_run_id: "run_2024_03_15"'  # the rest in wire order
 
 
 def test_hedging_shown_field_by_field(cli: Runner) -> None:
     cli.write("h.yaml", "strategy: fixed\ndelay_ms: 5\n")
     result = cli("show", "-t", "reliability.hedging", "h.yaml")
     assert result.code == 0
-    assert result.lines == ["reliability.hedging", '├── strategy: "fixed"', "└── delay_ms: 5"]
+    assert result.lines == ["reliability.hedging", "├── delay_ms: 5", '└── strategy: "fixed"']
 
 
 def test_an_invalid_but_decodable_file_is_shown_with_a_note(cli: Runner) -> None:

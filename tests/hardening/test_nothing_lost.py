@@ -93,7 +93,9 @@ def test_failed_decoding_writes_nothing(tmp_path: Path) -> None:
         (["convert", "bad.json", "--to", "yaml", "-o", "out.toml"], 1),
         (["convert", "nulls.json", "--to", "toml", "-o", "out.toml"], 2),  # TOML has no null
     ):
-        result = run_cli(*(str(tmp_path / a) if a.endswith((".json", ".toml")) else a for a in argv))
+        result = run_cli(
+            *(str(tmp_path / a) if a.endswith((".json", ".toml")) else a for a in argv)
+        )
         result.clean()
         assert result.code == code, result
     assert (tmp_path / "bad.json").read_text(encoding="utf-8") == broken

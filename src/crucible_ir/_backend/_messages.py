@@ -23,7 +23,7 @@ PartType = Literal["text", "image", "audio", "tool_result"]
 
 
 @wire_object("backend.content_part")
-class ContentPart(IRStruct, frozen=True):
+class ContentPart(IRStruct, frozen=True, kw_only=True):
     """One piece of a multimodal message: text, an image, audio, or a tool's result.
 
     Which keys a part uses depends on its ``type``: ``text`` for text; ``url``
@@ -39,22 +39,22 @@ class ContentPart(IRStruct, frozen=True):
     'call_001'
     """
 
-    type: Annotated[
-        PartType, doc("The kind of part: text, image, audio or tool_result (required).")
-    ]
-    text: Annotated[Text | UnsetType | None, doc("The text of a text part.")] = UNSET
-    url: Annotated[Text | UnsetType | None, doc("Where an image or audio clip is.")] = UNSET
-    media_type: Annotated[
-        Text | UnsetType | None, doc("MIME type of an image, e.g. `image/png`.")
-    ] = UNSET
     base64: Annotated[
         Text | UnsetType | None, doc("Inline image or audio data, base64-encoded.")
     ] = UNSET
+    content: Annotated[Text | UnsetType | None, doc("The output of a tool_result part.")] = UNSET
     format: Annotated[Text | UnsetType | None, doc("Audio format, e.g. `wav` or `mp3`.")] = UNSET
+    media_type: Annotated[
+        Text | UnsetType | None, doc("MIME type of an image, e.g. `image/png`.")
+    ] = UNSET
+    text: Annotated[Text | UnsetType | None, doc("The text of a text part.")] = UNSET
     tool_call_id: Annotated[
         Text | UnsetType | None, doc("The tool call a tool_result part answers.")
     ] = UNSET
-    content: Annotated[Text | UnsetType | None, doc("The output of a tool_result part.")] = UNSET
+    type: Annotated[
+        PartType, doc("The kind of part: text, image, audio or tool_result (required).")
+    ]
+    url: Annotated[Text | UnsetType | None, doc("Where an image or audio clip is.")] = UNSET
 
     @classmethod
     def image(
@@ -97,23 +97,23 @@ class ContentPart(IRStruct, frozen=True):
 
 
 @wire_object("backend.tool_call")
-class ToolCall(IRStruct, frozen=True):
+class ToolCall(IRStruct, frozen=True, kw_only=True):
     """A call of a tool that an assistant message asks for.
 
     >>> ToolCall(id="call_001", name="get_weather", arguments={"city": "Paris"}).arguments
     {'city': 'Paris'}
     """
 
-    id: Annotated[Text | UnsetType | None, doc("The call identifier, e.g. `call_001`.")] = UNSET
-    name: Annotated[Text | UnsetType | None, doc("The name of the tool to call.")] = UNSET
     arguments: Annotated[
         JSONMap | Text | UnsetType | None,
         doc("The arguments: a JSON object, or the JSON text a provider sent, as a string."),
     ] = UNSET
+    id: Annotated[Text | UnsetType | None, doc("The call identifier, e.g. `call_001`.")] = UNSET
+    name: Annotated[Text | UnsetType | None, doc("The name of the tool to call.")] = UNSET
 
 
 @wire_object("backend.message")
-class Message(IRStruct, frozen=True):
+class Message(IRStruct, frozen=True, kw_only=True):
     """One message of a conversation.
 
     ``content`` is a string, or a list of `ContentPart` for multimodal input.
@@ -130,17 +130,17 @@ class Message(IRStruct, frozen=True):
     'What is this?'
     """
 
-    role: Annotated[Role, doc("Who speaks: system, user, assistant or tool (required).")]
     content: Annotated[
         Text | list[ContentPart],
         doc("The content: a string, or a list of content parts (required)."),
     ]
     name: Annotated[Text | UnsetType | None, doc("The name of the speaker.")] = UNSET
-    tool_calls: Annotated[
-        list[ToolCall] | UnsetType | None, doc("The tool calls an assistant message makes.")
-    ] = UNSET
+    role: Annotated[Role, doc("Who speaks: system, user, assistant or tool (required).")]
     tool_call_id: Annotated[
         Text | UnsetType | None, doc("For a tool message: the tool call it answers.")
+    ] = UNSET
+    tool_calls: Annotated[
+        list[ToolCall] | UnsetType | None, doc("The tool calls an assistant message makes.")
     ] = UNSET
 
     @classmethod

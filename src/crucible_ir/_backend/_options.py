@@ -20,7 +20,7 @@ Temperature = Annotated[int, Meta(ge=0, le=2)] | Annotated[float, Meta(ge=0, le=
 """A sampling temperature: a number in [0, 2]."""
 
 
-class Options(IRStruct, frozen=True):
+class Options(IRStruct, frozen=True, kw_only=True):
     """Generation options for one backend call; every field is optional.
 
     >>> Options(model="gpt-4o-mini", temperature=0.2).stream
@@ -32,35 +32,35 @@ class Options(IRStruct, frozen=True):
 
     __ir_type__: ClassVar[str] = "backend.options"
 
-    model: Annotated[Name | None, doc("The model to use, e.g. `gpt-4o-2024-08-06`.")] = None
-    temperature: Annotated[Temperature | None, doc("Sampling temperature, in [0, 2].")] = None
-    max_tokens: Annotated[NonNegInt | None, doc("Most tokens to generate, >= 0.")] = None
-    top_p: Annotated[Unit | None, doc("Nucleus sampling mass, in [0, 1].")] = None
-    top_k: Annotated[NonNegInt | None, doc("Sample from the k likeliest tokens, >= 0.")] = None
-    frequency_penalty: Annotated[
-        Number | None, doc("Penalty for tokens by how often they appeared.")
-    ] = None
-    presence_penalty: Annotated[Number | None, doc("Penalty for tokens that appeared at all.")] = (
+    cache_control: Annotated[CacheControl | None, doc("Prompt caching directive: ephemeral.")] = (
         None
     )
-    stop: Annotated[list[Text] | None, doc("Sequences that end generation.")] = None
-    response_format: Annotated[
-        ResponseFormat | None, doc("Answer format: text, json or json_schema.")
+    extended_thinking: Annotated[Flag, doc("Whether the model may think before answering.")] = False
+    extra: Annotated[JSONMap, doc("Provider-specific options, passed through untouched.")] = (
+        msgspec.field(default_factory=dict)
+    )
+    frequency_penalty: Annotated[
+        Number | None, doc("Penalty for tokens by how often they appeared.")
     ] = None
     json_schema: Annotated[
         JSONMap | None,
         doc("The JSON Schema of the answer; required when `response_format` is json_schema."),
     ] = None
-    stream: Annotated[Flag, doc("Whether to stream the answer.")] = False
-    cache_control: Annotated[CacheControl | None, doc("Prompt caching directive: ephemeral.")] = (
+    max_tokens: Annotated[NonNegInt | None, doc("Most tokens to generate, >= 0.")] = None
+    model: Annotated[Name | None, doc("The model to use, e.g. `gpt-4o-2024-08-06`.")] = None
+    presence_penalty: Annotated[Number | None, doc("Penalty for tokens that appeared at all.")] = (
         None
     )
-    extended_thinking: Annotated[Flag, doc("Whether the model may think before answering.")] = False
+    response_format: Annotated[
+        ResponseFormat | None, doc("Answer format: text, json or json_schema.")
+    ] = None
+    seed: Annotated[int | None, doc("Random seed, for reproducible sampling.")] = None
+    stop: Annotated[list[Text] | None, doc("Sequences that end generation.")] = None
+    stream: Annotated[Flag, doc("Whether to stream the answer.")] = False
+    temperature: Annotated[Temperature | None, doc("Sampling temperature, in [0, 2].")] = None
     thinking_budget_tokens: Annotated[
         NonNegInt | None, doc("Most tokens to spend thinking, >= 0.")
     ] = None
-    seed: Annotated[int | None, doc("Random seed, for reproducible sampling.")] = None
     timeout_ms: Annotated[NonNegInt | None, doc("Request timeout in milliseconds, >= 0.")] = None
-    extra: Annotated[JSONMap, doc("Provider-specific options, passed through untouched.")] = (
-        msgspec.field(default_factory=dict)
-    )
+    top_k: Annotated[NonNegInt | None, doc("Sample from the k likeliest tokens, >= 0.")] = None
+    top_p: Annotated[Unit | None, doc("Nucleus sampling mass, in [0, 1].")] = None

@@ -26,7 +26,7 @@ ToolChoice = Literal["auto", "none", "required"] | NamedToolChoice
 """Whether and which tool the model calls: auto, none, required, or ``{"name": tool}``."""
 
 
-class Prompt(IRStruct, frozen=True):
+class Prompt(IRStruct, frozen=True, kw_only=True):
     """A request to an LLM backend: the conversation, tools, and generation options.
 
     >>> p = Prompt.chat("What is the capital of France?", system="Be brief.", model="gpt-4o-mini")
@@ -41,20 +41,20 @@ class Prompt(IRStruct, frozen=True):
     messages: Annotated[list[Message], doc("The conversation so far, oldest first.")] = (
         msgspec.field(default_factory=list)
     )
-    system: Annotated[Text | None, doc("The system prompt.")] = None
-    tools: Annotated[
-        list[JSONMap] | None, doc("Tool definitions, in the provider's shape, opaque.")
-    ] = None
-    tool_choice: Annotated[
-        ToolChoice | None,
-        doc('Whether and which tool to call: auto, none, required, or {"name": tool}.'),
-    ] = None
+    metadata: Annotated[JSONMap, doc("Further data, opaque.")] = msgspec.field(default_factory=dict)
     options: Annotated[Options, doc("Generation options (a default `Options` when not given).")] = (
         msgspec.field(default_factory=Options)
     )
     request_id: Annotated[Text | None, doc("Request correlation identifier.")] = None
+    system: Annotated[Text | None, doc("The system prompt.")] = None
+    tool_choice: Annotated[
+        ToolChoice | None,
+        doc('Whether and which tool to call: auto, none, required, or {"name": tool}.'),
+    ] = None
+    tools: Annotated[
+        list[JSONMap] | None, doc("Tool definitions, in the provider's shape, opaque.")
+    ] = None
     trace_id: Annotated[Text | None, doc("Trace correlation identifier.")] = None
-    metadata: Annotated[JSONMap, doc("Further data, opaque.")] = msgspec.field(default_factory=dict)
 
     @classmethod
     def chat(

@@ -83,216 +83,216 @@ def q_backend_capabilities(d, depth=0):
             if not v1:
                 raise Unsure
         r['backend_id'] = v1
-    v2 = d.get('provider', _M)
+    v2 = d.get('cost_per_million_input', _M)
     if v2 is _M:
-        raise Unsure
+        r['cost_per_million_input'] = None
     else:
         if v2 is None:
-            raise Unsure
+            pass
         else:
-            if type(v2) is not str:
+            if type(v2) is not int and type(v2) is not float:
                 raise Unsure
-            if not v2:
+            if v2 != v2 or v2 == _INF or v2 == -_INF:
                 raise Unsure
-        r['provider'] = v2
-    v3 = d.get('models', _M)
+            if v2 < 0:
+                raise Unsure
+        r['cost_per_million_input'] = v2
+    v3 = d.get('cost_per_million_output', _M)
     if v3 is _M:
-        r['models'] = []
+        r['cost_per_million_output'] = None
     else:
         if v3 is None:
-            raise Unsure
+            pass
         else:
-            if type(v3) is not list:
+            if type(v3) is not int and type(v3) is not float:
                 raise Unsure
-            for x4 in v3:
-                if x4 is None:
-                    raise Unsure
-                else:
-                    if type(x4) is not str:
-                        raise Unsure
-                    if not x4:
-                        raise Unsure
-        r['models'] = v3
-    v5 = d.get('default_model', _M)
-    if v5 is _M:
+            if v3 != v3 or v3 == _INF or v3 == -_INF:
+                raise Unsure
+            if v3 < 0:
+                raise Unsure
+        r['cost_per_million_output'] = v3
+    v4 = d.get('default_model', _M)
+    if v4 is _M:
         r['default_model'] = None
+    else:
+        if v4 is None:
+            pass
+        else:
+            if type(v4) is not str:
+                raise Unsure
+            if not v4:
+                raise Unsure
+        r['default_model'] = v4
+    v5 = d.get('max_context_length', _M)
+    if v5 is _M:
+        r['max_context_length'] = None
     else:
         if v5 is None:
             pass
         else:
-            if type(v5) is not str:
+            if type(v5) is not int:
                 raise Unsure
-            if not v5:
+            if v5 < 0:
                 raise Unsure
-        r['default_model'] = v5
-    v6 = d.get('supports_streaming', _M)
+        r['max_context_length'] = v5
+    v6 = d.get('max_images_per_request', _M)
     if v6 is _M:
-        r['supports_streaming'] = True
+        r['max_images_per_request'] = None
     else:
         if v6 is None:
-            raise Unsure
+            pass
         else:
-            if v6 is not True and v6 is not False:
+            if type(v6) is not int:
                 raise Unsure
-        r['supports_streaming'] = v6
-    v7 = d.get('supports_tools', _M)
+            if v6 < 0:
+                raise Unsure
+        r['max_images_per_request'] = v6
+    v7 = d.get('max_tokens', _M)
     if v7 is _M:
-        r['supports_tools'] = True
+        r['max_tokens'] = None
     else:
         if v7 is None:
-            raise Unsure
+            pass
         else:
-            if v7 is not True and v7 is not False:
+            if type(v7) is not int:
                 raise Unsure
-        r['supports_tools'] = v7
-    v8 = d.get('supports_vision', _M)
+            if v7 < 0:
+                raise Unsure
+        r['max_tokens'] = v7
+    v8 = d.get('metadata', _M)
     if v8 is _M:
-        r['supports_vision'] = False
+        r['metadata'] = {}
     else:
         if v8 is None:
             raise Unsure
         else:
-            if v8 is not True and v8 is not False:
+            if type(v8) is not dict:
                 raise Unsure
-        r['supports_vision'] = v8
-    v9 = d.get('supports_audio', _M)
+        r['metadata'] = v8
+    v9 = d.get('models', _M)
     if v9 is _M:
-        r['supports_audio'] = False
+        r['models'] = []
     else:
         if v9 is None:
             raise Unsure
         else:
-            if v9 is not True and v9 is not False:
+            if type(v9) is not list:
                 raise Unsure
-        r['supports_audio'] = v9
-    v10 = d.get('supports_json_mode', _M)
-    if v10 is _M:
-        r['supports_json_mode'] = True
-    else:
-        if v10 is None:
-            raise Unsure
-        else:
-            if v10 is not True and v10 is not False:
-                raise Unsure
-        r['supports_json_mode'] = v10
-    v11 = d.get('supports_extended_thinking', _M)
+            for x10 in v9:
+                if x10 is None:
+                    raise Unsure
+                else:
+                    if type(x10) is not str:
+                        raise Unsure
+                    if not x10:
+                        raise Unsure
+        r['models'] = v9
+    v11 = d.get('provider', _M)
     if v11 is _M:
-        r['supports_extended_thinking'] = False
+        raise Unsure
     else:
         if v11 is None:
             raise Unsure
         else:
-            if v11 is not True and v11 is not False:
+            if type(v11) is not str:
                 raise Unsure
-        r['supports_extended_thinking'] = v11
-    v12 = d.get('supports_caching', _M)
+            if not v11:
+                raise Unsure
+        r['provider'] = v11
+    v12 = d.get('requests_per_minute', _M)
     if v12 is _M:
-        r['supports_caching'] = False
-    else:
-        if v12 is None:
-            raise Unsure
-        else:
-            if v12 is not True and v12 is not False:
-                raise Unsure
-        r['supports_caching'] = v12
-    v13 = d.get('max_tokens', _M)
-    if v13 is _M:
-        r['max_tokens'] = None
-    else:
-        if v13 is None:
-            pass
-        else:
-            if type(v13) is not int:
-                raise Unsure
-            if v13 < 0:
-                raise Unsure
-        r['max_tokens'] = v13
-    v14 = d.get('max_context_length', _M)
-    if v14 is _M:
-        r['max_context_length'] = None
-    else:
-        if v14 is None:
-            pass
-        else:
-            if type(v14) is not int:
-                raise Unsure
-            if v14 < 0:
-                raise Unsure
-        r['max_context_length'] = v14
-    v15 = d.get('max_images_per_request', _M)
-    if v15 is _M:
-        r['max_images_per_request'] = None
-    else:
-        if v15 is None:
-            pass
-        else:
-            if type(v15) is not int:
-                raise Unsure
-            if v15 < 0:
-                raise Unsure
-        r['max_images_per_request'] = v15
-    v16 = d.get('requests_per_minute', _M)
-    if v16 is _M:
         r['requests_per_minute'] = None
     else:
-        if v16 is None:
+        if v12 is None:
             pass
         else:
-            if type(v16) is not int:
+            if type(v12) is not int:
                 raise Unsure
-            if v16 < 0:
+            if v12 < 0:
                 raise Unsure
-        r['requests_per_minute'] = v16
-    v17 = d.get('tokens_per_minute', _M)
-    if v17 is _M:
-        r['tokens_per_minute'] = None
+        r['requests_per_minute'] = v12
+    v13 = d.get('supports_audio', _M)
+    if v13 is _M:
+        r['supports_audio'] = False
     else:
-        if v17 is None:
-            pass
-        else:
-            if type(v17) is not int:
-                raise Unsure
-            if v17 < 0:
-                raise Unsure
-        r['tokens_per_minute'] = v17
-    v18 = d.get('cost_per_million_input', _M)
-    if v18 is _M:
-        r['cost_per_million_input'] = None
-    else:
-        if v18 is None:
-            pass
-        else:
-            if type(v18) is not int and type(v18) is not float:
-                raise Unsure
-            if v18 != v18 or v18 == _INF or v18 == -_INF:
-                raise Unsure
-            if v18 < 0:
-                raise Unsure
-        r['cost_per_million_input'] = v18
-    v19 = d.get('cost_per_million_output', _M)
-    if v19 is _M:
-        r['cost_per_million_output'] = None
-    else:
-        if v19 is None:
-            pass
-        else:
-            if type(v19) is not int and type(v19) is not float:
-                raise Unsure
-            if v19 != v19 or v19 == _INF or v19 == -_INF:
-                raise Unsure
-            if v19 < 0:
-                raise Unsure
-        r['cost_per_million_output'] = v19
-    v20 = d.get('metadata', _M)
-    if v20 is _M:
-        r['metadata'] = {}
-    else:
-        if v20 is None:
+        if v13 is None:
             raise Unsure
         else:
-            if type(v20) is not dict:
+            if v13 is not True and v13 is not False:
                 raise Unsure
-        r['metadata'] = v20
+        r['supports_audio'] = v13
+    v14 = d.get('supports_caching', _M)
+    if v14 is _M:
+        r['supports_caching'] = False
+    else:
+        if v14 is None:
+            raise Unsure
+        else:
+            if v14 is not True and v14 is not False:
+                raise Unsure
+        r['supports_caching'] = v14
+    v15 = d.get('supports_extended_thinking', _M)
+    if v15 is _M:
+        r['supports_extended_thinking'] = False
+    else:
+        if v15 is None:
+            raise Unsure
+        else:
+            if v15 is not True and v15 is not False:
+                raise Unsure
+        r['supports_extended_thinking'] = v15
+    v16 = d.get('supports_json_mode', _M)
+    if v16 is _M:
+        r['supports_json_mode'] = True
+    else:
+        if v16 is None:
+            raise Unsure
+        else:
+            if v16 is not True and v16 is not False:
+                raise Unsure
+        r['supports_json_mode'] = v16
+    v17 = d.get('supports_streaming', _M)
+    if v17 is _M:
+        r['supports_streaming'] = True
+    else:
+        if v17 is None:
+            raise Unsure
+        else:
+            if v17 is not True and v17 is not False:
+                raise Unsure
+        r['supports_streaming'] = v17
+    v18 = d.get('supports_tools', _M)
+    if v18 is _M:
+        r['supports_tools'] = True
+    else:
+        if v18 is None:
+            raise Unsure
+        else:
+            if v18 is not True and v18 is not False:
+                raise Unsure
+        r['supports_tools'] = v18
+    v19 = d.get('supports_vision', _M)
+    if v19 is _M:
+        r['supports_vision'] = False
+    else:
+        if v19 is None:
+            raise Unsure
+        else:
+            if v19 is not True and v19 is not False:
+                raise Unsure
+        r['supports_vision'] = v19
+    v20 = d.get('tokens_per_minute', _M)
+    if v20 is _M:
+        r['tokens_per_minute'] = None
+    else:
+        if v20 is None:
+            pass
+        else:
+            if type(v20) is not int:
+                raise Unsure
+            if v20 < 0:
+                raise Unsure
+        r['tokens_per_minute'] = v20
     return _rules('backend.capabilities', _Record(r))
 
 
@@ -300,37 +300,37 @@ def q_backend_choice(d, depth=0):
     if type(d) is not dict or depth > 200:
         raise Unsure
     r = {}
-    v21 = d.get('index', _M)
+    v21 = d.get('finish_reason', _M)
     if v21 is _M:
-        r['index'] = None
+        r['finish_reason'] = None
     else:
         if v21 is None:
             pass
         else:
-            if type(v21) is not int:
+            if v21 not in ('stop', 'length', 'tool_calls', 'content_filter', 'error'):
                 raise Unsure
-            if v21 < 0:
-                raise Unsure
-        r['index'] = v21
-    v22 = d.get('message', _M)
+        r['finish_reason'] = v21
+    v22 = d.get('index', _M)
     if v22 is _M:
-        r['message'] = None
+        r['index'] = None
     else:
         if v22 is None:
             pass
         else:
-            v22 = q_backend_message(v22, depth + 1)
-        r['message'] = v22
-    v23 = d.get('finish_reason', _M)
+            if type(v22) is not int:
+                raise Unsure
+            if v22 < 0:
+                raise Unsure
+        r['index'] = v22
+    v23 = d.get('message', _M)
     if v23 is _M:
-        r['finish_reason'] = None
+        r['message'] = None
     else:
         if v23 is None:
             pass
         else:
-            if v23 not in ('stop', 'length', 'tool_calls', 'content_filter', 'error'):
-                raise Unsure
-        r['finish_reason'] = v23
+            v23 = q_backend_message(v23, depth + 1)
+        r['message'] = v23
     v24 = d.get('thinking', _M)
     if v24 is _M:
         r['thinking'] = None
@@ -359,51 +359,50 @@ def q_backend_completion(d, depth=0):
                 raise Unsure
             v25 = [q_backend_choice(x, depth + 1) for x in v25]
         r['choices'] = v25
-    v26 = d.get('model', _M)
+    v26 = d.get('latency_ms', _M)
     if v26 is _M:
-        r['model'] = None
+        r['latency_ms'] = None
     else:
         if v26 is None:
             pass
         else:
-            if type(v26) is not str:
+            if type(v26) is not int:
                 raise Unsure
-            if not v26:
+            if v26 < 0:
                 raise Unsure
-        r['model'] = v26
-    v27 = d.get('usage', _M)
+        r['latency_ms'] = v26
+    v27 = d.get('metadata', _M)
     if v27 is _M:
-        r['usage'] = None
+        r['metadata'] = {}
     else:
         if v27 is None:
-            pass
+            raise Unsure
         else:
-            v27 = q_backend_usage(v27, depth + 1)
-        r['usage'] = v27
-    v28 = d.get('latency_ms', _M)
+            if type(v27) is not dict:
+                raise Unsure
+        r['metadata'] = v27
+    v28 = d.get('model', _M)
     if v28 is _M:
-        r['latency_ms'] = None
+        r['model'] = None
     else:
         if v28 is None:
             pass
         else:
-            if type(v28) is not int:
+            if type(v28) is not str:
                 raise Unsure
-            if v28 < 0:
+            if not v28:
                 raise Unsure
-        r['latency_ms'] = v28
-    v29 = d.get('time_to_first_token_ms', _M)
+        r['model'] = v28
+    v29 = d.get('raw_response', _M)
     if v29 is _M:
-        r['time_to_first_token_ms'] = None
+        r['raw_response'] = None
     else:
         if v29 is None:
             pass
         else:
-            if type(v29) is not int:
+            if type(v29) is not dict:
                 raise Unsure
-            if v29 < 0:
-                raise Unsure
-        r['time_to_first_token_ms'] = v29
+        r['raw_response'] = v29
     v30 = d.get('request_id', _M)
     if v30 is _M:
         r['request_id'] = None
@@ -414,36 +413,37 @@ def q_backend_completion(d, depth=0):
             if type(v30) is not str:
                 raise Unsure
         r['request_id'] = v30
-    v31 = d.get('trace_id', _M)
+    v31 = d.get('time_to_first_token_ms', _M)
     if v31 is _M:
-        r['trace_id'] = None
+        r['time_to_first_token_ms'] = None
     else:
         if v31 is None:
             pass
         else:
-            if type(v31) is not str:
+            if type(v31) is not int:
                 raise Unsure
-        r['trace_id'] = v31
-    v32 = d.get('raw_response', _M)
+            if v31 < 0:
+                raise Unsure
+        r['time_to_first_token_ms'] = v31
+    v32 = d.get('trace_id', _M)
     if v32 is _M:
-        r['raw_response'] = None
+        r['trace_id'] = None
     else:
         if v32 is None:
             pass
         else:
-            if type(v32) is not dict:
+            if type(v32) is not str:
                 raise Unsure
-        r['raw_response'] = v32
-    v33 = d.get('metadata', _M)
+        r['trace_id'] = v32
+    v33 = d.get('usage', _M)
     if v33 is _M:
-        r['metadata'] = {}
+        r['usage'] = None
     else:
         if v33 is None:
-            raise Unsure
+            pass
         else:
-            if type(v33) is not dict:
-                raise Unsure
-        r['metadata'] = v33
+            v33 = q_backend_usage(v33, depth + 1)
+        r['usage'] = v33
     return _rules('backend.completion', _Record(r))
 
 
@@ -451,56 +451,56 @@ def q_backend_message(d, depth=0):
     if type(d) is not dict or depth > 200:
         raise Unsure
     r = {}
-    v34 = d.get('role', _M)
+    v34 = d.get('content', _M)
     if v34 is _M:
         raise Unsure
     else:
         if v34 is None:
             raise Unsure
         else:
-            if v34 not in ('system', 'user', 'assistant', 'tool'):
-                raise Unsure
-        r['role'] = v34
-    v35 = d.get('content', _M)
+            raise Unsure
+        r['content'] = v34
+    v35 = d.get('name', _M)
     if v35 is _M:
-        raise Unsure
-    else:
-        if v35 is None:
-            raise Unsure
-        else:
-            raise Unsure
-        r['content'] = v35
-    v36 = d.get('name', _M)
-    if v36 is _M:
         r['name'] = None
     else:
-        if v36 is None:
+        if v35 is None:
             pass
         else:
-            if type(v36) is not str:
+            if type(v35) is not str:
                 raise Unsure
-        r['name'] = v36
-    v37 = d.get('tool_calls', _M)
+        r['name'] = v35
+    v36 = d.get('role', _M)
+    if v36 is _M:
+        raise Unsure
+    else:
+        if v36 is None:
+            raise Unsure
+        else:
+            if v36 not in ('system', 'user', 'assistant', 'tool'):
+                raise Unsure
+        r['role'] = v36
+    v37 = d.get('tool_call_id', _M)
     if v37 is _M:
-        r['tool_calls'] = None
+        r['tool_call_id'] = None
     else:
         if v37 is None:
             pass
         else:
-            if type(v37) is not list:
+            if type(v37) is not str:
                 raise Unsure
-            v37 = [q_backend_tool_call(x, depth + 1) for x in v37]
-        r['tool_calls'] = v37
-    v38 = d.get('tool_call_id', _M)
+        r['tool_call_id'] = v37
+    v38 = d.get('tool_calls', _M)
     if v38 is _M:
-        r['tool_call_id'] = None
+        r['tool_calls'] = None
     else:
         if v38 is None:
             pass
         else:
-            if type(v38) is not str:
+            if type(v38) is not list:
                 raise Unsure
-        r['tool_call_id'] = v38
+            v38 = [q_backend_tool_call(x, depth + 1) for x in v38]
+        r['tool_calls'] = v38
     return _rules('backend.message', _Record(r))
 
 
@@ -508,47 +508,39 @@ def q_backend_options(d, depth=0):
     if type(d) is not dict or depth > 200:
         raise Unsure
     r = {}
-    v39 = d.get('model', _M)
+    v39 = d.get('cache_control', _M)
     if v39 is _M:
-        r['model'] = None
+        r['cache_control'] = None
     else:
         if v39 is None:
             pass
         else:
-            if type(v39) is not str:
+            if v39 not in ('ephemeral',):
                 raise Unsure
-            if not v39:
-                raise Unsure
-        r['model'] = v39
-    v40 = d.get('temperature', _M)
+        r['cache_control'] = v39
+    v40 = d.get('extended_thinking', _M)
     if v40 is _M:
-        r['temperature'] = None
+        r['extended_thinking'] = False
     else:
         if v40 is None:
-            pass
+            raise Unsure
         else:
-            if type(v40) is not int and type(v40) is not float:
+            if v40 is not True and v40 is not False:
                 raise Unsure
-            if v40 != v40 or v40 == _INF or v40 == -_INF:
-                raise Unsure
-            if v40 < 0 or v40 > 2:
-                raise Unsure
-        r['temperature'] = v40
-    v41 = d.get('max_tokens', _M)
+        r['extended_thinking'] = v40
+    v41 = d.get('extra', _M)
     if v41 is _M:
-        r['max_tokens'] = None
+        r['extra'] = {}
     else:
         if v41 is None:
-            pass
+            raise Unsure
         else:
-            if type(v41) is not int:
+            if type(v41) is not dict:
                 raise Unsure
-            if v41 < 0:
-                raise Unsure
-        r['max_tokens'] = v41
-    v42 = d.get('top_p', _M)
+        r['extra'] = v41
+    v42 = d.get('frequency_penalty', _M)
     if v42 is _M:
-        r['top_p'] = None
+        r['frequency_penalty'] = None
     else:
         if v42 is None:
             pass
@@ -557,111 +549,113 @@ def q_backend_options(d, depth=0):
                 raise Unsure
             if v42 != v42 or v42 == _INF or v42 == -_INF:
                 raise Unsure
-            if v42 < 0 or v42 > 1:
-                raise Unsure
-        r['top_p'] = v42
-    v43 = d.get('top_k', _M)
+        r['frequency_penalty'] = v42
+    v43 = d.get('json_schema', _M)
     if v43 is _M:
-        r['top_k'] = None
+        r['json_schema'] = None
     else:
         if v43 is None:
             pass
         else:
-            if type(v43) is not int:
+            if type(v43) is not dict:
                 raise Unsure
-            if v43 < 0:
-                raise Unsure
-        r['top_k'] = v43
-    v44 = d.get('frequency_penalty', _M)
+        r['json_schema'] = v43
+    v44 = d.get('max_tokens', _M)
     if v44 is _M:
-        r['frequency_penalty'] = None
+        r['max_tokens'] = None
     else:
         if v44 is None:
             pass
         else:
-            if type(v44) is not int and type(v44) is not float:
+            if type(v44) is not int:
                 raise Unsure
-            if v44 != v44 or v44 == _INF or v44 == -_INF:
+            if v44 < 0:
                 raise Unsure
-        r['frequency_penalty'] = v44
-    v45 = d.get('presence_penalty', _M)
+        r['max_tokens'] = v44
+    v45 = d.get('model', _M)
     if v45 is _M:
-        r['presence_penalty'] = None
+        r['model'] = None
     else:
         if v45 is None:
             pass
         else:
-            if type(v45) is not int and type(v45) is not float:
+            if type(v45) is not str:
                 raise Unsure
-            if v45 != v45 or v45 == _INF or v45 == -_INF:
+            if not v45:
                 raise Unsure
-        r['presence_penalty'] = v45
-    v46 = d.get('stop', _M)
+        r['model'] = v45
+    v46 = d.get('presence_penalty', _M)
     if v46 is _M:
-        r['stop'] = None
+        r['presence_penalty'] = None
     else:
         if v46 is None:
             pass
         else:
-            if type(v46) is not list:
+            if type(v46) is not int and type(v46) is not float:
                 raise Unsure
-            for x47 in v46:
-                if x47 is None:
-                    raise Unsure
-                else:
-                    if type(x47) is not str:
-                        raise Unsure
-        r['stop'] = v46
-    v48 = d.get('response_format', _M)
-    if v48 is _M:
+            if v46 != v46 or v46 == _INF or v46 == -_INF:
+                raise Unsure
+        r['presence_penalty'] = v46
+    v47 = d.get('response_format', _M)
+    if v47 is _M:
         r['response_format'] = None
+    else:
+        if v47 is None:
+            pass
+        else:
+            if v47 not in ('text', 'json', 'json_schema'):
+                raise Unsure
+        r['response_format'] = v47
+    v48 = d.get('seed', _M)
+    if v48 is _M:
+        r['seed'] = None
     else:
         if v48 is None:
             pass
         else:
-            if v48 not in ('text', 'json', 'json_schema'):
+            if type(v48) is not int:
                 raise Unsure
-        r['response_format'] = v48
-    v49 = d.get('json_schema', _M)
+        r['seed'] = v48
+    v49 = d.get('stop', _M)
     if v49 is _M:
-        r['json_schema'] = None
+        r['stop'] = None
     else:
         if v49 is None:
             pass
         else:
-            if type(v49) is not dict:
+            if type(v49) is not list:
                 raise Unsure
-        r['json_schema'] = v49
-    v50 = d.get('stream', _M)
-    if v50 is _M:
+            for x50 in v49:
+                if x50 is None:
+                    raise Unsure
+                else:
+                    if type(x50) is not str:
+                        raise Unsure
+        r['stop'] = v49
+    v51 = d.get('stream', _M)
+    if v51 is _M:
         r['stream'] = False
     else:
-        if v50 is None:
+        if v51 is None:
             raise Unsure
         else:
-            if v50 is not True and v50 is not False:
+            if v51 is not True and v51 is not False:
                 raise Unsure
-        r['stream'] = v50
-    v51 = d.get('cache_control', _M)
-    if v51 is _M:
-        r['cache_control'] = None
-    else:
-        if v51 is None:
-            pass
-        else:
-            if v51 not in ('ephemeral',):
-                raise Unsure
-        r['cache_control'] = v51
-    v52 = d.get('extended_thinking', _M)
+        r['stream'] = v51
+    v52 = d.get('temperature', _M)
     if v52 is _M:
-        r['extended_thinking'] = False
+        r['temperature'] = None
     else:
         if v52 is None:
-            raise Unsure
+            pass
         else:
-            if v52 is not True and v52 is not False:
+            if type(v52) is not int and type(v52) is not float:
                 raise Unsure
-        r['extended_thinking'] = v52
+            if v52 != v52 or v52 == _INF or v52 == -_INF:
+                raise Unsure
+            if v52 < 0 or v52 > 2:
+                raise Unsure
+        r['temperature'] = v52
     v53 = d.get('thinking_budget_tokens', _M)
     if v53 is _M:
         r['thinking_budget_tokens'] = None
@@ -674,19 +668,21 @@ def q_backend_options(d, depth=0):
             if v53 < 0:
                 raise Unsure
         r['thinking_budget_tokens'] = v53
-    v54 = d.get('seed', _M)
+    v54 = d.get('timeout_ms', _M)
     if v54 is _M:
-        r['seed'] = None
+        r['timeout_ms'] = None
     else:
         if v54 is None:
             pass
         else:
             if type(v54) is not int:
                 raise Unsure
-        r['seed'] = v54
-    v55 = d.get('timeout_ms', _M)
+            if v54 < 0:
+                raise Unsure
+        r['timeout_ms'] = v54
+    v55 = d.get('top_k', _M)
     if v55 is _M:
-        r['timeout_ms'] = None
+        r['top_k'] = None
     else:
         if v55 is None:
             pass
@@ -695,17 +691,21 @@ def q_backend_options(d, depth=0):
                 raise Unsure
             if v55 < 0:
                 raise Unsure
-        r['timeout_ms'] = v55
-    v56 = d.get('extra', _M)
+        r['top_k'] = v55
+    v56 = d.get('top_p', _M)
     if v56 is _M:
-        r['extra'] = {}
+        r['top_p'] = None
     else:
         if v56 is None:
-            raise Unsure
+            pass
         else:
-            if type(v56) is not dict:
+            if type(v56) is not int and type(v56) is not float:
                 raise Unsure
-        r['extra'] = v56
+            if v56 != v56 or v56 == _INF or v56 == -_INF:
+                raise Unsure
+            if v56 < 0 or v56 > 1:
+                raise Unsure
+        r['top_p'] = v56
     return _rules('backend.options', _Record(r))
 
 
@@ -724,80 +724,80 @@ def q_backend_prompt(d, depth=0):
                 raise Unsure
             v57 = [q_backend_message(x, depth + 1) for x in v57]
         r['messages'] = v57
-    v58 = d.get('system', _M)
+    v58 = d.get('metadata', _M)
     if v58 is _M:
-        r['system'] = None
+        r['metadata'] = {}
     else:
         if v58 is None:
-            pass
+            raise Unsure
         else:
-            if type(v58) is not str:
+            if type(v58) is not dict:
                 raise Unsure
-        r['system'] = v58
-    v59 = d.get('tools', _M)
+        r['metadata'] = v58
+    v59 = d.get('options', _M)
     if v59 is _M:
-        r['tools'] = None
+        r['options'] = None
     else:
         if v59 is None:
+            raise Unsure
+        else:
+            v59 = q_backend_options(v59, depth + 1)
+        r['options'] = v59
+    v60 = d.get('request_id', _M)
+    if v60 is _M:
+        r['request_id'] = None
+    else:
+        if v60 is None:
             pass
         else:
-            if type(v59) is not list:
+            if type(v60) is not str:
                 raise Unsure
-            for x60 in v59:
-                if x60 is None:
-                    raise Unsure
-                else:
-                    if type(x60) is not dict:
-                        raise Unsure
-        r['tools'] = v59
-    v61 = d.get('tool_choice', _M)
+        r['request_id'] = v60
+    v61 = d.get('system', _M)
     if v61 is _M:
-        r['tool_choice'] = None
+        r['system'] = None
     else:
         if v61 is None:
             pass
         else:
-            raise Unsure
-        r['tool_choice'] = v61
-    v62 = d.get('options', _M)
+            if type(v61) is not str:
+                raise Unsure
+        r['system'] = v61
+    v62 = d.get('tool_choice', _M)
     if v62 is _M:
-        r['options'] = None
+        r['tool_choice'] = None
     else:
         if v62 is None:
-            raise Unsure
+            pass
         else:
-            v62 = q_backend_options(v62, depth + 1)
-        r['options'] = v62
-    v63 = d.get('request_id', _M)
+            raise Unsure
+        r['tool_choice'] = v62
+    v63 = d.get('tools', _M)
     if v63 is _M:
-        r['request_id'] = None
+        r['tools'] = None
     else:
         if v63 is None:
             pass
         else:
-            if type(v63) is not str:
+            if type(v63) is not list:
                 raise Unsure
-        r['request_id'] = v63
-    v64 = d.get('trace_id', _M)
-    if v64 is _M:
+            for x64 in v63:
+                if x64 is None:
+                    raise Unsure
+                else:
+                    if type(x64) is not dict:
+                        raise Unsure
+        r['tools'] = v63
+    v65 = d.get('trace_id', _M)
+    if v65 is _M:
         r['trace_id'] = None
     else:
-        if v64 is None:
+        if v65 is None:
             pass
         else:
-            if type(v64) is not str:
+            if type(v65) is not str:
                 raise Unsure
-        r['trace_id'] = v64
-    v65 = d.get('metadata', _M)
-    if v65 is _M:
-        r['metadata'] = {}
-    else:
-        if v65 is None:
-            raise Unsure
-        else:
-            if type(v65) is not dict:
-                raise Unsure
-        r['metadata'] = v65
+        r['trace_id'] = v65
     return _rules('backend.prompt', _Record(r))
 
 
@@ -805,35 +805,35 @@ def q_backend_tool_call(d, depth=0):
     if type(d) is not dict or depth > 200:
         raise Unsure
     r = {}
-    v66 = d.get('id', _M)
+    v66 = d.get('arguments', _M)
     if v66 is _M:
-        r['id'] = None
+        r['arguments'] = None
     else:
         if v66 is None:
             pass
         else:
-            if type(v66) is not str:
-                raise Unsure
-        r['id'] = v66
-    v67 = d.get('name', _M)
+            raise Unsure
+        r['arguments'] = v66
+    v67 = d.get('id', _M)
     if v67 is _M:
-        r['name'] = None
+        r['id'] = None
     else:
         if v67 is None:
             pass
         else:
             if type(v67) is not str:
                 raise Unsure
-        r['name'] = v67
-    v68 = d.get('arguments', _M)
+        r['id'] = v67
+    v68 = d.get('name', _M)
     if v68 is _M:
-        r['arguments'] = None
+        r['name'] = None
     else:
         if v68 is None:
             pass
         else:
-            raise Unsure
-        r['arguments'] = v68
+            if type(v68) is not str:
+                raise Unsure
+        r['name'] = v68
     return _rules('backend.tool_call', _Record(r))
 
 
@@ -841,9 +841,9 @@ def q_backend_usage(d, depth=0):
     if type(d) is not dict or depth > 200:
         raise Unsure
     r = {}
-    v69 = d.get('prompt_tokens', _M)
+    v69 = d.get('cached_tokens', _M)
     if v69 is _M:
-        r['prompt_tokens'] = None
+        r['cached_tokens'] = None
     else:
         if v69 is None:
             pass
@@ -852,7 +852,7 @@ def q_backend_usage(d, depth=0):
                 raise Unsure
             if v69 < 0:
                 raise Unsure
-        r['prompt_tokens'] = v69
+        r['cached_tokens'] = v69
     v70 = d.get('completion_tokens', _M)
     if v70 is _M:
         r['completion_tokens'] = None
@@ -865,9 +865,9 @@ def q_backend_usage(d, depth=0):
             if v70 < 0:
                 raise Unsure
         r['completion_tokens'] = v70
-    v71 = d.get('total_tokens', _M)
+    v71 = d.get('prompt_tokens', _M)
     if v71 is _M:
-        r['total_tokens'] = None
+        r['prompt_tokens'] = None
     else:
         if v71 is None:
             pass
@@ -876,7 +876,7 @@ def q_backend_usage(d, depth=0):
                 raise Unsure
             if v71 < 0:
                 raise Unsure
-        r['total_tokens'] = v71
+        r['prompt_tokens'] = v71
     v72 = d.get('thinking_tokens', _M)
     if v72 is _M:
         r['thinking_tokens'] = None
@@ -889,9 +889,9 @@ def q_backend_usage(d, depth=0):
             if v72 < 0:
                 raise Unsure
         r['thinking_tokens'] = v72
-    v73 = d.get('cached_tokens', _M)
+    v73 = d.get('total_tokens', _M)
     if v73 is _M:
-        r['cached_tokens'] = None
+        r['total_tokens'] = None
     else:
         if v73 is None:
             pass
@@ -900,7 +900,7 @@ def q_backend_usage(d, depth=0):
                 raise Unsure
             if v73 < 0:
                 raise Unsure
-        r['cached_tokens'] = v73
+        r['total_tokens'] = v73
     return _rules('backend.usage', _Record(r))
 
 
@@ -908,82 +908,82 @@ def q_backend_ref(d, depth=0):
     if type(d) is not dict or depth > 200:
         raise Unsure
     r = {}
-    v74 = d.get('id', _M)
+    v74 = d.get('deployment_id', _M)
     if v74 is _M:
-        raise Unsure
+        r['deployment_id'] = None
     else:
         if v74 is None:
-            raise Unsure
+            pass
         else:
             if type(v74) is not str:
                 raise Unsure
             if not v74:
                 raise Unsure
-        r['id'] = v74
-    v75 = d.get('profile', _M)
+        r['deployment_id'] = v74
+    v75 = d.get('endpoint_url', _M)
     if v75 is _M:
-        r['profile'] = 'default'
+        r['endpoint_url'] = None
     else:
         if v75 is None:
-            raise Unsure
+            pass
         else:
             if type(v75) is not str:
                 raise Unsure
-            if not v75:
-                raise Unsure
-        r['profile'] = v75
-    v76 = d.get('options', _M)
+            raise Unsure  # patterns need `re`: left to the full check
+        r['endpoint_url'] = v75
+    v76 = d.get('fallback', _M)
     if v76 is _M:
-        r['options'] = None
+        r['fallback'] = None
     else:
         if v76 is None:
             pass
         else:
-            if type(v76) is not dict:
-                raise Unsure
-        r['options'] = v76
-    v77 = d.get('model_version', _M)
+            v76 = q_backend_ref(v76, depth + 1)
+        r['fallback'] = v76
+    v77 = d.get('id', _M)
     if v77 is _M:
-        r['model_version'] = None
+        raise Unsure
     else:
         if v77 is None:
-            pass
+            raise Unsure
         else:
             if type(v77) is not str:
                 raise Unsure
-        r['model_version'] = v77
-    v78 = d.get('endpoint_url', _M)
+            if not v77:
+                raise Unsure
+        r['id'] = v77
+    v78 = d.get('model_version', _M)
     if v78 is _M:
-        r['endpoint_url'] = None
+        r['model_version'] = None
     else:
         if v78 is None:
             pass
         else:
             if type(v78) is not str:
                 raise Unsure
-            raise Unsure  # patterns need `re`: left to the full check
-        r['endpoint_url'] = v78
-    v79 = d.get('deployment_id', _M)
+        r['model_version'] = v78
+    v79 = d.get('options', _M)
     if v79 is _M:
-        r['deployment_id'] = None
+        r['options'] = None
     else:
         if v79 is None:
             pass
         else:
-            if type(v79) is not str:
+            if type(v79) is not dict:
                 raise Unsure
-            if not v79:
-                raise Unsure
-        r['deployment_id'] = v79
-    v80 = d.get('fallback', _M)
+        r['options'] = v79
+    v80 = d.get('profile', _M)
     if v80 is _M:
-        r['fallback'] = None
+        r['profile'] = 'default'
     else:
         if v80 is None:
-            pass
+            raise Unsure
         else:
-            v80 = q_backend_ref(v80, depth + 1)
-        r['fallback'] = v80
+            if type(v80) is not str:
+                raise Unsure
+            if not v80:
+                raise Unsure
+        r['profile'] = v80
     return _rules('backend_ref', _Record(r))
 
 
@@ -991,21 +991,21 @@ def q_dataset_ref(d, depth=0):
     if type(d) is not dict or depth > 200:
         raise Unsure
     r = {}
-    v81 = d.get('name', _M)
+    v81 = d.get('format', _M)
     if v81 is _M:
-        raise Unsure
+        r['format'] = None
     else:
         if v81 is None:
-            raise Unsure
+            pass
         else:
             if type(v81) is not str:
                 raise Unsure
             if not v81:
                 raise Unsure
-        r['name'] = v81
-    v82 = d.get('provider', _M)
+        r['format'] = v81
+    v82 = d.get('name', _M)
     if v82 is _M:
-        r['provider'] = 'crucible_datasets'
+        raise Unsure
     else:
         if v82 is None:
             raise Unsure
@@ -1014,61 +1014,61 @@ def q_dataset_ref(d, depth=0):
                 raise Unsure
             if not v82:
                 raise Unsure
-        r['provider'] = v82
-    v83 = d.get('split', _M)
+        r['name'] = v82
+    v83 = d.get('options', _M)
     if v83 is _M:
-        r['split'] = 'train'
-    else:
-        if v83 is None:
-            raise Unsure
-        else:
-            if type(v83) is not str:
-                raise Unsure
-            if not v83:
-                raise Unsure
-        r['split'] = v83
-    v84 = d.get('options', _M)
-    if v84 is _M:
         r['options'] = None
     else:
-        if v84 is None:
+        if v83 is None:
             pass
         else:
-            if type(v84) is not dict:
+            if type(v83) is not dict:
                 raise Unsure
-        r['options'] = v84
-    v85 = d.get('version', _M)
+        r['options'] = v83
+    v84 = d.get('provider', _M)
+    if v84 is _M:
+        r['provider'] = 'crucible_datasets'
+    else:
+        if v84 is None:
+            raise Unsure
+        else:
+            if type(v84) is not str:
+                raise Unsure
+            if not v84:
+                raise Unsure
+        r['provider'] = v84
+    v85 = d.get('schema', _M)
     if v85 is _M:
-        r['version'] = None
+        r['schema'] = None
     else:
         if v85 is None:
             pass
         else:
-            if type(v85) is not str:
+            if type(v85) is not dict:
                 raise Unsure
-        r['version'] = v85
-    v86 = d.get('format', _M)
+        r['schema'] = v85
+    v86 = d.get('split', _M)
     if v86 is _M:
-        r['format'] = None
+        r['split'] = 'train'
     else:
         if v86 is None:
-            pass
+            raise Unsure
         else:
             if type(v86) is not str:
                 raise Unsure
             if not v86:
                 raise Unsure
-        r['format'] = v86
-    v87 = d.get('schema', _M)
+        r['split'] = v86
+    v87 = d.get('version', _M)
     if v87 is _M:
-        r['schema'] = None
+        r['version'] = None
     else:
         if v87 is None:
             pass
         else:
-            if type(v87) is not dict:
+            if type(v87) is not str:
                 raise Unsure
-        r['schema'] = v87
+        r['version'] = v87
     return _rules('dataset_ref', _Record(r))
 
 
@@ -1076,21 +1076,19 @@ def q_deployment_config(d, depth=0):
     if type(d) is not dict or depth > 200:
         raise Unsure
     r = {}
-    v88 = d.get('id', _M)
+    v88 = d.get('endpoint', _M)
     if v88 is _M:
-        raise Unsure
+        r['endpoint'] = None
     else:
         if v88 is None:
-            raise Unsure
+            pass
         else:
-            if type(v88) is not str:
+            if type(v88) is not dict:
                 raise Unsure
-            if not v88:
-                raise Unsure
-        r['id'] = v88
-    v89 = d.get('model_version_id', _M)
+        r['endpoint'] = v88
+    v89 = d.get('environment', _M)
     if v89 is _M:
-        raise Unsure
+        r['environment'] = 'development'
     else:
         if v89 is None:
             raise Unsure
@@ -1099,113 +1097,115 @@ def q_deployment_config(d, depth=0):
                 raise Unsure
             if not v89:
                 raise Unsure
-        r['model_version_id'] = v89
-    v90 = d.get('target', _M)
+        r['environment'] = v89
+    v90 = d.get('health_check', _M)
     if v90 is _M:
-        r['target'] = None
+        r['health_check'] = None
     else:
         if v90 is None:
             pass
         else:
             if type(v90) is not dict:
                 raise Unsure
-        r['target'] = v90
-    v91 = d.get('replicas', _M)
+        r['health_check'] = v90
+    v91 = d.get('id', _M)
     if v91 is _M:
-        r['replicas'] = 1
+        raise Unsure
     else:
         if v91 is None:
             raise Unsure
         else:
-            if type(v91) is not int:
+            if type(v91) is not str:
                 raise Unsure
-            if v91 < 1:
+            if not v91:
                 raise Unsure
-        r['replicas'] = v91
-    v92 = d.get('resources', _M)
+        r['id'] = v91
+    v92 = d.get('metadata', _M)
     if v92 is _M:
-        r['resources'] = None
+        r['metadata'] = None
     else:
         if v92 is None:
             pass
         else:
             if type(v92) is not dict:
                 raise Unsure
-        r['resources'] = v92
-    v93 = d.get('scaling', _M)
+        r['metadata'] = v92
+    v93 = d.get('model_version_id', _M)
     if v93 is _M:
-        r['scaling'] = None
+        raise Unsure
     else:
         if v93 is None:
-            pass
-        else:
-            if type(v93) is not dict:
-                raise Unsure
-        r['scaling'] = v93
-    v94 = d.get('environment', _M)
-    if v94 is _M:
-        r['environment'] = 'development'
-    else:
-        if v94 is None:
             raise Unsure
         else:
-            if type(v94) is not str:
+            if type(v93) is not str:
                 raise Unsure
-            if not v94:
+            if not v93:
                 raise Unsure
-        r['environment'] = v94
-    v95 = d.get('strategy', _M)
+        r['model_version_id'] = v93
+    v94 = d.get('options', _M)
+    if v94 is _M:
+        r['options'] = None
+    else:
+        if v94 is None:
+            pass
+        else:
+            if type(v94) is not dict:
+                raise Unsure
+        r['options'] = v94
+    v95 = d.get('replicas', _M)
     if v95 is _M:
-        r['strategy'] = 'rolling'
+        r['replicas'] = 1
     else:
         if v95 is None:
             raise Unsure
         else:
-            if type(v95) is not str:
+            if type(v95) is not int:
                 raise Unsure
-            if not v95:
+            if v95 < 1:
                 raise Unsure
-        r['strategy'] = v95
-    v96 = d.get('health_check', _M)
+        r['replicas'] = v95
+    v96 = d.get('resources', _M)
     if v96 is _M:
-        r['health_check'] = None
+        r['resources'] = None
     else:
         if v96 is None:
             pass
         else:
             if type(v96) is not dict:
                 raise Unsure
-        r['health_check'] = v96
-    v97 = d.get('endpoint', _M)
+        r['resources'] = v96
+    v97 = d.get('scaling', _M)
     if v97 is _M:
-        r['endpoint'] = None
+        r['scaling'] = None
     else:
         if v97 is None:
             pass
         else:
             if type(v97) is not dict:
                 raise Unsure
-        r['endpoint'] = v97
-    v98 = d.get('metadata', _M)
+        r['scaling'] = v97
+    v98 = d.get('strategy', _M)
     if v98 is _M:
-        r['metadata'] = None
+        r['strategy'] = 'rolling'
     else:
         if v98 is None:
-            pass
+            raise Unsure
         else:
-            if type(v98) is not dict:
+            if type(v98) is not str:
                 raise Unsure
-        r['metadata'] = v98
-    v99 = d.get('options', _M)
+            if not v98:
+                raise Unsure
+        r['strategy'] = v98
+    v99 = d.get('target', _M)
     if v99 is _M:
-        r['options'] = None
+        r['target'] = None
     else:
         if v99 is None:
             pass
         else:
             if type(v99) is not dict:
                 raise Unsure
-        r['options'] = v99
+        r['target'] = v99
     return _rules('deployment.config', _Record(r))
 
 
@@ -1213,18 +1213,15 @@ def q_deployment_status(d, depth=0):
     if type(d) is not dict or depth > 200:
         raise Unsure
     r = {}
-    v100 = d.get('id', _M)
+    v100 = d.get('created_at', _M)
     if v100 is _M:
-        raise Unsure
+        r['created_at'] = None
     else:
         if v100 is None:
-            raise Unsure
+            pass
         else:
-            if type(v100) is not str:
-                raise Unsure
-            if not v100:
-                raise Unsure
-        r['id'] = v100
+            v100 = _timestamp(v100)
+        r['created_at'] = v100
     v101 = d.get('deployment_id', _M)
     if v101 is _M:
         raise Unsure
@@ -1237,105 +1234,108 @@ def q_deployment_status(d, depth=0):
             if not v101:
                 raise Unsure
         r['deployment_id'] = v101
-    v102 = d.get('state', _M)
+    v102 = d.get('endpoint_url', _M)
     if v102 is _M:
-        r['state'] = 'pending'
+        r['endpoint_url'] = None
     else:
         if v102 is None:
-            raise Unsure
+            pass
         else:
-            if v102 not in ('pending', 'deploying', 'active', 'degraded', 'failed', 'terminated'):
+            if type(v102) is not str:
                 raise Unsure
-        r['state'] = v102
-    v103 = d.get('ready_replicas', _M)
+            raise Unsure  # patterns need `re`: left to the full check
+        r['endpoint_url'] = v102
+    v103 = d.get('error_message', _M)
     if v103 is _M:
-        r['ready_replicas'] = None
+        r['error_message'] = None
     else:
         if v103 is None:
             pass
         else:
-            if type(v103) is not int:
+            if type(v103) is not str:
                 raise Unsure
-            if v103 < 0:
-                raise Unsure
-        r['ready_replicas'] = v103
-    v104 = d.get('total_replicas', _M)
+        r['error_message'] = v103
+    v104 = d.get('health', _M)
     if v104 is _M:
-        r['total_replicas'] = None
+        r['health'] = 'unknown'
     else:
         if v104 is None:
-            pass
+            raise Unsure
         else:
-            if type(v104) is not int:
+            if type(v104) is not str:
                 raise Unsure
-            if v104 < 0:
+            if not v104:
                 raise Unsure
-        r['total_replicas'] = v104
-    v105 = d.get('endpoint_url', _M)
+        r['health'] = v104
+    v105 = d.get('id', _M)
     if v105 is _M:
-        r['endpoint_url'] = None
+        raise Unsure
     else:
         if v105 is None:
-            pass
+            raise Unsure
         else:
             if type(v105) is not str:
                 raise Unsure
-            raise Unsure  # patterns need `re`: left to the full check
-        r['endpoint_url'] = v105
-    v106 = d.get('traffic_percent', _M)
+            if not v105:
+                raise Unsure
+        r['id'] = v105
+    v106 = d.get('last_health_check', _M)
     if v106 is _M:
-        r['traffic_percent'] = None
+        r['last_health_check'] = None
     else:
         if v106 is None:
             pass
         else:
-            if type(v106) is not int and type(v106) is not float:
-                raise Unsure
-            if v106 != v106 or v106 == _INF or v106 == -_INF:
-                raise Unsure
-            if v106 < 0 or v106 > 100:
-                raise Unsure
-        r['traffic_percent'] = v106
-    v107 = d.get('health', _M)
+            v106 = _timestamp(v106)
+        r['last_health_check'] = v106
+    v107 = d.get('ready_replicas', _M)
     if v107 is _M:
-        r['health'] = 'unknown'
+        r['ready_replicas'] = None
     else:
         if v107 is None:
-            raise Unsure
-        else:
-            if type(v107) is not str:
-                raise Unsure
-            if not v107:
-                raise Unsure
-        r['health'] = v107
-    v108 = d.get('last_health_check', _M)
-    if v108 is _M:
-        r['last_health_check'] = None
-    else:
-        if v108 is None:
             pass
         else:
-            v108 = _timestamp(v108)
-        r['last_health_check'] = v108
-    v109 = d.get('error_message', _M)
+            if type(v107) is not int:
+                raise Unsure
+            if v107 < 0:
+                raise Unsure
+        r['ready_replicas'] = v107
+    v108 = d.get('state', _M)
+    if v108 is _M:
+        r['state'] = 'pending'
+    else:
+        if v108 is None:
+            raise Unsure
+        else:
+            if v108 not in ('pending', 'deploying', 'active', 'degraded', 'failed', 'terminated'):
+                raise Unsure
+        r['state'] = v108
+    v109 = d.get('total_replicas', _M)
     if v109 is _M:
-        r['error_message'] = None
+        r['total_replicas'] = None
     else:
         if v109 is None:
             pass
         else:
-            if type(v109) is not str:
+            if type(v109) is not int:
                 raise Unsure
-        r['error_message'] = v109
-    v110 = d.get('created_at', _M)
+            if v109 < 0:
+                raise Unsure
+        r['total_replicas'] = v109
+    v110 = d.get('traffic_percent', _M)
     if v110 is _M:
-        r['created_at'] = None
+        r['traffic_percent'] = None
     else:
         if v110 is None:
             pass
         else:
-            v110 = _timestamp(v110)
-        r['created_at'] = v110
+            if type(v110) is not int and type(v110) is not float:
+                raise Unsure
+            if v110 != v110 or v110 == _INF or v110 == -_INF:
+                raise Unsure
+            if v110 < 0 or v110 > 100:
+                raise Unsure
+        r['traffic_percent'] = v110
     v111 = d.get('updated_at', _M)
     if v111 is _M:
         r['updated_at'] = None
@@ -1352,78 +1352,76 @@ def q_experiment(d, depth=0):
     if type(d) is not dict or depth > 200:
         raise Unsure
     r = {}
-    v112 = d.get('id', _M)
+    v112 = d.get('backend', _M)
     if v112 is _M:
         raise Unsure
     else:
         if v112 is None:
             raise Unsure
         else:
-            if type(v112) is not str:
-                raise Unsure
-            if not v112:
-                raise Unsure
-        r['id'] = v112
-    v113 = d.get('backend', _M)
+            v112 = q_backend_ref(v112, depth + 1)
+        r['backend'] = v112
+    v113 = d.get('baseline', _M)
     if v113 is _M:
-        raise Unsure
+        r['baseline'] = None
     else:
         if v113 is None:
-            raise Unsure
+            pass
         else:
-            v113 = q_backend_ref(v113, depth + 1)
-        r['backend'] = v113
-    v114 = d.get('pipeline', _M)
+            v113 = q_model_ref(v113, depth + 1)
+        r['baseline'] = v113
+    v114 = d.get('created_at', _M)
     if v114 is _M:
-        raise Unsure
+        r['created_at'] = None
     else:
         if v114 is None:
-            raise Unsure
+            pass
         else:
-            if type(v114) is not list:
-                raise Unsure
-            if not v114:
-                raise Unsure
-            v114 = [q_stage_def(x, depth + 1) for x in v114]
-        r['pipeline'] = v114
-    v115 = d.get('description', _M)
+            v114 = _timestamp(v114)
+        r['created_at'] = v114
+    v115 = d.get('dataset', _M)
     if v115 is _M:
-        r['description'] = None
+        r['dataset'] = None
     else:
         if v115 is None:
             pass
         else:
-            if type(v115) is not str:
-                raise Unsure
-        r['description'] = v115
-    v116 = d.get('owner', _M)
+            v115 = q_dataset_ref(v115, depth + 1)
+        r['dataset'] = v115
+    v116 = d.get('description', _M)
     if v116 is _M:
-        r['owner'] = None
+        r['description'] = None
     else:
         if v116 is None:
             pass
         else:
             if type(v116) is not str:
                 raise Unsure
-        r['owner'] = v116
-    v117 = d.get('tags', _M)
+        r['description'] = v116
+    v117 = d.get('experiment_type', _M)
     if v117 is _M:
-        r['tags'] = None
+        r['experiment_type'] = None
     else:
         if v117 is None:
             pass
         else:
-            if type(v117) is not list:
+            if type(v117) is not str:
                 raise Unsure
-            for x118 in v117:
-                if x118 is None:
-                    raise Unsure
-                else:
-                    if type(x118) is not str:
-                        raise Unsure
-                    if not x118:
-                        raise Unsure
-        r['tags'] = v117
+            if not v117:
+                raise Unsure
+        r['experiment_type'] = v117
+    v118 = d.get('id', _M)
+    if v118 is _M:
+        raise Unsure
+    else:
+        if v118 is None:
+            raise Unsure
+        else:
+            if type(v118) is not str:
+                raise Unsure
+            if not v118:
+                raise Unsure
+        r['id'] = v118
     v119 = d.get('metadata', _M)
     if v119 is _M:
         r['metadata'] = None
@@ -1434,74 +1432,76 @@ def q_experiment(d, depth=0):
             if type(v119) is not dict:
                 raise Unsure
         r['metadata'] = v119
-    v120 = d.get('dataset', _M)
+    v120 = d.get('model_version', _M)
     if v120 is _M:
-        r['dataset'] = None
+        r['model_version'] = None
     else:
         if v120 is None:
             pass
         else:
-            v120 = q_dataset_ref(v120, depth + 1)
-        r['dataset'] = v120
-    v121 = d.get('reliability', _M)
+            v120 = q_model_version(v120, depth + 1)
+        r['model_version'] = v120
+    v121 = d.get('outputs', _M)
     if v121 is _M:
-        r['reliability'] = None
+        r['outputs'] = None
     else:
         if v121 is None:
             pass
         else:
-            v121 = q_reliability_config(v121, depth + 1)
-        r['reliability'] = v121
-    v122 = d.get('outputs', _M)
+            if type(v121) is not list:
+                raise Unsure
+            v121 = [q_output_spec(x, depth + 1) for x in v121]
+        r['outputs'] = v121
+    v122 = d.get('owner', _M)
     if v122 is _M:
-        r['outputs'] = None
+        r['owner'] = None
     else:
         if v122 is None:
             pass
         else:
-            if type(v122) is not list:
+            if type(v122) is not str:
                 raise Unsure
-            v122 = [q_output_spec(x, depth + 1) for x in v122]
-        r['outputs'] = v122
-    v123 = d.get('created_at', _M)
+        r['owner'] = v122
+    v123 = d.get('pipeline', _M)
     if v123 is _M:
-        r['created_at'] = None
+        raise Unsure
     else:
         if v123 is None:
-            pass
+            raise Unsure
         else:
-            v123 = _timestamp(v123)
-        r['created_at'] = v123
-    v124 = d.get('updated_at', _M)
+            if type(v123) is not list:
+                raise Unsure
+            if not v123:
+                raise Unsure
+            v123 = [q_stage_def(x, depth + 1) for x in v123]
+        r['pipeline'] = v123
+    v124 = d.get('reliability', _M)
     if v124 is _M:
-        r['updated_at'] = None
+        r['reliability'] = None
     else:
         if v124 is None:
             pass
         else:
-            v124 = _timestamp(v124)
-        r['updated_at'] = v124
-    v125 = d.get('experiment_type', _M)
+            v124 = q_reliability_config(v124, depth + 1)
+        r['reliability'] = v124
+    v125 = d.get('tags', _M)
     if v125 is _M:
-        r['experiment_type'] = None
+        r['tags'] = None
     else:
         if v125 is None:
             pass
         else:
-            if type(v125) is not str:
+            if type(v125) is not list:
                 raise Unsure
-            if not v125:
-                raise Unsure
-        r['experiment_type'] = v125
-    v126 = d.get('model_version', _M)
-    if v126 is _M:
-        r['model_version'] = None
-    else:
-        if v126 is None:
-            pass
-        else:
-            v126 = q_model_version(v126, depth + 1)
-        r['model_version'] = v126
+            for x126 in v125:
+                if x126 is None:
+                    raise Unsure
+                else:
+                    if type(x126) is not str:
+                        raise Unsure
+                    if not x126:
+                        raise Unsure
+        r['tags'] = v125
     v127 = d.get('training_config', _M)
     if v127 is _M:
         r['training_config'] = None
@@ -1511,15 +1511,15 @@ def q_experiment(d, depth=0):
         else:
             v127 = q_training_config(v127, depth + 1)
         r['training_config'] = v127
-    v128 = d.get('baseline', _M)
+    v128 = d.get('updated_at', _M)
     if v128 is _M:
-        r['baseline'] = None
+        r['updated_at'] = None
     else:
         if v128 is None:
             pass
         else:
-            v128 = q_model_ref(v128, depth + 1)
-        r['baseline'] = v128
+            v128 = _timestamp(v128)
+        r['updated_at'] = v128
     return _rules('experiment', _Record(r))
 
 
@@ -1527,112 +1527,112 @@ def q_feedback_config(d, depth=0):
     if type(d) is not dict or depth > 200:
         raise Unsure
     r = {}
-    v129 = d.get('enabled', _M)
+    v129 = d.get('anonymize_pii', _M)
     if v129 is _M:
-        r['enabled'] = False
+        r['anonymize_pii'] = True
     else:
         if v129 is None:
             raise Unsure
         else:
             if v129 is not True and v129 is not False:
                 raise Unsure
-        r['enabled'] = v129
-    v130 = d.get('sampling_rate', _M)
+        r['anonymize_pii'] = v129
+    v130 = d.get('drift_detection', _M)
     if v130 is _M:
-        r['sampling_rate'] = 1.0
+        r['drift_detection'] = None
     else:
         if v130 is None:
-            raise Unsure
+            pass
         else:
-            if type(v130) is not int and type(v130) is not float:
+            if type(v130) is not dict:
                 raise Unsure
-            if v130 != v130 or v130 == _INF or v130 == -_INF:
-                raise Unsure
-            if v130 < 0 or v130 > 1:
-                raise Unsure
-        r['sampling_rate'] = v130
-    v131 = d.get('feedback_types', _M)
+        r['drift_detection'] = v130
+    v131 = d.get('enabled', _M)
     if v131 is _M:
-        r['feedback_types'] = ['thumbs', 'correction']
+        r['enabled'] = False
     else:
         if v131 is None:
             raise Unsure
         else:
-            if type(v131) is not list:
+            if v131 is not True and v131 is not False:
                 raise Unsure
-            for x132 in v131:
-                if x132 is None:
-                    raise Unsure
-                else:
-                    if type(x132) is not str:
-                        raise Unsure
-                    if not x132:
-                        raise Unsure
-        r['feedback_types'] = v131
-    v133 = d.get('storage', _M)
-    if v133 is _M:
-        r['storage'] = 'postgres'
+        r['enabled'] = v131
+    v132 = d.get('feedback_types', _M)
+    if v132 is _M:
+        r['feedback_types'] = ['thumbs', 'correction']
     else:
-        if v133 is None:
+        if v132 is None:
             raise Unsure
         else:
-            if type(v133) is not str:
+            if type(v132) is not list:
                 raise Unsure
-            if not v133:
-                raise Unsure
-        r['storage'] = v133
-    v134 = d.get('retention_days', _M)
+            for x133 in v132:
+                if x133 is None:
+                    raise Unsure
+                else:
+                    if type(x133) is not str:
+                        raise Unsure
+                    if not x133:
+                        raise Unsure
+        r['feedback_types'] = v132
+    v134 = d.get('options', _M)
     if v134 is _M:
-        r['retention_days'] = None
+        r['options'] = None
     else:
         if v134 is None:
             pass
         else:
-            if type(v134) is not int:
+            if type(v134) is not dict:
                 raise Unsure
-            if v134 < 1:
-                raise Unsure
-        r['retention_days'] = v134
-    v135 = d.get('anonymize_pii', _M)
+        r['options'] = v134
+    v135 = d.get('retention_days', _M)
     if v135 is _M:
-        r['anonymize_pii'] = True
+        r['retention_days'] = None
     else:
         if v135 is None:
-            raise Unsure
+            pass
         else:
-            if v135 is not True and v135 is not False:
+            if type(v135) is not int:
                 raise Unsure
-        r['anonymize_pii'] = v135
-    v136 = d.get('drift_detection', _M)
+            if v135 < 1:
+                raise Unsure
+        r['retention_days'] = v135
+    v136 = d.get('retraining_trigger', _M)
     if v136 is _M:
-        r['drift_detection'] = None
+        r['retraining_trigger'] = None
     else:
         if v136 is None:
             pass
         else:
             if type(v136) is not dict:
                 raise Unsure
-        r['drift_detection'] = v136
-    v137 = d.get('retraining_trigger', _M)
+        r['retraining_trigger'] = v136
+    v137 = d.get('sampling_rate', _M)
     if v137 is _M:
-        r['retraining_trigger'] = None
+        r['sampling_rate'] = 1.0
     else:
         if v137 is None:
-            pass
+            raise Unsure
         else:
-            if type(v137) is not dict:
+            if type(v137) is not int and type(v137) is not float:
                 raise Unsure
-        r['retraining_trigger'] = v137
-    v138 = d.get('options', _M)
+            if v137 != v137 or v137 == _INF or v137 == -_INF:
+                raise Unsure
+            if v137 < 0 or v137 > 1:
+                raise Unsure
+        r['sampling_rate'] = v137
+    v138 = d.get('storage', _M)
     if v138 is _M:
-        r['options'] = None
+        r['storage'] = 'postgres'
     else:
         if v138 is None:
-            pass
+            raise Unsure
         else:
-            if type(v138) is not dict:
+            if type(v138) is not str:
                 raise Unsure
-        r['options'] = v138
+            if not v138:
+                raise Unsure
+        r['storage'] = v138
     return _rules('feedback.config', _Record(r))
 
 
@@ -1640,113 +1640,113 @@ def q_feedback_event(d, depth=0):
     if type(d) is not dict or depth > 200:
         raise Unsure
     r = {}
-    v139 = d.get('id', _M)
+    v139 = d.get('deployment_id', _M)
     if v139 is _M:
-        raise Unsure
+        r['deployment_id'] = None
     else:
         if v139 is None:
-            raise Unsure
+            pass
         else:
             if type(v139) is not str:
                 raise Unsure
             if not v139:
                 raise Unsure
-        r['id'] = v139
-    v140 = d.get('deployment_id', _M)
+        r['deployment_id'] = v139
+    v140 = d.get('feedback_type', _M)
     if v140 is _M:
-        r['deployment_id'] = None
+        r['feedback_type'] = 'thumbs'
     else:
         if v140 is None:
-            pass
+            raise Unsure
         else:
             if type(v140) is not str:
                 raise Unsure
             if not v140:
                 raise Unsure
-        r['deployment_id'] = v140
-    v141 = d.get('model_version', _M)
+        r['feedback_type'] = v140
+    v141 = d.get('feedback_value', _M)
     if v141 is _M:
-        r['model_version'] = None
+        r['feedback_value'] = None
     else:
         if v141 is None:
             pass
         else:
-            if type(v141) is not str:
-                raise Unsure
-        r['model_version'] = v141
-    v142 = d.get('input', _M)
+            pass
+        r['feedback_value'] = v141
+    v142 = d.get('id', _M)
     if v142 is _M:
-        r['input'] = None
+        raise Unsure
     else:
         if v142 is None:
-            pass
+            raise Unsure
         else:
-            if type(v142) is not dict:
+            if type(v142) is not str:
                 raise Unsure
-        r['input'] = v142
-    v143 = d.get('output', _M)
+            if not v142:
+                raise Unsure
+        r['id'] = v142
+    v143 = d.get('input', _M)
     if v143 is _M:
-        r['output'] = None
+        r['input'] = None
     else:
         if v143 is None:
             pass
         else:
             if type(v143) is not dict:
                 raise Unsure
-        r['output'] = v143
-    v144 = d.get('feedback_type', _M)
+        r['input'] = v143
+    v144 = d.get('latency_ms', _M)
     if v144 is _M:
-        r['feedback_type'] = 'thumbs'
+        r['latency_ms'] = None
     else:
         if v144 is None:
-            raise Unsure
+            pass
         else:
-            if type(v144) is not str:
+            if type(v144) is not int:
                 raise Unsure
-            if not v144:
+            if v144 < 0:
                 raise Unsure
-        r['feedback_type'] = v144
-    v145 = d.get('feedback_value', _M)
+        r['latency_ms'] = v144
+    v145 = d.get('metadata', _M)
     if v145 is _M:
-        r['feedback_value'] = None
+        r['metadata'] = None
     else:
         if v145 is None:
             pass
         else:
-            pass
-        r['feedback_value'] = v145
-    v146 = d.get('user_id', _M)
+            if type(v145) is not dict:
+                raise Unsure
+        r['metadata'] = v145
+    v146 = d.get('model_version', _M)
     if v146 is _M:
-        r['user_id'] = None
+        r['model_version'] = None
     else:
         if v146 is None:
             pass
         else:
             if type(v146) is not str:
                 raise Unsure
-        r['user_id'] = v146
-    v147 = d.get('session_id', _M)
+        r['model_version'] = v146
+    v147 = d.get('output', _M)
     if v147 is _M:
-        r['session_id'] = None
+        r['output'] = None
     else:
         if v147 is None:
             pass
         else:
-            if type(v147) is not str:
+            if type(v147) is not dict:
                 raise Unsure
-        r['session_id'] = v147
-    v148 = d.get('latency_ms', _M)
+        r['output'] = v147
+    v148 = d.get('session_id', _M)
     if v148 is _M:
-        r['latency_ms'] = None
+        r['session_id'] = None
     else:
         if v148 is None:
             pass
         else:
-            if type(v148) is not int:
+            if type(v148) is not str:
                 raise Unsure
-            if v148 < 0:
-                raise Unsure
-        r['latency_ms'] = v148
+        r['session_id'] = v148
     v149 = d.get('timestamp', _M)
     if v149 is _M:
         r['timestamp'] = None
@@ -1756,16 +1756,16 @@ def q_feedback_event(d, depth=0):
         else:
             v149 = _timestamp(v149)
         r['timestamp'] = v149
-    v150 = d.get('metadata', _M)
+    v150 = d.get('user_id', _M)
     if v150 is _M:
-        r['metadata'] = None
+        r['user_id'] = None
     else:
         if v150 is None:
             pass
         else:
-            if type(v150) is not dict:
+            if type(v150) is not str:
                 raise Unsure
-        r['metadata'] = v150
+        r['user_id'] = v150
     return _rules('feedback.event', _Record(r))
 
 
@@ -1773,41 +1773,43 @@ def q_model_ref(d, depth=0):
     if type(d) is not dict or depth > 200:
         raise Unsure
     r = {}
-    v151 = d.get('id', _M)
+    v151 = d.get('architecture', _M)
     if v151 is _M:
-        raise Unsure
+        r['architecture'] = None
     else:
         if v151 is None:
-            raise Unsure
+            pass
         else:
             if type(v151) is not str:
                 raise Unsure
             if not v151:
                 raise Unsure
-        r['id'] = v151
-    v152 = d.get('name', _M)
+        r['architecture'] = v151
+    v152 = d.get('artifact_uri', _M)
     if v152 is _M:
-        r['name'] = None
+        r['artifact_uri'] = None
     else:
         if v152 is None:
             pass
         else:
             if type(v152) is not str:
                 raise Unsure
-        r['name'] = v152
-    v153 = d.get('version', _M)
+        r['artifact_uri'] = v152
+    v153 = d.get('framework', _M)
     if v153 is _M:
-        r['version'] = None
+        r['framework'] = 'nx'
     else:
         if v153 is None:
-            pass
+            raise Unsure
         else:
             if type(v153) is not str:
                 raise Unsure
-        r['version'] = v153
-    v154 = d.get('provider', _M)
+            if not v153:
+                raise Unsure
+        r['framework'] = v153
+    v154 = d.get('id', _M)
     if v154 is _M:
-        r['provider'] = 'local'
+        raise Unsure
     else:
         if v154 is None:
             raise Unsure
@@ -1816,73 +1818,71 @@ def q_model_ref(d, depth=0):
                 raise Unsure
             if not v154:
                 raise Unsure
-        r['provider'] = v154
-    v155 = d.get('framework', _M)
+        r['id'] = v154
+    v155 = d.get('metadata', _M)
     if v155 is _M:
-        r['framework'] = 'nx'
+        r['metadata'] = None
     else:
         if v155 is None:
-            raise Unsure
+            pass
         else:
-            if type(v155) is not str:
+            if type(v155) is not dict:
                 raise Unsure
-            if not v155:
-                raise Unsure
-        r['framework'] = v155
-    v156 = d.get('architecture', _M)
+        r['metadata'] = v155
+    v156 = d.get('name', _M)
     if v156 is _M:
-        r['architecture'] = None
+        r['name'] = None
     else:
         if v156 is None:
             pass
         else:
             if type(v156) is not str:
                 raise Unsure
-            if not v156:
-                raise Unsure
-        r['architecture'] = v156
-    v157 = d.get('task', _M)
+        r['name'] = v156
+    v157 = d.get('options', _M)
     if v157 is _M:
-        r['task'] = None
+        r['options'] = None
     else:
         if v157 is None:
             pass
         else:
-            if type(v157) is not str:
+            if type(v157) is not dict:
                 raise Unsure
-            if not v157:
-                raise Unsure
-        r['task'] = v157
-    v158 = d.get('artifact_uri', _M)
+        r['options'] = v157
+    v158 = d.get('provider', _M)
     if v158 is _M:
-        r['artifact_uri'] = None
+        r['provider'] = 'local'
     else:
         if v158 is None:
-            pass
+            raise Unsure
         else:
             if type(v158) is not str:
                 raise Unsure
-        r['artifact_uri'] = v158
-    v159 = d.get('metadata', _M)
+            if not v158:
+                raise Unsure
+        r['provider'] = v158
+    v159 = d.get('task', _M)
     if v159 is _M:
-        r['metadata'] = None
+        r['task'] = None
     else:
         if v159 is None:
             pass
         else:
-            if type(v159) is not dict:
+            if type(v159) is not str:
                 raise Unsure
-        r['metadata'] = v159
-    v160 = d.get('options', _M)
+            if not v159:
+                raise Unsure
+        r['task'] = v159
+    v160 = d.get('version', _M)
     if v160 is _M:
-        r['options'] = None
+        r['version'] = None
     else:
         if v160 is None:
             pass
         else:
-            if type(v160) is not dict:
+            if type(v160) is not str:
                 raise Unsure
-        r['options'] = v160
+        r['version'] = v160
     return _rules('model_ref', _Record(r))
 
 
@@ -1890,65 +1890,57 @@ def q_model_version(d, depth=0):
     if type(d) is not dict or depth > 200:
         raise Unsure
     r = {}
-    v161 = d.get('id', _M)
+    v161 = d.get('artifact_uri', _M)
     if v161 is _M:
-        raise Unsure
+        r['artifact_uri'] = None
     else:
         if v161 is None:
-            raise Unsure
+            pass
         else:
             if type(v161) is not str:
                 raise Unsure
-            if not v161:
-                raise Unsure
-        r['id'] = v161
-    v162 = d.get('model_id', _M)
+        r['artifact_uri'] = v161
+    v162 = d.get('created_at', _M)
     if v162 is _M:
-        raise Unsure
+        r['created_at'] = None
     else:
         if v162 is None:
-            raise Unsure
+            pass
         else:
-            if type(v162) is not str:
-                raise Unsure
-            if not v162:
-                raise Unsure
-        r['model_id'] = v162
-    v163 = d.get('version', _M)
+            v162 = _timestamp(v162)
+        r['created_at'] = v162
+    v163 = d.get('created_by', _M)
     if v163 is _M:
-        raise Unsure
+        r['created_by'] = None
     else:
         if v163 is None:
-            raise Unsure
+            pass
         else:
             if type(v163) is not str:
                 raise Unsure
-            raise Unsure  # patterns need `re`: left to the full check
-        r['version'] = v163
-    v164 = d.get('stage', _M)
+        r['created_by'] = v163
+    v164 = d.get('description', _M)
     if v164 is _M:
-        r['stage'] = 'development'
+        r['description'] = None
     else:
         if v164 is None:
-            raise Unsure
+            pass
         else:
             if type(v164) is not str:
                 raise Unsure
-            if not v164:
-                raise Unsure
-        r['stage'] = v164
-    v165 = d.get('training_run_id', _M)
+        r['description'] = v164
+    v165 = d.get('id', _M)
     if v165 is _M:
-        r['training_run_id'] = None
+        raise Unsure
     else:
         if v165 is None:
-            pass
+            raise Unsure
         else:
             if type(v165) is not str:
                 raise Unsure
             if not v165:
                 raise Unsure
-        r['training_run_id'] = v165
+        r['id'] = v165
     v166 = d.get('metrics', _M)
     if v166 is _M:
         r['metrics'] = None
@@ -1959,66 +1951,74 @@ def q_model_version(d, depth=0):
             if type(v166) is not dict:
                 raise Unsure
         r['metrics'] = v166
-    v167 = d.get('artifact_uri', _M)
+    v167 = d.get('model_id', _M)
     if v167 is _M:
-        r['artifact_uri'] = None
+        raise Unsure
     else:
         if v167 is None:
-            pass
+            raise Unsure
         else:
             if type(v167) is not str:
                 raise Unsure
-        r['artifact_uri'] = v167
-    v168 = d.get('parent_version', _M)
+            if not v167:
+                raise Unsure
+        r['model_id'] = v167
+    v168 = d.get('options', _M)
     if v168 is _M:
-        r['parent_version'] = None
+        r['options'] = None
     else:
         if v168 is None:
             pass
         else:
-            if type(v168) is not str:
+            if type(v168) is not dict:
                 raise Unsure
-            raise Unsure  # patterns need `re`: left to the full check
-        r['parent_version'] = v168
-    v169 = d.get('description', _M)
+        r['options'] = v168
+    v169 = d.get('parent_version', _M)
     if v169 is _M:
-        r['description'] = None
+        r['parent_version'] = None
     else:
         if v169 is None:
             pass
         else:
             if type(v169) is not str:
                 raise Unsure
-        r['description'] = v169
-    v170 = d.get('created_at', _M)
+            raise Unsure  # patterns need `re`: left to the full check
+        r['parent_version'] = v169
+    v170 = d.get('stage', _M)
     if v170 is _M:
-        r['created_at'] = None
+        r['stage'] = 'development'
     else:
         if v170 is None:
-            pass
+            raise Unsure
         else:
-            v170 = _timestamp(v170)
-        r['created_at'] = v170
-    v171 = d.get('created_by', _M)
+            if type(v170) is not str:
+                raise Unsure
+            if not v170:
+                raise Unsure
+        r['stage'] = v170
+    v171 = d.get('training_run_id', _M)
     if v171 is _M:
-        r['created_by'] = None
+        r['training_run_id'] = None
     else:
         if v171 is None:
             pass
         else:
             if type(v171) is not str:
                 raise Unsure
-        r['created_by'] = v171
-    v172 = d.get('options', _M)
+            if not v171:
+                raise Unsure
+        r['training_run_id'] = v171
+    v172 = d.get('version', _M)
     if v172 is _M:
-        r['options'] = None
+        raise Unsure
     else:
         if v172 is None:
-            pass
+            raise Unsure
         else:
-            if type(v172) is not dict:
+            if type(v172) is not str:
                 raise Unsure
-        r['options'] = v172
+            raise Unsure  # patterns need `re`: left to the full check
+        r['version'] = v172
     return _rules('model_version', _Record(r))
 
 
@@ -2026,58 +2026,58 @@ def q_output_spec(d, depth=0):
     if type(d) is not dict or depth > 200:
         raise Unsure
     r = {}
-    v173 = d.get('name', _M)
+    v173 = d.get('formats', _M)
     if v173 is _M:
-        raise Unsure
+        r['formats'] = ['markdown']
     else:
         if v173 is None:
             raise Unsure
         else:
-            if type(v173) is not str:
+            if type(v173) is not list:
                 raise Unsure
-            if not v173:
-                raise Unsure
-        r['name'] = v173
-    v174 = d.get('formats', _M)
-    if v174 is _M:
-        r['formats'] = ['markdown']
-    else:
-        if v174 is None:
-            raise Unsure
-        else:
-            if type(v174) is not list:
-                raise Unsure
-            for x175 in v174:
-                if x175 is None:
+            for x174 in v173:
+                if x174 is None:
                     raise Unsure
                 else:
-                    if type(x175) is not str:
+                    if type(x174) is not str:
                         raise Unsure
-                    if not x175:
+                    if not x174:
                         raise Unsure
-        r['formats'] = v174
-    v176 = d.get('sink', _M)
-    if v176 is _M:
-        r['sink'] = 'file'
+        r['formats'] = v173
+    v175 = d.get('name', _M)
+    if v175 is _M:
+        raise Unsure
     else:
-        if v176 is None:
+        if v175 is None:
             raise Unsure
         else:
-            if type(v176) is not str:
+            if type(v175) is not str:
                 raise Unsure
-            if not v176:
+            if not v175:
                 raise Unsure
-        r['sink'] = v176
-    v177 = d.get('options', _M)
-    if v177 is _M:
+        r['name'] = v175
+    v176 = d.get('options', _M)
+    if v176 is _M:
         r['options'] = None
     else:
-        if v177 is None:
+        if v176 is None:
             pass
         else:
-            if type(v177) is not dict:
+            if type(v176) is not dict:
                 raise Unsure
-        r['options'] = v177
+        r['options'] = v176
+    v177 = d.get('sink', _M)
+    if v177 is _M:
+        r['sink'] = 'file'
+    else:
+        if v177 is None:
+            raise Unsure
+        else:
+            if type(v177) is not str:
+                raise Unsure
+            if not v177:
+                raise Unsure
+        r['sink'] = v177
     return _rules('output_spec', _Record(r))
 
 
@@ -2085,90 +2085,90 @@ def q_reliability_config(d, depth=0):
     if type(d) is not dict or depth > 200:
         raise Unsure
     r = {}
-    v178 = d.get('ensemble', _M)
+    v178 = d.get('circuit_breaker', _M)
     if v178 is _M:
-        r['ensemble'] = None
+        r['circuit_breaker'] = None
     else:
         if v178 is None:
             pass
         else:
-            v178 = q_reliability_ensemble(v178, depth + 1)
-        r['ensemble'] = v178
-    v179 = d.get('hedging', _M)
+            if type(v178) is not dict:
+                raise Unsure
+        r['circuit_breaker'] = v178
+    v179 = d.get('drift', _M)
     if v179 is _M:
-        r['hedging'] = None
+        r['drift'] = None
     else:
         if v179 is None:
             pass
         else:
-            v179 = q_reliability_hedging(v179, depth + 1)
-        r['hedging'] = v179
-    v180 = d.get('guardrails', _M)
+            if type(v179) is not dict:
+                raise Unsure
+        r['drift'] = v179
+    v180 = d.get('ensemble', _M)
     if v180 is _M:
-        r['guardrails'] = None
+        r['ensemble'] = None
     else:
         if v180 is None:
             pass
         else:
-            v180 = q_reliability_guardrail(v180, depth + 1)
-        r['guardrails'] = v180
-    v181 = d.get('stats', _M)
+            v180 = q_reliability_ensemble(v180, depth + 1)
+        r['ensemble'] = v180
+    v181 = d.get('fairness', _M)
     if v181 is _M:
-        r['stats'] = None
+        r['fairness'] = None
     else:
         if v181 is None:
             pass
         else:
-            v181 = q_reliability_stats(v181, depth + 1)
-        r['stats'] = v181
-    v182 = d.get('fairness', _M)
+            v181 = q_reliability_fairness(v181, depth + 1)
+        r['fairness'] = v181
+    v182 = d.get('feedback', _M)
     if v182 is _M:
-        r['fairness'] = None
+        r['feedback'] = None
     else:
         if v182 is None:
             pass
         else:
-            v182 = q_reliability_fairness(v182, depth + 1)
-        r['fairness'] = v182
-    v183 = d.get('monitoring', _M)
+            v182 = q_feedback_config(v182, depth + 1)
+        r['feedback'] = v182
+    v183 = d.get('guardrails', _M)
     if v183 is _M:
-        r['monitoring'] = None
+        r['guardrails'] = None
     else:
         if v183 is None:
             pass
         else:
-            if type(v183) is not dict:
-                raise Unsure
-        r['monitoring'] = v183
-    v184 = d.get('drift', _M)
+            v183 = q_reliability_guardrail(v183, depth + 1)
+        r['guardrails'] = v183
+    v184 = d.get('hedging', _M)
     if v184 is _M:
-        r['drift'] = None
+        r['hedging'] = None
     else:
         if v184 is None:
             pass
         else:
-            if type(v184) is not dict:
-                raise Unsure
-        r['drift'] = v184
-    v185 = d.get('circuit_breaker', _M)
+            v184 = q_reliability_hedging(v184, depth + 1)
+        r['hedging'] = v184
+    v185 = d.get('monitoring', _M)
     if v185 is _M:
-        r['circuit_breaker'] = None
+        r['monitoring'] = None
     else:
         if v185 is None:
             pass
         else:
             if type(v185) is not dict:
                 raise Unsure
-        r['circuit_breaker'] = v185
-    v186 = d.get('feedback', _M)
+        r['monitoring'] = v185
+    v186 = d.get('stats', _M)
     if v186 is _M:
-        r['feedback'] = None
+        r['stats'] = None
     else:
         if v186 is None:
             pass
         else:
-            v186 = q_feedback_config(v186, depth + 1)
-        r['feedback'] = v186
+            v186 = q_reliability_stats(v186, depth + 1)
+        r['stats'] = v186
     return _rules('reliability.config', _Record(r))
 
 
@@ -2176,26 +2176,30 @@ def q_reliability_ensemble(d, depth=0):
     if type(d) is not dict or depth > 200:
         raise Unsure
     r = {}
-    v187 = d.get('strategy', _M)
+    v187 = d.get('execution_mode', _M)
     if v187 is _M:
-        r['strategy'] = 'none'
+        r['execution_mode'] = 'parallel'
     else:
         if v187 is None:
             raise Unsure
         else:
-            if v187 not in ('none', 'majority', 'weighted', 'best_confidence', 'unanimous'):
+            if v187 not in ('parallel', 'sequential', 'hedged', 'cascade'):
                 raise Unsure
-        r['strategy'] = v187
-    v188 = d.get('execution_mode', _M)
+        r['execution_mode'] = v187
+    v188 = d.get('min_agreement', _M)
     if v188 is _M:
-        r['execution_mode'] = 'parallel'
+        r['min_agreement'] = None
     else:
         if v188 is None:
-            raise Unsure
+            pass
         else:
-            if v188 not in ('parallel', 'sequential', 'hedged', 'cascade'):
+            if type(v188) is not int and type(v188) is not float:
                 raise Unsure
-        r['execution_mode'] = v188
+            if v188 != v188 or v188 == _INF or v188 == -_INF:
+                raise Unsure
+            if v188 < 0 or v188 > 1:
+                raise Unsure
+        r['min_agreement'] = v188
     v189 = d.get('models', _M)
     if v189 is _M:
         r['models'] = None
@@ -2214,62 +2218,58 @@ def q_reliability_ensemble(d, depth=0):
                     if not x190:
                         raise Unsure
         r['models'] = v189
-    v191 = d.get('weights', _M)
+    v191 = d.get('options', _M)
     if v191 is _M:
-        r['weights'] = None
+        r['options'] = None
     else:
         if v191 is None:
             pass
         else:
             if type(v191) is not dict:
                 raise Unsure
-            for x192 in v191.values():
-                if x192 is None:
-                    raise Unsure
-                else:
-                    if type(x192) is not int and type(x192) is not float:
-                        raise Unsure
-                    if x192 != x192 or x192 == _INF or x192 == -_INF:
-                        raise Unsure
-                    if x192 < 0:
-                        raise Unsure
-        r['weights'] = v191
-    v193 = d.get('min_agreement', _M)
+        r['options'] = v191
+    v192 = d.get('strategy', _M)
+    if v192 is _M:
+        r['strategy'] = 'none'
+    else:
+        if v192 is None:
+            raise Unsure
+        else:
+            if v192 not in ('none', 'majority', 'weighted', 'best_confidence', 'unanimous'):
+                raise Unsure
+        r['strategy'] = v192
+    v193 = d.get('timeout_ms', _M)
     if v193 is _M:
-        r['min_agreement'] = None
+        r['timeout_ms'] = None
     else:
         if v193 is None:
             pass
         else:
-            if type(v193) is not int and type(v193) is not float:
+            if type(v193) is not int:
                 raise Unsure
-            if v193 != v193 or v193 == _INF or v193 == -_INF:
+            if v193 < 1:
                 raise Unsure
-            if v193 < 0 or v193 > 1:
-                raise Unsure
-        r['min_agreement'] = v193
-    v194 = d.get('timeout_ms', _M)
+        r['timeout_ms'] = v193
+    v194 = d.get('weights', _M)
     if v194 is _M:
-        r['timeout_ms'] = None
+        r['weights'] = None
     else:
         if v194 is None:
             pass
         else:
-            if type(v194) is not int:
+            if type(v194) is not dict:
                 raise Unsure
-            if v194 < 1:
-                raise Unsure
-        r['timeout_ms'] = v194
-    v195 = d.get('options', _M)
-    if v195 is _M:
-        r['options'] = None
-    else:
-        if v195 is None:
-            pass
-        else:
-            if type(v195) is not dict:
-                raise Unsure
-        r['options'] = v195
+            for x195 in v194.values():
+                if x195 is None:
+                    raise Unsure
+                else:
+                    if type(x195) is not int and type(x195) is not float:
+                        raise Unsure
+                    if x195 != x195 or x195 == _INF or x195 == -_INF:
+                        raise Unsure
+                    if x195 < 0:
+                        raise Unsure
+        r['weights'] = v194
     return _rules('reliability.ensemble', _Record(r))
 
 
@@ -2287,70 +2287,70 @@ def q_reliability_fairness(d, depth=0):
             if v196 is not True and v196 is not False:
                 raise Unsure
         r['enabled'] = v196
-    v197 = d.get('metrics', _M)
+    v197 = d.get('fail_on_violation', _M)
     if v197 is _M:
-        r['metrics'] = None
+        r['fail_on_violation'] = None
     else:
         if v197 is None:
             pass
         else:
-            if type(v197) is not list:
+            if v197 is not True and v197 is not False:
                 raise Unsure
-            for x198 in v197:
-                if x198 is None:
-                    raise Unsure
-                else:
-                    if type(x198) is not str:
-                        raise Unsure
-                    if not x198:
-                        raise Unsure
-        r['metrics'] = v197
-    v199 = d.get('group_by', _M)
-    if v199 is _M:
+        r['fail_on_violation'] = v197
+    v198 = d.get('group_by', _M)
+    if v198 is _M:
         r['group_by'] = None
+    else:
+        if v198 is None:
+            pass
+        else:
+            if type(v198) is not str:
+                raise Unsure
+            if not v198:
+                raise Unsure
+        r['group_by'] = v198
+    v199 = d.get('metrics', _M)
+    if v199 is _M:
+        r['metrics'] = None
     else:
         if v199 is None:
             pass
         else:
-            if type(v199) is not str:
+            if type(v199) is not list:
                 raise Unsure
-            if not v199:
-                raise Unsure
-        r['group_by'] = v199
-    v200 = d.get('threshold', _M)
-    if v200 is _M:
-        r['threshold'] = None
-    else:
-        if v200 is None:
-            pass
-        else:
-            if type(v200) is not int and type(v200) is not float:
-                raise Unsure
-            if v200 != v200 or v200 == _INF or v200 == -_INF:
-                raise Unsure
-            if v200 < 0 or v200 > 1:
-                raise Unsure
-        r['threshold'] = v200
-    v201 = d.get('fail_on_violation', _M)
+            for x200 in v199:
+                if x200 is None:
+                    raise Unsure
+                else:
+                    if type(x200) is not str:
+                        raise Unsure
+                    if not x200:
+                        raise Unsure
+        r['metrics'] = v199
+    v201 = d.get('options', _M)
     if v201 is _M:
-        r['fail_on_violation'] = None
+        r['options'] = None
     else:
         if v201 is None:
             pass
         else:
-            if v201 is not True and v201 is not False:
+            if type(v201) is not dict:
                 raise Unsure
-        r['fail_on_violation'] = v201
-    v202 = d.get('options', _M)
+        r['options'] = v201
+    v202 = d.get('threshold', _M)
     if v202 is _M:
-        r['options'] = None
+        r['threshold'] = None
     else:
         if v202 is None:
             pass
         else:
-            if type(v202) is not dict:
+            if type(v202) is not int and type(v202) is not float:
                 raise Unsure
-        r['options'] = v202
+            if v202 != v202 or v202 == _INF or v202 == -_INF:
+                raise Unsure
+            if v202 < 0 or v202 > 1:
+                raise Unsure
+        r['threshold'] = v202
     return _rules('reliability.fairness', _Record(r))
 
 
@@ -2358,44 +2358,46 @@ def q_reliability_guardrail(d, depth=0):
     if type(d) is not dict or depth > 200:
         raise Unsure
     r = {}
-    v203 = d.get('profiles', _M)
+    v203 = d.get('content_moderation', _M)
     if v203 is _M:
-        r['profiles'] = ['default']
+        r['content_moderation'] = None
     else:
         if v203 is None:
-            raise Unsure
+            pass
         else:
-            if type(v203) is not list:
+            if v203 is not True and v203 is not False:
                 raise Unsure
-            for x204 in v203:
-                if x204 is None:
-                    raise Unsure
-                else:
-                    if type(x204) is not str:
-                        raise Unsure
-                    if not x204:
-                        raise Unsure
-        r['profiles'] = v203
-    v205 = d.get('prompt_injection_detection', _M)
+        r['content_moderation'] = v203
+    v204 = d.get('fail_on_detection', _M)
+    if v204 is _M:
+        r['fail_on_detection'] = None
+    else:
+        if v204 is None:
+            pass
+        else:
+            if v204 is not True and v204 is not False:
+                raise Unsure
+        r['fail_on_detection'] = v204
+    v205 = d.get('jailbreak_detection', _M)
     if v205 is _M:
-        r['prompt_injection_detection'] = None
+        r['jailbreak_detection'] = None
     else:
         if v205 is None:
             pass
         else:
             if v205 is not True and v205 is not False:
                 raise Unsure
-        r['prompt_injection_detection'] = v205
-    v206 = d.get('jailbreak_detection', _M)
+        r['jailbreak_detection'] = v205
+    v206 = d.get('options', _M)
     if v206 is _M:
-        r['jailbreak_detection'] = None
+        r['options'] = None
     else:
         if v206 is None:
             pass
         else:
-            if v206 is not True and v206 is not False:
+            if type(v206) is not dict:
                 raise Unsure
-        r['jailbreak_detection'] = v206
+        r['options'] = v206
     v207 = d.get('pii_detection', _M)
     if v207 is _M:
         r['pii_detection'] = None
@@ -2416,36 +2418,34 @@ def q_reliability_guardrail(d, depth=0):
             if v208 is not True and v208 is not False:
                 raise Unsure
         r['pii_redaction'] = v208
-    v209 = d.get('content_moderation', _M)
+    v209 = d.get('profiles', _M)
     if v209 is _M:
-        r['content_moderation'] = None
+        r['profiles'] = ['default']
     else:
         if v209 is None:
-            pass
+            raise Unsure
         else:
-            if v209 is not True and v209 is not False:
+            if type(v209) is not list:
                 raise Unsure
-        r['content_moderation'] = v209
-    v210 = d.get('fail_on_detection', _M)
-    if v210 is _M:
-        r['fail_on_detection'] = None
-    else:
-        if v210 is None:
-            pass
-        else:
-            if v210 is not True and v210 is not False:
-                raise Unsure
-        r['fail_on_detection'] = v210
-    v211 = d.get('options', _M)
+            for x210 in v209:
+                if x210 is None:
+                    raise Unsure
+                else:
+                    if type(x210) is not str:
+                        raise Unsure
+                    if not x210:
+                        raise Unsure
+        r['profiles'] = v209
+    v211 = d.get('prompt_injection_detection', _M)
     if v211 is _M:
-        r['options'] = None
+        r['prompt_injection_detection'] = None
     else:
         if v211 is None:
             pass
         else:
-            if type(v211) is not dict:
+            if v211 is not True and v211 is not False:
                 raise Unsure
-        r['options'] = v211
+        r['prompt_injection_detection'] = v211
     return _rules('reliability.guardrail', _Record(r))
 
 
@@ -2453,16 +2453,20 @@ def q_reliability_hedging(d, depth=0):
     if type(d) is not dict or depth > 200:
         raise Unsure
     r = {}
-    v212 = d.get('strategy', _M)
+    v212 = d.get('budget_percent', _M)
     if v212 is _M:
-        r['strategy'] = 'off'
+        r['budget_percent'] = None
     else:
         if v212 is None:
-            raise Unsure
+            pass
         else:
-            if v212 not in ('off', 'fixed', 'percentile', 'adaptive', 'workload_aware', 'exponential_backoff'):
+            if type(v212) is not int and type(v212) is not float:
                 raise Unsure
-        r['strategy'] = v212
+            if v212 != v212 or v212 == _INF or v212 == -_INF:
+                raise Unsure
+            if v212 < 0:
+                raise Unsure
+        r['budget_percent'] = v212
     v213 = d.get('delay_ms', _M)
     if v213 is _M:
         r['delay_ms'] = None
@@ -2475,35 +2479,31 @@ def q_reliability_hedging(d, depth=0):
             if v213 < 1:
                 raise Unsure
         r['delay_ms'] = v213
-    v214 = d.get('percentile', _M)
+    v214 = d.get('max_hedges', _M)
     if v214 is _M:
-        r['percentile'] = None
+        r['max_hedges'] = None
     else:
         if v214 is None:
             pass
         else:
-            if type(v214) is not int and type(v214) is not float:
+            if type(v214) is not int:
                 raise Unsure
-            if v214 != v214 or v214 == _INF or v214 == -_INF:
+            if v214 < 1:
                 raise Unsure
-            if v214 < 0 or v214 > 1:
-                raise Unsure
-        r['percentile'] = v214
-    v215 = d.get('max_hedges', _M)
+        r['max_hedges'] = v214
+    v215 = d.get('options', _M)
     if v215 is _M:
-        r['max_hedges'] = None
+        r['options'] = None
     else:
         if v215 is None:
             pass
         else:
-            if type(v215) is not int:
+            if type(v215) is not dict:
                 raise Unsure
-            if v215 < 1:
-                raise Unsure
-        r['max_hedges'] = v215
-    v216 = d.get('budget_percent', _M)
+        r['options'] = v215
+    v216 = d.get('percentile', _M)
     if v216 is _M:
-        r['budget_percent'] = None
+        r['percentile'] = None
     else:
         if v216 is None:
             pass
@@ -2512,19 +2512,19 @@ def q_reliability_hedging(d, depth=0):
                 raise Unsure
             if v216 != v216 or v216 == _INF or v216 == -_INF:
                 raise Unsure
-            if v216 < 0:
+            if v216 < 0 or v216 > 1:
                 raise Unsure
-        r['budget_percent'] = v216
-    v217 = d.get('options', _M)
+        r['percentile'] = v216
+    v217 = d.get('strategy', _M)
     if v217 is _M:
-        r['options'] = None
+        r['strategy'] = 'off'
     else:
         if v217 is None:
-            pass
+            raise Unsure
         else:
-            if type(v217) is not dict:
+            if v217 not in ('off', 'fixed', 'percentile', 'adaptive', 'workload_aware', 'exponential_backoff'):
                 raise Unsure
-        r['options'] = v217
+        r['strategy'] = v217
     return _rules('reliability.hedging', _Record(r))
 
 
@@ -2532,30 +2532,38 @@ def q_reliability_stats(d, depth=0):
     if type(d) is not dict or depth > 200:
         raise Unsure
     r = {}
-    v218 = d.get('tests', _M)
+    v218 = d.get('alpha', _M)
     if v218 is _M:
-        r['tests'] = ['ttest', 'bootstrap']
+        r['alpha'] = 0.05
     else:
         if v218 is None:
             raise Unsure
         else:
-            if type(v218) is not list:
+            if type(v218) is not int and type(v218) is not float:
                 raise Unsure
-            for x219 in v218:
-                if x219 is None:
-                    raise Unsure
-                else:
-                    if type(x219) is not str:
-                        raise Unsure
-                    if not x219:
-                        raise Unsure
-        r['tests'] = v218
-    v220 = d.get('alpha', _M)
+            if v218 != v218 or v218 == _INF or v218 == -_INF:
+                raise Unsure
+            if v218 < 0 or v218 > 1:
+                raise Unsure
+        r['alpha'] = v218
+    v219 = d.get('bootstrap_iterations', _M)
+    if v219 is _M:
+        r['bootstrap_iterations'] = None
+    else:
+        if v219 is None:
+            pass
+        else:
+            if type(v219) is not int:
+                raise Unsure
+            if v219 < 1:
+                raise Unsure
+        r['bootstrap_iterations'] = v219
+    v220 = d.get('confidence_level', _M)
     if v220 is _M:
-        r['alpha'] = 0.05
+        r['confidence_level'] = None
     else:
         if v220 is None:
-            raise Unsure
+            pass
         else:
             if type(v220) is not int and type(v220) is not float:
                 raise Unsure
@@ -2563,24 +2571,22 @@ def q_reliability_stats(d, depth=0):
                 raise Unsure
             if v220 < 0 or v220 > 1:
                 raise Unsure
-        r['alpha'] = v220
-    v221 = d.get('confidence_level', _M)
+        r['confidence_level'] = v220
+    v221 = d.get('effect_size_type', _M)
     if v221 is _M:
-        r['confidence_level'] = None
+        r['effect_size_type'] = None
     else:
         if v221 is None:
             pass
         else:
-            if type(v221) is not int and type(v221) is not float:
+            if type(v221) is not str:
                 raise Unsure
-            if v221 != v221 or v221 == _INF or v221 == -_INF:
+            if not v221:
                 raise Unsure
-            if v221 < 0 or v221 > 1:
-                raise Unsure
-        r['confidence_level'] = v221
-    v222 = d.get('effect_size_type', _M)
+        r['effect_size_type'] = v221
+    v222 = d.get('multiple_testing_correction', _M)
     if v222 is _M:
-        r['effect_size_type'] = None
+        r['multiple_testing_correction'] = None
     else:
         if v222 is None:
             pass
@@ -2589,41 +2595,35 @@ def q_reliability_stats(d, depth=0):
                 raise Unsure
             if not v222:
                 raise Unsure
-        r['effect_size_type'] = v222
-    v223 = d.get('multiple_testing_correction', _M)
+        r['multiple_testing_correction'] = v222
+    v223 = d.get('options', _M)
     if v223 is _M:
-        r['multiple_testing_correction'] = None
+        r['options'] = None
     else:
         if v223 is None:
             pass
         else:
-            if type(v223) is not str:
+            if type(v223) is not dict:
                 raise Unsure
-            if not v223:
-                raise Unsure
-        r['multiple_testing_correction'] = v223
-    v224 = d.get('bootstrap_iterations', _M)
+        r['options'] = v223
+    v224 = d.get('tests', _M)
     if v224 is _M:
-        r['bootstrap_iterations'] = None
+        r['tests'] = ['ttest', 'bootstrap']
     else:
         if v224 is None:
-            pass
+            raise Unsure
         else:
-            if type(v224) is not int:
+            if type(v224) is not list:
                 raise Unsure
-            if v224 < 1:
-                raise Unsure
-        r['bootstrap_iterations'] = v224
-    v225 = d.get('options', _M)
-    if v225 is _M:
-        r['options'] = None
-    else:
-        if v225 is None:
-            pass
-        else:
-            if type(v225) is not dict:
-                raise Unsure
-        r['options'] = v225
+            for x225 in v224:
+                if x225 is None:
+                    raise Unsure
+                else:
+                    if type(x225) is not str:
+                        raise Unsure
+                    if not x225:
+                        raise Unsure
+        r['tests'] = v224
     return _rules('reliability.stats', _Record(r))
 
 
@@ -2631,18 +2631,16 @@ def q_stage_def(d, depth=0):
     if type(d) is not dict or depth > 200:
         raise Unsure
     r = {}
-    v226 = d.get('name', _M)
+    v226 = d.get('enabled', _M)
     if v226 is _M:
-        raise Unsure
+        r['enabled'] = True
     else:
         if v226 is None:
             raise Unsure
         else:
-            if type(v226) is not str:
+            if v226 is not True and v226 is not False:
                 raise Unsure
-            if not v226:
-                raise Unsure
-        r['name'] = v226
+        r['enabled'] = v226
     v227 = d.get('module', _M)
     if v227 is _M:
         r['module'] = None
@@ -2655,26 +2653,28 @@ def q_stage_def(d, depth=0):
             if not v227:
                 raise Unsure
         r['module'] = v227
-    v228 = d.get('options', _M)
+    v228 = d.get('name', _M)
     if v228 is _M:
-        r['options'] = None
+        raise Unsure
     else:
         if v228 is None:
-            pass
-        else:
-            if type(v228) is not dict:
-                raise Unsure
-        r['options'] = v228
-    v229 = d.get('enabled', _M)
-    if v229 is _M:
-        r['enabled'] = True
-    else:
-        if v229 is None:
             raise Unsure
         else:
-            if v229 is not True and v229 is not False:
+            if type(v228) is not str:
                 raise Unsure
-        r['enabled'] = v229
+            if not v228:
+                raise Unsure
+        r['name'] = v228
+    v229 = d.get('options', _M)
+    if v229 is _M:
+        r['options'] = None
+    else:
+        if v229 is None:
+            pass
+        else:
+            if type(v229) is not dict:
+                raise Unsure
+        r['options'] = v229
     return _rules('stage_def', _Record(r))
 
 
@@ -2682,27 +2682,30 @@ def q_training_config(d, depth=0):
     if type(d) is not dict or depth > 200:
         raise Unsure
     r = {}
-    v230 = d.get('id', _M)
+    v230 = d.get('batch_size', _M)
     if v230 is _M:
-        raise Unsure
+        r['batch_size'] = 32
     else:
         if v230 is None:
             raise Unsure
         else:
-            if type(v230) is not str:
+            if type(v230) is not int:
                 raise Unsure
-            if not v230:
+            if v230 < 1:
                 raise Unsure
-        r['id'] = v230
-    v231 = d.get('model_ref', _M)
+        r['batch_size'] = v230
+    v231 = d.get('checkpoint_every', _M)
     if v231 is _M:
-        raise Unsure
+        r['checkpoint_every'] = None
     else:
         if v231 is None:
-            raise Unsure
+            pass
         else:
-            v231 = q_model_ref(v231, depth + 1)
-        r['model_ref'] = v231
+            if type(v231) is not int:
+                raise Unsure
+            if v231 < 1:
+                raise Unsure
+        r['checkpoint_every'] = v231
     v232 = d.get('dataset_ref', _M)
     if v232 is _M:
         raise Unsure
@@ -2712,59 +2715,57 @@ def q_training_config(d, depth=0):
         else:
             v232 = q_dataset_ref(v232, depth + 1)
         r['dataset_ref'] = v232
-    v233 = d.get('epochs', _M)
+    v233 = d.get('device', _M)
     if v233 is _M:
-        r['epochs'] = 1
+        r['device'] = 'cpu'
     else:
         if v233 is None:
             raise Unsure
         else:
-            if type(v233) is not int:
+            if type(v233) is not str:
                 raise Unsure
-            if v233 < 1:
+            if not v233:
                 raise Unsure
-        r['epochs'] = v233
-    v234 = d.get('batch_size', _M)
+        r['device'] = v233
+    v234 = d.get('early_stopping', _M)
     if v234 is _M:
-        r['batch_size'] = 32
+        r['early_stopping'] = None
     else:
         if v234 is None:
-            raise Unsure
+            pass
         else:
-            if type(v234) is not int:
+            if type(v234) is not dict:
                 raise Unsure
-            if v234 < 1:
-                raise Unsure
-        r['batch_size'] = v234
-    v235 = d.get('learning_rate', _M)
+        r['early_stopping'] = v234
+    v235 = d.get('epochs', _M)
     if v235 is _M:
-        r['learning_rate'] = 0.001
+        r['epochs'] = 1
     else:
         if v235 is None:
             raise Unsure
         else:
-            if type(v235) is not int and type(v235) is not float:
+            if type(v235) is not int:
                 raise Unsure
-            if v235 != v235 or v235 == _INF or v235 == -_INF:
+            if v235 < 1:
                 raise Unsure
-            if v235 <= 0:
-                raise Unsure
-        r['learning_rate'] = v235
-    v236 = d.get('optimizer', _M)
+        r['epochs'] = v235
+    v236 = d.get('gradient_clipping', _M)
     if v236 is _M:
-        r['optimizer'] = 'adam'
+        r['gradient_clipping'] = None
     else:
         if v236 is None:
-            raise Unsure
+            pass
         else:
-            if type(v236) is not str:
+            if type(v236) is not int and type(v236) is not float:
                 raise Unsure
-            if not v236:
+            if v236 != v236 or v236 == _INF or v236 == -_INF:
                 raise Unsure
-        r['optimizer'] = v236
-    v237 = d.get('loss_function', _M)
+            if v236 <= 0:
+                raise Unsure
+        r['gradient_clipping'] = v236
+    v237 = d.get('id', _M)
     if v237 is _M:
-        r['loss_function'] = 'cross_entropy'
+        raise Unsure
     else:
         if v237 is None:
             raise Unsure
@@ -2773,117 +2774,116 @@ def q_training_config(d, depth=0):
                 raise Unsure
             if not v237:
                 raise Unsure
-        r['loss_function'] = v237
-    v238 = d.get('metrics', _M)
+        r['id'] = v237
+    v238 = d.get('learning_rate', _M)
     if v238 is _M:
-        r['metrics'] = ['loss', 'accuracy']
+        r['learning_rate'] = 0.001
     else:
         if v238 is None:
             raise Unsure
         else:
-            if type(v238) is not list:
+            if type(v238) is not int and type(v238) is not float:
                 raise Unsure
-            for x239 in v238:
-                if x239 is None:
-                    raise Unsure
-                else:
-                    if type(x239) is not str:
-                        raise Unsure
-                    if not x239:
-                        raise Unsure
-        r['metrics'] = v238
-    v240 = d.get('validation_split', _M)
-    if v240 is _M:
-        r['validation_split'] = None
+            if v238 != v238 or v238 == _INF or v238 == -_INF:
+                raise Unsure
+            if v238 <= 0:
+                raise Unsure
+        r['learning_rate'] = v238
+    v239 = d.get('loss_function', _M)
+    if v239 is _M:
+        r['loss_function'] = 'cross_entropy'
     else:
-        if v240 is None:
-            pass
-        else:
-            if type(v240) is not int and type(v240) is not float:
-                raise Unsure
-            if v240 != v240 or v240 == _INF or v240 == -_INF:
-                raise Unsure
-            if v240 < 0 or v240 >= 1:
-                raise Unsure
-        r['validation_split'] = v240
-    v241 = d.get('device', _M)
-    if v241 is _M:
-        r['device'] = 'cpu'
-    else:
-        if v241 is None:
+        if v239 is None:
             raise Unsure
         else:
-            if type(v241) is not str:
+            if type(v239) is not str:
                 raise Unsure
-            if not v241:
+            if not v239:
                 raise Unsure
-        r['device'] = v241
-    v242 = d.get('seed', _M)
+        r['loss_function'] = v239
+    v240 = d.get('metrics', _M)
+    if v240 is _M:
+        r['metrics'] = ['loss', 'accuracy']
+    else:
+        if v240 is None:
+            raise Unsure
+        else:
+            if type(v240) is not list:
+                raise Unsure
+            for x241 in v240:
+                if x241 is None:
+                    raise Unsure
+                else:
+                    if type(x241) is not str:
+                        raise Unsure
+                    if not x241:
+                        raise Unsure
+        r['metrics'] = v240
+    v242 = d.get('mixed_precision', _M)
     if v242 is _M:
-        r['seed'] = None
+        r['mixed_precision'] = False
     else:
         if v242 is None:
-            pass
+            raise Unsure
         else:
-            if type(v242) is not int:
+            if v242 is not True and v242 is not False:
                 raise Unsure
-        r['seed'] = v242
-    v243 = d.get('mixed_precision', _M)
+        r['mixed_precision'] = v242
+    v243 = d.get('model_ref', _M)
     if v243 is _M:
-        r['mixed_precision'] = False
+        raise Unsure
     else:
         if v243 is None:
             raise Unsure
         else:
-            if v243 is not True and v243 is not False:
-                raise Unsure
-        r['mixed_precision'] = v243
-    v244 = d.get('gradient_clipping', _M)
+            v243 = q_model_ref(v243, depth + 1)
+        r['model_ref'] = v243
+    v244 = d.get('optimizer', _M)
     if v244 is _M:
-        r['gradient_clipping'] = None
+        r['optimizer'] = 'adam'
     else:
         if v244 is None:
-            pass
+            raise Unsure
         else:
-            if type(v244) is not int and type(v244) is not float:
+            if type(v244) is not str:
                 raise Unsure
-            if v244 != v244 or v244 == _INF or v244 == -_INF:
+            if not v244:
                 raise Unsure
-            if v244 <= 0:
-                raise Unsure
-        r['gradient_clipping'] = v244
-    v245 = d.get('early_stopping', _M)
+        r['optimizer'] = v244
+    v245 = d.get('options', _M)
     if v245 is _M:
-        r['early_stopping'] = None
+        r['options'] = None
     else:
         if v245 is None:
             pass
         else:
             if type(v245) is not dict:
                 raise Unsure
-        r['early_stopping'] = v245
-    v246 = d.get('checkpoint_every', _M)
+        r['options'] = v245
+    v246 = d.get('seed', _M)
     if v246 is _M:
-        r['checkpoint_every'] = None
+        r['seed'] = None
     else:
         if v246 is None:
             pass
         else:
             if type(v246) is not int:
                 raise Unsure
-            if v246 < 1:
-                raise Unsure
-        r['checkpoint_every'] = v246
-    v247 = d.get('options', _M)
+        r['seed'] = v246
+    v247 = d.get('validation_split', _M)
     if v247 is _M:
-        r['options'] = None
+        r['validation_split'] = None
     else:
         if v247 is None:
             pass
         else:
-            if type(v247) is not dict:
+            if type(v247) is not int and type(v247) is not float:
                 raise Unsure
-        r['options'] = v247
+            if v247 != v247 or v247 == _INF or v247 == -_INF:
+                raise Unsure
+            if v247 < 0 or v247 >= 1:
+                raise Unsure
+        r['validation_split'] = v247
     return _rules('training.config', _Record(r))
 
 
@@ -2891,141 +2891,141 @@ def q_training_run(d, depth=0):
     if type(d) is not dict or depth > 200:
         raise Unsure
     r = {}
-    v248 = d.get('id', _M)
+    v248 = d.get('best_metrics', _M)
     if v248 is _M:
-        raise Unsure
+        r['best_metrics'] = None
     else:
         if v248 is None:
-            raise Unsure
+            pass
         else:
-            if type(v248) is not str:
+            if type(v248) is not dict:
                 raise Unsure
-            if not v248:
-                raise Unsure
-        r['id'] = v248
-    v249 = d.get('config', _M)
+        r['best_metrics'] = v248
+    v249 = d.get('checkpoint_uris', _M)
     if v249 is _M:
-        raise Unsure
+        r['checkpoint_uris'] = None
     else:
         if v249 is None:
-            raise Unsure
+            pass
         else:
-            v249 = q_training_config(v249, depth + 1)
-        r['config'] = v249
-    v250 = d.get('status', _M)
-    if v250 is _M:
-        r['status'] = 'pending'
-    else:
-        if v250 is None:
-            raise Unsure
-        else:
-            if v250 not in ('pending', 'running', 'completed', 'failed', 'cancelled'):
+            if type(v249) is not list:
                 raise Unsure
-        r['status'] = v250
-    v251 = d.get('current_epoch', _M)
+            for x250 in v249:
+                if x250 is None:
+                    raise Unsure
+                else:
+                    if type(x250) is not str:
+                        raise Unsure
+        r['checkpoint_uris'] = v249
+    v251 = d.get('completed_at', _M)
     if v251 is _M:
-        r['current_epoch'] = None
+        r['completed_at'] = None
     else:
         if v251 is None:
             pass
         else:
-            if type(v251) is not int:
-                raise Unsure
-            if v251 < 0:
-                raise Unsure
-        r['current_epoch'] = v251
-    v252 = d.get('metrics_history', _M)
+            v251 = _timestamp(v251)
+        r['completed_at'] = v251
+    v252 = d.get('config', _M)
     if v252 is _M:
-        r['metrics_history'] = None
+        raise Unsure
     else:
         if v252 is None:
+            raise Unsure
+        else:
+            v252 = q_training_config(v252, depth + 1)
+        r['config'] = v252
+    v253 = d.get('current_epoch', _M)
+    if v253 is _M:
+        r['current_epoch'] = None
+    else:
+        if v253 is None:
             pass
         else:
-            if type(v252) is not list:
+            if type(v253) is not int:
                 raise Unsure
-            for x253 in v252:
-                if x253 is None:
-                    raise Unsure
-                else:
-                    if type(x253) is not dict:
-                        raise Unsure
-        r['metrics_history'] = v252
-    v254 = d.get('best_metrics', _M)
+            if v253 < 0:
+                raise Unsure
+        r['current_epoch'] = v253
+    v254 = d.get('error_message', _M)
     if v254 is _M:
-        r['best_metrics'] = None
+        r['error_message'] = None
     else:
         if v254 is None:
             pass
         else:
-            if type(v254) is not dict:
+            if type(v254) is not str:
                 raise Unsure
-        r['best_metrics'] = v254
-    v255 = d.get('checkpoint_uris', _M)
+        r['error_message'] = v254
+    v255 = d.get('final_model_version', _M)
     if v255 is _M:
-        r['checkpoint_uris'] = None
+        r['final_model_version'] = None
     else:
         if v255 is None:
             pass
         else:
-            if type(v255) is not list:
+            if type(v255) is not str:
                 raise Unsure
-            for x256 in v255:
-                if x256 is None:
-                    raise Unsure
-                else:
-                    if type(x256) is not str:
-                        raise Unsure
-        r['checkpoint_uris'] = v255
-    v257 = d.get('final_model_version', _M)
+            if not v255:
+                raise Unsure
+        r['final_model_version'] = v255
+    v256 = d.get('id', _M)
+    if v256 is _M:
+        raise Unsure
+    else:
+        if v256 is None:
+            raise Unsure
+        else:
+            if type(v256) is not str:
+                raise Unsure
+            if not v256:
+                raise Unsure
+        r['id'] = v256
+    v257 = d.get('metrics_history', _M)
     if v257 is _M:
-        r['final_model_version'] = None
+        r['metrics_history'] = None
     else:
         if v257 is None:
             pass
         else:
-            if type(v257) is not str:
+            if type(v257) is not list:
                 raise Unsure
-            if not v257:
-                raise Unsure
-        r['final_model_version'] = v257
-    v258 = d.get('started_at', _M)
-    if v258 is _M:
-        r['started_at'] = None
-    else:
-        if v258 is None:
-            pass
-        else:
-            v258 = _timestamp(v258)
-        r['started_at'] = v258
-    v259 = d.get('completed_at', _M)
+            for x258 in v257:
+                if x258 is None:
+                    raise Unsure
+                else:
+                    if type(x258) is not dict:
+                        raise Unsure
+        r['metrics_history'] = v257
+    v259 = d.get('options', _M)
     if v259 is _M:
-        r['completed_at'] = None
+        r['options'] = None
     else:
         if v259 is None:
             pass
         else:
-            v259 = _timestamp(v259)
-        r['completed_at'] = v259
-    v260 = d.get('error_message', _M)
+            if type(v259) is not dict:
+                raise Unsure
+        r['options'] = v259
+    v260 = d.get('started_at', _M)
     if v260 is _M:
-        r['error_message'] = None
+        r['started_at'] = None
     else:
         if v260 is None:
             pass
         else:
-            if type(v260) is not str:
-                raise Unsure
-        r['error_message'] = v260
-    v261 = d.get('options', _M)
+            v260 = _timestamp(v260)
+        r['started_at'] = v260
+    v261 = d.get('status', _M)
     if v261 is _M:
-        r['options'] = None
+        r['status'] = 'pending'
     else:
         if v261 is None:
-            pass
+            raise Unsure
         else:
-            if type(v261) is not dict:
+            if v261 not in ('pending', 'running', 'completed', 'failed', 'cancelled'):
                 raise Unsure
-        r['options'] = v261
+        r['status'] = v261
     return _rules('training.run', _Record(r))
 
 

@@ -295,7 +295,12 @@ def _backend(ref: Any, s: _Style, label: str) -> _Node:
 
 
 def _generic(obj: IRStruct, s: _Style) -> _Node:
+    from .._plan import plan
+
     data = canonical_data(obj)
+    # the identifying (required) fields first, then the rest in wire order
+    required = [f.name for f in plan(type(obj)).fields if f.required]
+    data = {**{name: data[name] for name in required if name in data}, **data}
     root = _Node(f"{s.label(type(obj).__ir_type__)}")
     stack: list[tuple[_Node, Any]] = [(root, data)]
     while stack:
