@@ -503,6 +503,38 @@ def test_deep_nesting_is_an_error_not_recursion(text: str) -> None:
     assert error(text).message == "nested too deeply (more than 256 levels)"
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "column", "message"),
+    [
+        ("metadata: " + "[" * 2000, 1, 266, "nested too deeply (more than 256 levels)"),
+        ("- - " + "[" * 2000, 1, 259, "nested too deeply (more than 256 levels)"),
+        ("[[a: " + "[" * 2000, 1, 259, "nested too deeply (more than 256 levels)"),
+        ("[" * 256 + "\n" + "[" * 2000, 2, 1, "nested too deeply (more than 256 levels)"),
+        ("k: " + "{" * 2000, 1, 5, "a mapping cannot be a mapping key"),
+    ],
+)
+def test_deep_flow_collections_stop_the_scanner_at_the_first_error(
+    text: str, line: int, column: int, message: str
+) -> None:
+    # The scanner stops past 256 open flow collections; the parser's own error
+    # on the tokens before it (the block levels count too) comes first.
+    start = time.perf_counter()
+    problem = error(text)
+    assert time.perf_counter() - start < 0.25
+    assert (problem.line, problem.column, problem.message) == (line, column, message)
+
+
+def test_reopening_deep_flow_levels_on_every_line_is_quick() -> None:
+    # 250 levels closed and reopened on each line: ruamel's scanner checked each
+    # level's pending key at every token (4 s here).
+    line = "]" * 250 + ", " + "[" * 250 + " " + "a, " * 150 + "\n"
+    text = "[" * 251 + "\n" + line * 40 + "]" * 251
+    start = time.perf_counter()
+    doc = load_yaml(text)
+    assert time.perf_counter() - start < 2.0
+    assert doc.locate((40,) + (0,) * 249 + (3,)) == (41, 513)
+
+
 def test_depth_limit_counts_aliases() -> None:
     anchor = "a: &x [[[1]]]\n"
     assert load_yaml(anchor + "b: " + "[" * 252 + "*x" + "]" * 252).data["b"] is not None
@@ -577,6 +609,38 @@ YAMLISH = st.lists(
     st.sampled_from([*"[]{}:,-?&*!|>'\"#%@ \n\t.<=~ab01", "<<", "*a", "&a", "---", "!!str"]),
     max_size=30,
 ).map("".join)
+
+
+SCANNABLE = st.lists(
+    st.sampled_from(
+        [*"[]{}:,-?&*!|>'\"# \n\tab", "[[[[", "]]]]", "  - ", "a: ", "---", " " * 1030, "x" * 1020]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@given(SCANNABLE)
+@settings(max_examples=300, deadline=None)
+def test_the_scanner_gives_ruamels_tokens(text: str) -> None:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    from crucible_ir._sources._yamlscan import BoundedScanner
+
+    def events(scanner: type[Any] | None) -> list[Any]:
+        yaml = YAML(typ="safe", pure=True)
+        if scanner is not None:
+            yaml.Scanner = scanner
+        seen: list[Any] = []
+        try:
+            for event in yaml.parse(text):
+                marks = (event.start_mark.index, event.end_mark.index)
+                seen.append((type(event), getattr(event, "value", None), *marks))
+        except YAMLError as exc:
+            seen.append(str(exc))
+        return seen
+
+    assert events(BoundedScanner) == events(None)
 
 
 @given(YAMLISH)

@@ -25,6 +25,7 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_INT_DIGITS",
     "NON_FINITE",
+    "TOO_DEEP",
     "Document",
     "LineIndex",
     "Locator",
@@ -44,10 +45,13 @@ MAX_DEPTH = 256
 """Deepest nesting of arrays and objects a YAML or TOML document may have.
 
 IR documents are a handful of levels deep; the limit keeps hostile input from
-reaching recursive code (ours, the caller's, or a parser's) and bounds the time
-ruamel's scanner spends on deep flow collections, which grows with the square
-of the depth. JSON is bounded by msgspec instead (about 1000 levels).
+reaching recursive code (ours, the caller's, or a parser's). The YAML reader's
+scanner stops at this depth of flow collections, so a line of ``[[[[`` costs
+nothing past it. JSON is bounded by msgspec instead (about 1000 levels).
 """
+
+TOO_DEEP = f"nested too deeply (more than {MAX_DEPTH} levels)"
+"""The message for nesting deeper than `MAX_DEPTH` (YAML and TOML)."""
 
 MAX_INT_DIGITS = MAX_INT_CHARS
 """Most decimal digits of an integer (CPython's default conversion limit); `int_ok` has the

@@ -33,6 +33,7 @@ from ._common import (
     MAX_DEPTH,
     MAX_INT_DIGITS,
     NON_FINITE,
+    TOO_DEEP,
     Document,
     LineIndex,
     Node,
@@ -140,7 +141,7 @@ class _Scanner:
         depth += 1
         if depth > MAX_DEPTH:
             raise SourceError(
-                f"nested too deeply (more than {MAX_DEPTH} levels)",
+                TOO_DEEP,
                 *position_in(self.text, at),
             )
         if depth > self.deepest[0]:

@@ -1,11 +1,13 @@
 r"""YAML documents: ruamel.yaml's parser events, turned into plain data by hand.
 
 ruamel.yaml (YAML 1.2, pure-Python parser) supplies the events and their
-positions; nothing of ruamel's composer, resolver or constructor is used. That
-way no tag can ever construct or run anything, plain scalars follow the YAML 1.2
-*core* schema exactly (ruamel's own resolver also reads ``1_000``, ``0b11`` and
-others as numbers), and no step is recursive: ruamel's composer recurses once
-per nesting level, while its event stream and the code below do not.
+positions, from ruamel's scanner without its slow paths on deep flow
+collections (`_yamlscan.BoundedScanner`); nothing of ruamel's composer,
+resolver or constructor is used. That way no tag can ever construct or run
+anything, plain scalars follow the YAML 1.2 *core* schema exactly (ruamel's own
+resolver also reads ``1_000``, ``0b11`` and others as numbers), and no step is
+recursive: ruamel's composer recurses once per nesting level, while its event
+stream and the code below do not.
 
 The rules, as IR documents are plain JSON-model data:
 
@@ -50,6 +52,7 @@ from ._common import (
     MAX_DEPTH,
     MAX_INT_DIGITS,
     NON_FINITE,
+    TOO_DEEP,
     Document,
     Node,
     SourceError,
@@ -329,7 +332,7 @@ def _build(events: Iterable[Any]) -> tuple[_YNode | None, int, Pos]:
             if not node.done:
                 raise SourceError(f"recursive alias *{name}: it is inside its own anchor", *at)
             if len(stack) - 1 + node.height > MAX_DEPTH:
-                raise SourceError(f"nested too deeply (more than {MAX_DEPTH} levels)", *at)
+                raise SourceError(TOO_DEEP, *at)
             if node.size > biggest_alias[0]:
                 biggest_alias = (node.size, at)
             _attach(node, stack, at)
@@ -350,7 +353,7 @@ def _build(events: Iterable[Any]) -> tuple[_YNode | None, int, Pos]:
             if tag not in (None, "!", _CORE + ("map" if kind == _MAP else "seq")):
                 raise SourceError(_bad_tag(tag, kind), *at)
             if len(stack) > MAX_DEPTH:
-                raise SourceError(f"nested too deeply (more than {MAX_DEPTH} levels)", *at)
+                raise SourceError(TOO_DEEP, *at)
             node = _YNode(at, kind)
         else:  # the start or end of the stream, the end of a document
             continue
@@ -407,9 +410,13 @@ def load_yaml(text: str | bytes) -> Document:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
+    from ._yamlscan import BoundedScanner
+
     source = decode_text(text)
+    yaml = YAML(typ="safe", pure=True)
+    yaml.Scanner = BoundedScanner
     try:
-        root, written, biggest_alias = _build(YAML(typ="safe", pure=True).parse(source))
+        root, written, biggest_alias = _build(yaml.parse(source))
     except YAMLError as exc:
         raise _syntax_error(exc, source) from None
     if root is None:
