@@ -56,9 +56,15 @@ def paths(value: Any) -> list[tuple[tuple[str | int, ...], Any]]:
 
 
 def error(text: str | bytes) -> SourceError:
+    """The error reading ``text``, its numbers that JSON cannot carry included."""
     with pytest.raises(SourceError) as info:
-        load_yaml(text)
+        check(text)
     return info.value
+
+
+def check(text: str | bytes) -> None:
+    doc = load_yaml(text)
+    doc.check(doc.data)
 
 
 # Values: the YAML 1.2 core schema, exactly.
@@ -153,8 +159,59 @@ nested: {a: [0x1F]}
 
 
 def test_non_string_keys_are_used_as_written() -> None:
-    data = load_yaml("1: a\ntrue: b\n~: c\n1.50: d\n0x1F: e\n!!int 7: f\n").data
-    assert data == {"1": "a", "true": "b", "~": "c", "1.50": "d", "0x1F": "e", "7": "f"}
+    doc = load_yaml("1: a\ntrue: b\n~: c\n1.50: d\n0x1F: e\n!!int 7: f\n.inf: g\n1e400: h\n")
+    doc.check(doc.data)
+    keys = ["1", "true", "~", "1.50", "0x1F", "7", ".inf", "1e400"]
+    assert doc.data == dict(zip(keys, "abcdefgh", strict=True))
+
+
+@pytest.mark.parametrize(
+    ("plain", "message"),
+    [
+        (".inf", "non-finite numbers are not allowed in IR documents"),
+        ("-.Inf", "non-finite numbers are not allowed in IR documents"),
+        (".NaN", "non-finite numbers are not allowed in IR documents"),
+        ("1e400", "number out of range"),
+        ("-" + "1" * 4300, "integer out of range"),
+        ("0x" + "f" * 4000, "integer out of range"),
+    ],
+)
+def test_numbers_json_cannot_carry_are_text_or_an_error(plain: str, message: str) -> None:
+    # Read, kept as their text, and refused by check() where the caller left them.
+    doc = load_yaml(f"a: [1, {plain}]\nb: x\n")
+    assert doc.raw_scalar(("a", 1)) == plain
+    assert doc.locate(("a", 1)) == (1, 8)
+    doc.check({"a": [1, plain], "b": "x"})
+    with pytest.raises(SourceError) as info:
+        doc.check(doc.data)
+    assert (info.value.line, info.value.column, info.value.message) == (1, 8, message)
+
+
+def test_check_raises_the_first_number_left_in_document_order() -> None:
+    doc = load_yaml("a: {x: 1e400, y: &n .inf}\nb: [.nan, *n]\n")
+    problems = []
+    for data in (
+        doc.data,
+        {**doc.data, "a": {"x": "1e400", "y": doc.data["a"]["y"]}},
+        {"a": {"x": "1e400", "y": ".inf"}, "b": [doc.data["b"][0], ".inf"]},
+        {"a": {"x": "1e400", "y": ".inf"}, "b": [".nan", doc.data["b"][1]]},
+    ):
+        with pytest.raises(SourceError) as info:
+            doc.check(data)
+        problems.append((info.value.line, info.value.column, info.value.message[:10]))
+    assert problems == [
+        (1, 8, "number out"),
+        (1, 18, "non-finite"),
+        (2, 5, "non-finite"),
+        (1, 18, "non-finite"),  # an alias's error is at its anchor
+    ]
+    doc.check({"a": {"x": "1e400", "y": ".inf"}, "b": [".nan", ".inf"]})
+
+
+def test_tagged_numbers_json_cannot_carry_are_errors_at_once() -> None:
+    for text in ("a: !!float .inf", "a: !!float 1e400", "a: !!int " + "1" * 4301):
+        with pytest.raises(SourceError):
+            load_yaml(text)
 
 
 @pytest.mark.parametrize(

@@ -15,12 +15,15 @@ The rules, as IR documents are plain JSON-model data:
   ``true``/``True``/``TRUE`` and the three ``false`` are booleans (``yes``,
   ``no``, ``on``, ``off`` are strings); ``[-+]?[0-9]+``, ``0o17`` and ``0x1F`` are
   integers (``0123`` is 123); ``1.5``, ``.5``, ``1e3`` are floats; anything else
-  is a string. ``.inf`` and ``.nan`` are rejected, and so are floats that overflow
-  and integers of more than 4300 digits. Quoted and block scalars are strings.
-  A ``%YAML 1.1`` directive does not change this. `Document.raw_scalar` gives the
-  text of a plain scalar that did not resolve to a string. In double-quoted
-  scalars, ``\ud83d\ude00``-style surrogate pairs are combined, as in JSON; a
-  lone surrogate is an error.
+  is a string. A ``%YAML 1.1`` directive does not change this.
+  `Document.raw_scalar` gives the text of a plain scalar that did not resolve to
+  a string. ``.inf``, ``.nan``, floats that overflow and integers of more than
+  4300 digits are numbers JSON cannot carry: as a key, or where the caller takes
+  the text, they are their text; anywhere else they are an error, which
+  `Document.check` raises (the data holds a `BadNumber` for each until then).
+  Tagged ``!!float`` or ``!!int``, they are an error at once. Quoted and block
+  scalars are strings. In double-quoted scalars, ``\ud83d\ude00``-style
+  surrogate pairs are combined, as in JSON; a lone surrogate is an error.
 * Tags: only ``!!str !!int !!float !!bool !!null !!map !!seq`` (or their
   ``tag:yaml.org,2002:`` long forms) and the non-specific ``!`` are accepted; any
   other tag is an error at the tag.
@@ -53,6 +56,7 @@ from ._common import (
     MAX_INT_DIGITS,
     NON_FINITE,
     TOO_DEEP,
+    BadNumber,
     Document,
     Node,
     SourceError,
@@ -207,7 +211,10 @@ def _scalar(event: Any, at: Pos) -> _YNode:
     node.text = text
     try:
         if tag is None and event.style is None:
-            node.value = _plain(text)
+            try:
+                node.value = _plain(text)
+            except _ScalarError as exc:
+                node.value = BadNumber(str(exc), *at)
             node.merge = text == "<<"
             if not isinstance(node.value, str) and text:
                 node.raw = text
@@ -288,11 +295,12 @@ def _attach(node: _YNode, stack: list[_YNode], at: Pos) -> None:
         parent.pending = None
 
 
-def _build(events: Iterable[Any]) -> tuple[_YNode | None, int, Pos]:
+def _build(events: Iterable[Any]) -> tuple[_YNode | None, int, Pos, bool]:
     """The node graph of the single document in ``events``.
 
     Returns the root (``None`` for an empty stream), the number of nodes written
-    in the document, and the position of the alias expanding to the most values.
+    in the document, the position of the alias expanding to the most values, and
+    whether a scalar is a `BadNumber`.
     """
     from ruamel.yaml.events import (
         AliasEvent,
@@ -309,6 +317,7 @@ def _build(events: Iterable[Any]) -> tuple[_YNode | None, int, Pos]:
     written = 0
     biggest_alias: tuple[int, Pos] = (0, (1, 1))
     documents = 0
+    bad_numbers = False
     previous: Any = None
     for event in events:
         after_previous, previous = previous, event
@@ -347,6 +356,7 @@ def _build(events: Iterable[Any]) -> tuple[_YNode | None, int, Pos]:
                 elif len(stack) == 1:
                     at = (1, 1)
             node = _scalar(event, at)
+            bad_numbers = bad_numbers or isinstance(node.value, BadNumber)
         elif isinstance(event, CollectionStartEvent):
             kind = _MAP if isinstance(event, MappingStartEvent) else _SEQ
             tag: str | None = event.tag
@@ -363,7 +373,7 @@ def _build(events: Iterable[Any]) -> tuple[_YNode | None, int, Pos]:
             anchors[event.anchor] = node
         if node.kind != _SCALAR:
             stack.append(node)
-    return (top.items[0] if top.items else None), written, biggest_alias[1]
+    return (top.items[0] if top.items else None), written, biggest_alias[1], bad_numbers
 
 
 def _data(root: _YNode) -> Any:
@@ -416,7 +426,7 @@ def load_yaml(text: str | bytes) -> Document:
     yaml = YAML(typ="safe", pure=True)
     yaml.Scanner = BoundedScanner
     try:
-        root, written, biggest_alias = _build(yaml.parse(source))
+        root, written, biggest_alias, bad_numbers = _build(yaml.parse(source))
     except YAMLError as exc:
         raise _syntax_error(exc, source) from None
     if root is None:
@@ -426,7 +436,7 @@ def load_yaml(text: str | bytes) -> Document:
         raise SourceError(
             f"alias expansion exceeds {limit} values (a billion laughs?)", *biggest_alias
         )
-    return Document(_data(root), TreeLocator(lambda: root, _same))
+    return Document(_data(root), TreeLocator(lambda: root, _same), bad_numbers)
 
 
 def _same(at: Pos) -> Pos:
