@@ -380,6 +380,17 @@ def test_merge_key_of_one_mapping() -> None:
     assert load_yaml("a: &a {x: 1, y: 2}\nb:\n  <<: *a\n  y: 3\n").data["b"] == {"x": 1, "y": 3}
 
 
+def test_a_mapping_merged_again_adds_nothing_and_costs_nothing() -> None:
+    text = "a: &a {x: 1, y: 2}\nc: &c {y: 3, z: 4}\nb: {<<: [*a, *c, *a, *c, *a]}\n"
+    assert load_yaml(text).data["b"] == {"x": 1, "y": 2, "z": 4}
+    # each repeat used to go through the whole mapping again (3.8 s here)
+    big = "a: &a {" + ", ".join(f"k{i}: 1" for i in range(4000)) + "}\n"
+    start = time.perf_counter()
+    data = load_yaml(big + "b: {<<: [" + ", ".join(["*a"] * 12_000) + "]}\n").data
+    assert time.perf_counter() - start < 1.5
+    assert data["b"] == data["a"]
+
+
 @pytest.mark.parametrize(("text", "line"), [("a:\n  <<: 1\n", 2), ("a:\n  <<: [{x: 1}, 2]\n", 2)])
 def test_merge_key_needs_mappings(text: str, line: int) -> None:
     problem = error(text)

@@ -263,11 +263,15 @@ def _close(node: _YNode) -> None:
                 raise SourceError(f"duplicate key {key.text!r} (first at line {first})", *key_at)
             else:
                 written[key.text] = key_at
+        merged: set[int] = set()
         for key, key_at, value in node.pairs:
             if not key.merge:
                 node.index[key.text] = (key_at, value)
                 continue
             for source in _merge_sources(value):
+                if id(source) in merged:  # an alias repeated in the list adds nothing
+                    continue
+                merged.add(id(source))
                 for name, entry in source.index.items():
                     if name not in written and name not in node.index:
                         node.index[name] = entry
