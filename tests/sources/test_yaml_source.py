@@ -440,6 +440,27 @@ def test_other_tags_are_rejected_at_the_tag(tagged: str) -> None:
     assert problem.message.startswith("tag !")
 
 
+@pytest.mark.parametrize(
+    ("tagged", "name"),
+    [("!!%25 x", "!!%"), ("!%25zz x", "!%zz"), ("!<%25> x", "!<%>"), ("!!%2541 x", "!!%41")],
+)
+def test_escapes_in_tags_are_decoded_once(tagged: str, name: str) -> None:
+    # ruamel decoded them twice: a ValueError, or `!!%2541` read as `!!A`
+    problem = error("a: " + tagged)
+    assert (problem.line, problem.column) == (1, 4)
+    assert problem.message == f"tag {name} is not allowed: IR documents are plain data"
+    assert load_yaml("a: !!%73tr x\nb: !<tag%3Ayaml.org,2002:int> 5").data == {"a": "x", "b": 5}
+
+
+def test_a_long_tag_is_refused_quickly() -> None:
+    # ruamel's decoding of a tag took time growing with the square of its length (3 s here)
+    start = time.perf_counter()
+    problem = error("a: [1,\n  &x !" + "t" * 400_000 + " 1]")
+    assert time.perf_counter() - start < 1.0
+    assert (problem.line, problem.column) == (2, 3)
+    assert problem.message == "tag !" + "t" * 40 + "... is not allowed: IR documents are plain data"
+
+
 # Aliases: bounded expansion.
 
 
