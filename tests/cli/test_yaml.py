@@ -231,19 +231,56 @@ def test_100000_deep_nesting_is_a_clean_error(cli: Runner, name: str, text: str)
     assert problem["column"] >= 1
 
 
-@pytest.mark.xfail(
-    reason="BUG: a plain scalar that YAML 1.2 reads as a non-finite or oversized number "
-    "(`.inf`, `.nan`, `1e400`, 5000 digits) is refused by the reader ('non-finite numbers are "
-    "not allowed', 'number out of range') even where it lands in a string field, which should "
-    "take it as its text, like `owner: 1.10`",
-    strict=True,
-)
 @pytest.mark.parametrize("plain", [".inf", ".NaN", "1e400", "9" * 5000])
 def test_a_plain_number_like_scalar_in_a_string_field_is_always_text(
     cli: Runner, plain: str
 ) -> None:
     data = fmt_json(cli, "owner.yaml", BASE + f"owner: {plain}\n")
     assert data["owner"] == plain
+
+
+def test_numbers_json_cannot_carry_are_text_in_every_string_field(cli: Runner) -> None:
+    text = (
+        BASE + "owner: &n -.Inf\nexperiment_type: *n\ndescription: 1e400\ntags: [.nan, x]\n"
+    ).replace("backend: {id: b}", "backend: {id: b, profile: " + "7" * 4301 + "}")
+    cli.write("text.yaml", text)
+    assert cli("validate", "--strict", "text.yaml").code == 0
+    data = fmt_json(cli, "text.yaml", text)
+    assert (data["owner"], data["experiment_type"]) == ("-.Inf", "-.Inf")
+    assert (data["description"], data["tags"]) == ("1e400", [".nan", "x"])
+    assert data["backend"]["profile"] == "7" * 4301
+    # and they are written so that they read back as the same text
+    for target in ("yaml", "toml", "json"):
+        result = cli("convert", "text.yaml", "--to", target, "-o", f"out.{target}")
+        assert result.code == 0, result.err
+        assert fmt_json(cli, f"out.{target}", (cli.cwd / f"out.{target}").read_text()) == data
+
+
+@pytest.mark.parametrize(
+    ("where_in", "plain", "message"),
+    [
+        ("metadata: {n: ^PLAIN}\n", ".inf", "non-finite numbers are not allowed in IR documents"),
+        ("metadata:\n  list: [1, ^PLAIN]\n", "1e400", "number out of range"),
+        ("reliability:\n  stats:\n    alpha: ^PLAIN\n", ".nan", "non-finite numbers are not"),
+        ("unknown_field: ^PLAIN\n", "9" * 5000, "integer out of range"),
+        ("owner: ^&n PLAIN\nmetadata: {n: *n}\n", "-.inf", "non-finite numbers are not"),
+    ],
+)
+def test_numbers_json_cannot_carry_are_refused_where_text_is_not_wanted(
+    cli: Runner, where_in: str, plain: str, message: str
+) -> None:
+    # An opaque map, a number field, an unknown field: the error it always was, at
+    # the scalar (an alias's at its anchor), even beside one taken as text.
+    text = BASE + "description: .nan\n" + where_in.replace("PLAIN", plain)
+    cli.write("num.yaml", text.replace("^", ""))
+    result = cli("validate", "--format", "json", "num.yaml")
+    assert result.code == 1
+    [problem] = json.loads(result.out)
+    assert (problem["line"], problem["column"]) == where(text, "^")
+    assert (problem["path"], problem["code"]) == ("", "syntax")
+    assert problem["message"].startswith(message)
+    assert cli("fmt", "num.yaml").code == 1
+    assert cli("convert", "num.yaml", "--to", "json").code == 1
 
 
 def test_unquoted_timestamps_are_read_as_timestamps(cli: Runner) -> None:

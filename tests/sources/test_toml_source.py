@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from typing import Any
 
 import pytest
@@ -233,6 +234,33 @@ def test_deep_nesting_is_an_error_not_recursion(text: str) -> None:
     problem = error(text)
     assert problem.message == "nested too deeply (more than 256 levels)"
     assert problem.line == 1
+
+
+LONG_KEY = ".".join(["k"] * 20_000)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "line", "column"),
+    [
+        ("[", "]", 1, 512),
+        ("[[", "]]", 1, 513),
+        ("", " = 1", 1, 511),
+        ("a = {", " = 1}", 1, 514),
+        ("[t]\na = [{", " = 1}]", 2, 511),
+        ("[[k]]\n[", "]", 2, 510),  # through an array of tables: one level more
+    ],
+)
+def test_a_long_dotted_key_is_too_deep_whatever_follows_it(
+    before: str, after: str, line: int, column: int
+) -> None:
+    # Cut short or followed by anything, it is the same error, and quick: tomllib's
+    # time on a dotted key grows with the square of its length (2 s here).
+    for end in (after, "", " ", " x", ".", "\n"):
+        start = time.perf_counter()
+        problem = error(before + LONG_KEY + end)
+        assert time.perf_counter() - start < 0.25
+        assert (problem.line, problem.column) == (line, column), repr(end)
+        assert problem.message == "nested too deeply (more than 256 levels)"
 
 
 def test_nesting_up_to_the_limit_is_fine() -> None:

@@ -56,9 +56,15 @@ def paths(value: Any) -> list[tuple[tuple[str | int, ...], Any]]:
 
 
 def error(text: str | bytes) -> SourceError:
+    """The error reading ``text``, its numbers that JSON cannot carry included."""
     with pytest.raises(SourceError) as info:
-        load_yaml(text)
+        check(text)
     return info.value
+
+
+def check(text: str | bytes) -> None:
+    doc = load_yaml(text)
+    doc.check(doc.data)
 
 
 # Values: the YAML 1.2 core schema, exactly.
@@ -153,8 +159,59 @@ nested: {a: [0x1F]}
 
 
 def test_non_string_keys_are_used_as_written() -> None:
-    data = load_yaml("1: a\ntrue: b\n~: c\n1.50: d\n0x1F: e\n!!int 7: f\n").data
-    assert data == {"1": "a", "true": "b", "~": "c", "1.50": "d", "0x1F": "e", "7": "f"}
+    doc = load_yaml("1: a\ntrue: b\n~: c\n1.50: d\n0x1F: e\n!!int 7: f\n.inf: g\n1e400: h\n")
+    doc.check(doc.data)
+    keys = ["1", "true", "~", "1.50", "0x1F", "7", ".inf", "1e400"]
+    assert doc.data == dict(zip(keys, "abcdefgh", strict=True))
+
+
+@pytest.mark.parametrize(
+    ("plain", "message"),
+    [
+        (".inf", "non-finite numbers are not allowed in IR documents"),
+        ("-.Inf", "non-finite numbers are not allowed in IR documents"),
+        (".NaN", "non-finite numbers are not allowed in IR documents"),
+        ("1e400", "number out of range"),
+        ("-" + "1" * 4300, "integer out of range"),
+        ("0x" + "f" * 4000, "integer out of range"),
+    ],
+)
+def test_numbers_json_cannot_carry_are_text_or_an_error(plain: str, message: str) -> None:
+    # Read, kept as their text, and refused by check() where the caller left them.
+    doc = load_yaml(f"a: [1, {plain}]\nb: x\n")
+    assert doc.raw_scalar(("a", 1)) == plain
+    assert doc.locate(("a", 1)) == (1, 8)
+    doc.check({"a": [1, plain], "b": "x"})
+    with pytest.raises(SourceError) as info:
+        doc.check(doc.data)
+    assert (info.value.line, info.value.column, info.value.message) == (1, 8, message)
+
+
+def test_check_raises_the_first_number_left_in_document_order() -> None:
+    doc = load_yaml("a: {x: 1e400, y: &n .inf}\nb: [.nan, *n]\n")
+    problems = []
+    for data in (
+        doc.data,
+        {**doc.data, "a": {"x": "1e400", "y": doc.data["a"]["y"]}},
+        {"a": {"x": "1e400", "y": ".inf"}, "b": [doc.data["b"][0], ".inf"]},
+        {"a": {"x": "1e400", "y": ".inf"}, "b": [".nan", doc.data["b"][1]]},
+    ):
+        with pytest.raises(SourceError) as info:
+            doc.check(data)
+        problems.append((info.value.line, info.value.column, info.value.message[:10]))
+    assert problems == [
+        (1, 8, "number out"),
+        (1, 18, "non-finite"),
+        (2, 5, "non-finite"),
+        (1, 18, "non-finite"),  # an alias's error is at its anchor
+    ]
+    doc.check({"a": {"x": "1e400", "y": ".inf"}, "b": [".nan", ".inf"]})
+
+
+def test_tagged_numbers_json_cannot_carry_are_errors_at_once() -> None:
+    for text in ("a: !!float .inf", "a: !!float 1e400", "a: !!int " + "1" * 4301):
+        with pytest.raises(SourceError):
+            load_yaml(text)
 
 
 @pytest.mark.parametrize(
@@ -323,6 +380,17 @@ def test_merge_key_of_one_mapping() -> None:
     assert load_yaml("a: &a {x: 1, y: 2}\nb:\n  <<: *a\n  y: 3\n").data["b"] == {"x": 1, "y": 3}
 
 
+def test_a_mapping_merged_again_adds_nothing_and_costs_nothing() -> None:
+    text = "a: &a {x: 1, y: 2}\nc: &c {y: 3, z: 4}\nb: {<<: [*a, *c, *a, *c, *a]}\n"
+    assert load_yaml(text).data["b"] == {"x": 1, "y": 2, "z": 4}
+    # each repeat used to go through the whole mapping again (3.8 s here)
+    big = "a: &a {" + ", ".join(f"k{i}: 1" for i in range(4000)) + "}\n"
+    start = time.perf_counter()
+    data = load_yaml(big + "b: {<<: [" + ", ".join(["*a"] * 12_000) + "]}\n").data
+    assert time.perf_counter() - start < 1.5
+    assert data["b"] == data["a"]
+
+
 @pytest.mark.parametrize(("text", "line"), [("a:\n  <<: 1\n", 2), ("a:\n  <<: [{x: 1}, 2]\n", 2)])
 def test_merge_key_needs_mappings(text: str, line: int) -> None:
     problem = error(text)
@@ -370,6 +438,27 @@ def test_other_tags_are_rejected_at_the_tag(tagged: str) -> None:
     problem = error("a:\n  b: " + tagged)
     assert (problem.line, problem.column) == (2, 6)
     assert problem.message.startswith("tag !")
+
+
+@pytest.mark.parametrize(
+    ("tagged", "name"),
+    [("!!%25 x", "!!%"), ("!%25zz x", "!%zz"), ("!<%25> x", "!<%>"), ("!!%2541 x", "!!%41")],
+)
+def test_escapes_in_tags_are_decoded_once(tagged: str, name: str) -> None:
+    # ruamel decoded them twice: a ValueError, or `!!%2541` read as `!!A`
+    problem = error("a: " + tagged)
+    assert (problem.line, problem.column) == (1, 4)
+    assert problem.message == f"tag {name} is not allowed: IR documents are plain data"
+    assert load_yaml("a: !!%73tr x\nb: !<tag%3Ayaml.org,2002:int> 5").data == {"a": "x", "b": 5}
+
+
+def test_a_long_tag_is_refused_quickly() -> None:
+    # ruamel's decoding of a tag took time growing with the square of its length (3 s here)
+    start = time.perf_counter()
+    problem = error("a: [1,\n  &x !" + "t" * 400_000 + " 1]")
+    assert time.perf_counter() - start < 1.0
+    assert (problem.line, problem.column) == (2, 3)
+    assert problem.message == "tag !" + "t" * 40 + "... is not allowed: IR documents are plain data"
 
 
 # Aliases: bounded expansion.
@@ -503,6 +592,38 @@ def test_deep_nesting_is_an_error_not_recursion(text: str) -> None:
     assert error(text).message == "nested too deeply (more than 256 levels)"
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "column", "message"),
+    [
+        ("metadata: " + "[" * 2000, 1, 266, "nested too deeply (more than 256 levels)"),
+        ("- - " + "[" * 2000, 1, 259, "nested too deeply (more than 256 levels)"),
+        ("[[a: " + "[" * 2000, 1, 259, "nested too deeply (more than 256 levels)"),
+        ("[" * 256 + "\n" + "[" * 2000, 2, 1, "nested too deeply (more than 256 levels)"),
+        ("k: " + "{" * 2000, 1, 5, "a mapping cannot be a mapping key"),
+    ],
+)
+def test_deep_flow_collections_stop_the_scanner_at_the_first_error(
+    text: str, line: int, column: int, message: str
+) -> None:
+    # The scanner stops past 256 open flow collections; the parser's own error
+    # on the tokens before it (the block levels count too) comes first.
+    start = time.perf_counter()
+    problem = error(text)
+    assert time.perf_counter() - start < 0.25
+    assert (problem.line, problem.column, problem.message) == (line, column, message)
+
+
+def test_reopening_deep_flow_levels_on_every_line_is_quick() -> None:
+    # 250 levels closed and reopened on each line: ruamel's scanner checked each
+    # level's pending key at every token (4 s here).
+    line = "]" * 250 + ", " + "[" * 250 + " " + "a, " * 150 + "\n"
+    text = "[" * 251 + "\n" + line * 40 + "]" * 251
+    start = time.perf_counter()
+    doc = load_yaml(text)
+    assert time.perf_counter() - start < 2.0
+    assert doc.locate((40,) + (0,) * 249 + (3,)) == (41, 513)
+
+
 def test_depth_limit_counts_aliases() -> None:
     anchor = "a: &x [[[1]]]\n"
     assert load_yaml(anchor + "b: " + "[" * 252 + "*x" + "]" * 252).data["b"] is not None
@@ -577,6 +698,38 @@ YAMLISH = st.lists(
     st.sampled_from([*"[]{}:,-?&*!|>'\"#%@ \n\t.<=~ab01", "<<", "*a", "&a", "---", "!!str"]),
     max_size=30,
 ).map("".join)
+
+
+SCANNABLE = st.lists(
+    st.sampled_from(
+        [*"[]{}:,-?&*!|>'\"# \n\tab", "[[[[", "]]]]", "  - ", "a: ", "---", " " * 1030, "x" * 1020]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@given(SCANNABLE)
+@settings(max_examples=300, deadline=None)
+def test_the_scanner_gives_ruamels_tokens(text: str) -> None:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    from crucible_ir._sources._yamlscan import BoundedScanner
+
+    def events(scanner: type[Any] | None) -> list[Any]:
+        yaml = YAML(typ="safe", pure=True)
+        if scanner is not None:
+            yaml.Scanner = scanner
+        seen: list[Any] = []
+        try:
+            for event in yaml.parse(text):
+                marks = (event.start_mark.index, event.end_mark.index)
+                seen.append((type(event), getattr(event, "value", None), *marks))
+        except YAMLError as exc:
+            seen.append(str(exc))
+        return seen
+
+    assert events(BoundedScanner) == events(None)
 
 
 @given(YAMLISH)

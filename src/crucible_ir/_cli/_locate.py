@@ -5,7 +5,8 @@ Two things happen between the parsed source and the library:
 * YAML plain scalars are read the way their author means them: a plain
   scalar that YAML 1.2 resolves to a boolean or a number but that lands in a
   string field is that field's text (``strategy: off`` is ``"off"``,
-  ``owner: 1.10`` is ``"1.10"``). Elsewhere YAML 1.2 core rules stand.
+  ``owner: 1.10`` is ``"1.10"``, ``owner: .inf`` is ``".inf"``). Elsewhere YAML
+  1.2 core rules stand, and a number JSON cannot carry (``.inf``) is an error.
 * Issue paths (``pipeline[2].name``) are mapped back onto the source to find
   the line and column of the offending value (of the key, for an unknown key;
   of the enclosing object, for a missing field).
@@ -20,6 +21,7 @@ from .._codec import from_dict
 from .._convert import convert
 from .._errors import DecodeError, Issue, IssueCode
 from .._plan import Node, plan
+from .._sources import SourceError
 from .._validate import errors
 from ._common import Located, issue_to_located
 
@@ -36,6 +38,10 @@ def decode_located(
         data = coerce_plain_scalars(doc, doc.data, cls)
     except RecursionError:
         return None, [Located(name, 1, 1, "", "syntax", "document nested too deeply")], False
+    try:
+        doc.check(data)
+    except SourceError as exc:
+        return None, [Located(name, exc.line, exc.column, "", "syntax", exc.message)], False
     try:
         obj = from_dict(data, cls, strict=strict)
     except DecodeError as exc:

@@ -5,7 +5,9 @@ value was written, so a command-line tool can report ``FILE:LINE:COL: PATH:
 MESSAGE`` for a problem found in the data later (`Document.locate`). A text
 that cannot be read at all raises `SourceError`, with its position; no input,
 however hostile (invalid UTF-8, deep nesting, alias bombs, arbitrary tags),
-raises anything else.
+raises anything else. A YAML plain scalar such as ``.inf`` is text where the
+caller wants text and an error elsewhere: `Document.check` raises it once the
+caller has taken its text (`Document.raw_scalar`) where it wants some.
 
 ruamel.yaml and tomllib are imported only when a YAML or TOML text is read,
 keeping the command line quick to start.

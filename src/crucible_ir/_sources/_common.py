@@ -14,6 +14,7 @@ that a document is either readable in every format or rejected the same way.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_INT_DIGITS",
     "NON_FINITE",
+    "TOO_DEEP",
+    "BadNumber",
     "Document",
     "LineIndex",
     "Locator",
@@ -44,10 +47,13 @@ MAX_DEPTH = 256
 """Deepest nesting of arrays and objects a YAML or TOML document may have.
 
 IR documents are a handful of levels deep; the limit keeps hostile input from
-reaching recursive code (ours, the caller's, or a parser's) and bounds the time
-ruamel's scanner spends on deep flow collections, which grows with the square
-of the depth. JSON is bounded by msgspec instead (about 1000 levels).
+reaching recursive code (ours, the caller's, or a parser's). The YAML reader's
+scanner stops at this depth of flow collections, so a line of ``[[[[`` costs
+nothing past it. JSON is bounded by msgspec instead (about 1000 levels).
 """
+
+TOO_DEEP = f"nested too deeply (more than {MAX_DEPTH} levels)"
+"""The message for nesting deeper than `MAX_DEPTH` (YAML and TOML)."""
 
 MAX_INT_DIGITS = MAX_INT_CHARS
 """Most decimal digits of an integer (CPython's default conversion limit); `int_ok` has the
@@ -74,6 +80,32 @@ class SourceError(Exception):
 
     def __str__(self) -> str:
         return f"{self.line}:{self.column}: {self.message}"
+
+
+class BadNumber(float):
+    """A YAML plain scalar that reads as a number JSON cannot carry, held as NaN.
+
+    ``.inf``, ``.nan``, ``1e400`` or an integer of 5000 digits is its text where
+    the field takes text (`Document.raw_scalar`) and an error anywhere else,
+    which only the caller can tell: the reader puts this in the data, with the
+    error it would be, and `Document.check` raises the first one left.
+    """
+
+    __slots__ = ("column", "line", "message")
+
+    message: str
+    line: int
+    column: int
+
+    def __new__(cls, message: str, line: int, column: int) -> BadNumber:
+        self = super().__new__(cls, math.nan)
+        self.message = message
+        self.line = line
+        self.column = column
+        return self
+
+    def __repr__(self) -> str:
+        return f"BadNumber({self.message!r}, {self.line}, {self.column})"
 
 
 P = TypeVar("P")
@@ -162,9 +194,13 @@ class Document:
     """Plain data read from a source, and the way back to where each value was written."""
 
     data: Any
-    """The document as JSON-model data: dict, list, str, int, float, bool or None."""
+    """The document as JSON-model data: dict, list, str, int, float, bool or None.
+
+    YAML only: until `check`, a plain scalar such as ``.inf`` is a `BadNumber` here.
+    """
 
     _locator: Locator = field(default_factory=Locator, repr=False, compare=False)
+    _bad_numbers: bool = field(default=False, repr=False, compare=False)
 
     def locate(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """Line and column (1-based) of the value at ``path``.
@@ -180,12 +216,36 @@ class Document:
         """YAML only: the text of the *plain* scalar at ``path`` if it is not a string.
 
         That is, the source text of an unquoted scalar that resolved to a bool,
-        int, float or null, else ``None``. This lets the caller read
-        ``strategy: off`` as ``"off"``, ``owner: 1.10`` as ``"1.10"`` or
-        ``description: 0123`` as ``"0123"`` where the field is a string. An empty
-        plain scalar (``key:`` with nothing after it) has no text and gives ``None``.
+        int, float or null, or to a `BadNumber`, else ``None``. This lets the
+        caller read ``strategy: off`` as ``"off"``, ``owner: 1.10`` as ``"1.10"``,
+        ``description: 0123`` as ``"0123"`` or ``owner: .inf`` as ``".inf"`` where
+        the field is a string. An empty plain scalar (``key:`` with nothing after
+        it) has no text and gives ``None``.
         """
         return self._locator.raw_scalar(path)
+
+    def check(self, data: Any) -> None:
+        """Raise `SourceError` for the first `BadNumber` in ``data``, in document order.
+
+        ``data`` is `data`, or a copy of it in which the caller has replaced the
+        bad numbers that land where text is wanted with their `raw_scalar` text.
+        """
+        if not self._bad_numbers:
+            return
+        first: BadNumber | None = None
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, BadNumber) and (
+                first is None or (item.line, item.column) < (first.line, first.column)
+            ):
+                first = item
+        if first is not None:
+            raise SourceError(first.message, first.line, first.column)
 
 
 _NEWLINE = re.compile("\n")

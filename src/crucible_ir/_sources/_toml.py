@@ -13,7 +13,8 @@ back to the nearest ancestor it did.
 Running first, the scanner also rejects what tomllib would choke on: nesting
 deeper than `MAX_DEPTH` (tomllib recurses into inline values, and its handling
 of long dotted keys takes time and memory growing with the square of their
-length) and decimal integers too long for ``int()``.
+length; a key is checked part by part as it is read, so it is rejected whatever
+follows it) and decimal integers too long for ``int()``.
 
 Data is made JSON-model: an offset date-time becomes an RFC 3339 string with
 ``Z`` for UTC; local date-times, dates and times keep their ISO form (a caller
@@ -33,6 +34,7 @@ from ._common import (
     MAX_DEPTH,
     MAX_INT_DIGITS,
     NON_FINITE,
+    TOO_DEEP,
     Document,
     LineIndex,
     Node,
@@ -107,7 +109,7 @@ class _Scanner:
             if text.startswith("[", at):
                 double = text.startswith("[[", at)
                 self.i += 2 if double else 1
-                parts = self._key()
+                parts = self._key(root, 1)
                 self._skip(_SPACE)
                 close = "]]" if double else "]"
                 if not parts or not text.startswith(close, self.i):
@@ -119,7 +121,7 @@ class _Scanner:
                 else:
                     table, depth = self._descend(root, 1, parts, at)
                 continue
-            parts = self._key()
+            parts = self._key(table, depth)
             self._skip(_SPACE)
             if not parts or not text.startswith("=", self.i):
                 break
@@ -139,18 +141,23 @@ class _Scanner:
         """``depth + 1``, checked against `MAX_DEPTH` for something written at ``at``."""
         depth += 1
         if depth > MAX_DEPTH:
-            raise SourceError(
-                f"nested too deeply (more than {MAX_DEPTH} levels)",
-                *position_in(self.text, at),
-            )
+            raise SourceError(TOO_DEEP, *position_in(self.text, at))
         if depth > self.deepest[0]:
             self.deepest = (depth, at)
         return depth
 
-    def _key(self) -> list[tuple[str, int]]:
-        """A dotted key at the current offset, as ``(name, offset)`` parts."""
+    def _key(self, table: _TNode, depth: int) -> list[tuple[str, int]]:
+        """A dotted key at the current offset, as ``(name, offset)`` parts.
+
+        The key is read in ``table``, ``depth`` levels deep. Every part followed
+        by another names a table, and its depth is checked as soon as the next
+        part is read, as `_descend` would (without creating anything): a key
+        nested too deeply is an error whatever follows it, and tomllib, whose
+        time on a dotted key grows with the square of its length, never gets one.
+        """
         parts: list[tuple[str, int]] = []
         text = self.text
+        walk: _TNode | None = table
         while True:
             self._skip(_SPACE)
             at = self.i
@@ -165,6 +172,8 @@ class _Scanner:
                 token = _ESCAPE.sub(_unescape, token[1:-1])
             elif quote == "'":
                 token = token[1:-1]
+            if parts:
+                walk, depth = self._step(walk, depth, *parts[-1])
             parts.append((token, at))
             self.i = match.end()
             self._skip(_SPACE)
@@ -182,18 +191,29 @@ class _Scanner:
         its last element, as TOML has it.
         """
         for name, at in parts:
-            depth = self._deeper(depth, at)
-            entry = table.table.get(name)
-            if entry is None or entry[1].kind == _SCALAR:
+            child, depth = self._step(table, depth, name, at)
+            if child is None:
                 child = _TNode(at if header is None else header, _TABLE)
                 table.table[name] = (at, child)
-            else:
-                child = entry[1]
-                if child.kind == _ARRAY and child.array:
-                    child = child.array[-1]
-                    depth = self._deeper(depth, at)
             table = child
         return table, depth
+
+    def _step(
+        self, table: _TNode | None, depth: int, name: str, at: int
+    ) -> tuple[_TNode | None, int]:
+        """The table ``name`` (at ``at``) of ``table`` and its depth, checked.
+
+        The table is ``None`` where it does not exist yet (or a value is in its
+        place). An array of tables stands for its last element, a level deeper.
+        """
+        depth = self._deeper(depth, at)
+        entry = None if table is None else table.table.get(name)
+        if entry is None or entry[1].kind == _SCALAR:
+            return None, depth
+        child = entry[1]
+        if child.kind == _ARRAY and child.array:
+            return child.array[-1], self._deeper(depth, at)
+        return child, depth
 
     def _append_table(
         self, table: _TNode, depth: int, part: tuple[str, int], header: int
@@ -232,7 +252,7 @@ class _Scanner:
                     self.i += 1
                     continue
                 if container.kind == _TABLE:
-                    parts = self._key()
+                    parts = self._key(container, container_depth)
                     self._skip(_SPACE)
                     if not parts or not text.startswith("=", self.i):
                         break

@@ -1,11 +1,13 @@
 r"""YAML documents: ruamel.yaml's parser events, turned into plain data by hand.
 
 ruamel.yaml (YAML 1.2, pure-Python parser) supplies the events and their
-positions; nothing of ruamel's composer, resolver or constructor is used. That
-way no tag can ever construct or run anything, plain scalars follow the YAML 1.2
-*core* schema exactly (ruamel's own resolver also reads ``1_000``, ``0b11`` and
-others as numbers), and no step is recursive: ruamel's composer recurses once
-per nesting level, while its event stream and the code below do not.
+positions, from ruamel's scanner without its slow paths on deep flow
+collections (`_yamlscan.BoundedScanner`); nothing of ruamel's composer,
+resolver or constructor is used. That way no tag can ever construct or run
+anything, plain scalars follow the YAML 1.2 *core* schema exactly (ruamel's own
+resolver also reads ``1_000``, ``0b11`` and others as numbers), and no step is
+recursive: ruamel's composer recurses once per nesting level, while its event
+stream and the code below do not.
 
 The rules, as IR documents are plain JSON-model data:
 
@@ -13,12 +15,15 @@ The rules, as IR documents are plain JSON-model data:
   ``true``/``True``/``TRUE`` and the three ``false`` are booleans (``yes``,
   ``no``, ``on``, ``off`` are strings); ``[-+]?[0-9]+``, ``0o17`` and ``0x1F`` are
   integers (``0123`` is 123); ``1.5``, ``.5``, ``1e3`` are floats; anything else
-  is a string. ``.inf`` and ``.nan`` are rejected, and so are floats that overflow
-  and integers of more than 4300 digits. Quoted and block scalars are strings.
-  A ``%YAML 1.1`` directive does not change this. `Document.raw_scalar` gives the
-  text of a plain scalar that did not resolve to a string. In double-quoted
-  scalars, ``\ud83d\ude00``-style surrogate pairs are combined, as in JSON; a
-  lone surrogate is an error.
+  is a string. A ``%YAML 1.1`` directive does not change this.
+  `Document.raw_scalar` gives the text of a plain scalar that did not resolve to
+  a string. ``.inf``, ``.nan``, floats that overflow and integers of more than
+  4300 digits are numbers JSON cannot carry: as a key, or where the caller takes
+  the text, they are their text; anywhere else they are an error, which
+  `Document.check` raises (the data holds a `BadNumber` for each until then).
+  Tagged ``!!float`` or ``!!int``, they are an error at once. Quoted and block
+  scalars are strings. In double-quoted scalars, ``\ud83d\ude00``-style
+  surrogate pairs are combined, as in JSON; a lone surrogate is an error.
 * Tags: only ``!!str !!int !!float !!bool !!null !!map !!seq`` (or their
   ``tag:yaml.org,2002:`` long forms) and the non-specific ``!`` are accepted; any
   other tag is an error at the tag.
@@ -50,6 +55,8 @@ from ._common import (
     MAX_DEPTH,
     MAX_INT_DIGITS,
     NON_FINITE,
+    TOO_DEEP,
+    BadNumber,
     Document,
     Node,
     SourceError,
@@ -204,7 +211,10 @@ def _scalar(event: Any, at: Pos) -> _YNode:
     node.text = text
     try:
         if tag is None and event.style is None:
-            node.value = _plain(text)
+            try:
+                node.value = _plain(text)
+            except _ScalarError as exc:
+                node.value = BadNumber(str(exc), *at)
             node.merge = text == "<<"
             if not isinstance(node.value, str) and text:
                 node.raw = text
@@ -253,11 +263,15 @@ def _close(node: _YNode) -> None:
                 raise SourceError(f"duplicate key {key.text!r} (first at line {first})", *key_at)
             else:
                 written[key.text] = key_at
+        merged: set[int] = set()
         for key, key_at, value in node.pairs:
             if not key.merge:
                 node.index[key.text] = (key_at, value)
                 continue
             for source in _merge_sources(value):
+                if id(source) in merged:  # an alias repeated in the list adds nothing
+                    continue
+                merged.add(id(source))
                 for name, entry in source.index.items():
                     if name not in written and name not in node.index:
                         node.index[name] = entry
@@ -285,11 +299,12 @@ def _attach(node: _YNode, stack: list[_YNode], at: Pos) -> None:
         parent.pending = None
 
 
-def _build(events: Iterable[Any]) -> tuple[_YNode | None, int, Pos]:
+def _build(events: Iterable[Any]) -> tuple[_YNode | None, int, Pos, bool]:
     """The node graph of the single document in ``events``.
 
     Returns the root (``None`` for an empty stream), the number of nodes written
-    in the document, and the position of the alias expanding to the most values.
+    in the document, the position of the alias expanding to the most values, and
+    whether a scalar is a `BadNumber`.
     """
     from ruamel.yaml.events import (
         AliasEvent,
@@ -306,6 +321,7 @@ def _build(events: Iterable[Any]) -> tuple[_YNode | None, int, Pos]:
     written = 0
     biggest_alias: tuple[int, Pos] = (0, (1, 1))
     documents = 0
+    bad_numbers = False
     previous: Any = None
     for event in events:
         after_previous, previous = previous, event
@@ -329,7 +345,7 @@ def _build(events: Iterable[Any]) -> tuple[_YNode | None, int, Pos]:
             if not node.done:
                 raise SourceError(f"recursive alias *{name}: it is inside its own anchor", *at)
             if len(stack) - 1 + node.height > MAX_DEPTH:
-                raise SourceError(f"nested too deeply (more than {MAX_DEPTH} levels)", *at)
+                raise SourceError(TOO_DEEP, *at)
             if node.size > biggest_alias[0]:
                 biggest_alias = (node.size, at)
             _attach(node, stack, at)
@@ -344,13 +360,14 @@ def _build(events: Iterable[Any]) -> tuple[_YNode | None, int, Pos]:
                 elif len(stack) == 1:
                     at = (1, 1)
             node = _scalar(event, at)
+            bad_numbers = bad_numbers or isinstance(node.value, BadNumber)
         elif isinstance(event, CollectionStartEvent):
             kind = _MAP if isinstance(event, MappingStartEvent) else _SEQ
             tag: str | None = event.tag
             if tag not in (None, "!", _CORE + ("map" if kind == _MAP else "seq")):
                 raise SourceError(_bad_tag(tag, kind), *at)
             if len(stack) > MAX_DEPTH:
-                raise SourceError(f"nested too deeply (more than {MAX_DEPTH} levels)", *at)
+                raise SourceError(TOO_DEEP, *at)
             node = _YNode(at, kind)
         else:  # the start or end of the stream, the end of a document
             continue
@@ -360,7 +377,7 @@ def _build(events: Iterable[Any]) -> tuple[_YNode | None, int, Pos]:
             anchors[event.anchor] = node
         if node.kind != _SCALAR:
             stack.append(node)
-    return (top.items[0] if top.items else None), written, biggest_alias[1]
+    return (top.items[0] if top.items else None), written, biggest_alias[1], bad_numbers
 
 
 def _data(root: _YNode) -> Any:
@@ -407,9 +424,13 @@ def load_yaml(text: str | bytes) -> Document:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
+    from ._yamlscan import BoundedScanner
+
     source = decode_text(text)
+    yaml = YAML(typ="safe", pure=True)
+    yaml.Scanner = BoundedScanner
     try:
-        root, written, biggest_alias = _build(YAML(typ="safe", pure=True).parse(source))
+        root, written, biggest_alias, bad_numbers = _build(yaml.parse(source))
     except YAMLError as exc:
         raise _syntax_error(exc, source) from None
     if root is None:
@@ -419,7 +440,7 @@ def load_yaml(text: str | bytes) -> Document:
         raise SourceError(
             f"alias expansion exceeds {limit} values (a billion laughs?)", *biggest_alias
         )
-    return Document(_data(root), TreeLocator(lambda: root, _same))
+    return Document(_data(root), TreeLocator(lambda: root, _same), bad_numbers)
 
 
 def _same(at: Pos) -> Pos:
