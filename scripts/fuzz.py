@@ -78,12 +78,6 @@ with the details and the traceback) and the run goes on. The summary gives the
 inputs run by generator and by reader, inputs per second, the slowest input,
 and the violations by kind.
 
-**Known slow bugs.** Two library bugs cost seconds per input (`KNOWN_SLOW`).
-Each worker runs the first three inputs that hit one (they are reported as
-``slow``) and then skips their ``load_yaml`` (``yaml-flow-depth``) or
-``load_toml`` (``toml-dotted-key``), counting them in the summary;
-``--no-skip`` runs them all, at seconds each.
-
 **Workers.** ``--workers N`` runs chunks of 500 inputs on N processes, each
 limited to ``--memory-mb`` of address space (a runaway allocation is then a
 ``MemoryError``, reported); a worker that dies is reported as
@@ -148,7 +142,7 @@ HANG_LIMIT = 30
 
 @dataclasses.dataclass
 class Settings:
-    """What a run samples, and how it treats known slow bugs (`KNOWN_SLOW`)."""
+    """What a run samples."""
 
     yaml_share: float = 0.1
     """Share of non-YAML inputs also read by ``load_yaml`` (ruamel is slow: ~10 ms each)."""
@@ -156,10 +150,6 @@ class Settings:
     """Share of inputs also read by the JSON Lines bulk decoder (``scan_jsonl``)."""
     cli_every: int = 1000
     """One input in this many also goes through the whole command line."""
-    known_slow_runs: int = 3
-    """Inputs per worker hitting a known slow bug that still run (and are reported)."""
-    skip_known_slow: bool = True
-    """Whether inputs hitting a known slow bug beyond `known_slow_runs` are skipped."""
 
 
 SETTINGS = Settings()
@@ -370,8 +360,6 @@ class Case:
     cli_seed: int = 0
     origin: str = ""
     """The golden file it was made from, when there is one."""
-    skipped: str = ""
-    """A check left out, because of a known slow library bug (see `KNOWN_SLOW_YAML`)."""
 
     @property
     def ext(self) -> str:
@@ -1269,52 +1257,6 @@ def _parse(data: bytes) -> Any:
         return _NO_DATA
 
 
-KNOWN_SLOW: dict[str, str] = {
-    "yaml-flow-depth": (
-        "load_yaml takes 0.2 to 3 s on a line holding 200 or more unclosed flow collections "
-        "(`[[[[...`): ruamel's scanner re-checks every pending simple key at each token, "
-        "quadratic, before the reader's 256-level limit is reached"
-    ),
-    "toml-dotted-key": (
-        "load_toml takes 2 s on a dotted key of 30,000 parts (60 KB) and 13-25 s on 90,000 "
-        "when the key is not followed by `=` or `]`: the scanner (_sources/_toml.py) gives "
-        "up there before its depth check, and tomllib's parse_key is quadratic"
-    ),
-}
-"""Known library bugs that cost seconds per input, by name.
-
-Each worker still runs the first ``SETTINGS.known_slow_runs`` inputs that hit one (so the
-run keeps reporting it, as a ``slow`` violation); after that, an input hitting
-``yaml-flow-depth`` skips ``load_yaml`` and one hitting ``toml-dotted-key``
-skips ``load_toml``; the summary counts them.
-``--no-skip`` runs them all.
-"""
-_known_slow_seen: Counter[str] = Counter()
-_FLOW = re.compile(rb"[\[\]{}\n]")
-_DOTTED_KEY = re.compile(rb"(?:[A-Za-z0-9_-]{1,8}\.){5000}")
-
-
-def known_slow(case: Case) -> str:
-    """The name of the known slow bug ``case`` would hit (``""`` for none)."""
-    data = case.data
-    if data.count(b".") >= 5000 and _DOTTED_KEY.search(data):
-        return "toml-dotted-key"
-    if case.run_yaml and data.count(b"[") + data.count(b"{") >= 200:
-        depth = deepest = 0
-        for match in _FLOW.finditer(data):
-            char = match.group()
-            if char == b"\n":
-                depth = 0
-            elif char in b"[{":
-                depth += 1
-                deepest = max(deepest, depth)
-            elif depth:
-                depth -= 1
-        if deepest >= 200:
-            return "yaml-flow-depth"
-    return ""
-
-
 def check_case(case: Case) -> list[Violation]:
     """Run ``case`` through every check; the violations found (empty when all hold)."""
     checker = _Checker(case)
@@ -1334,9 +1276,8 @@ def check_case(case: Case) -> list[Violation]:
     doc = checker.reader("load_json", load_json, data, own)
     if doc is not None and parsed is not _NO_DATA and doc.data != parsed:
         checker.fail("reader", "load_json and msgspec read different data")
-    if case.skipped != "toml-dotted-key":
-        checker.reader("load_toml", load_toml, data, own if case.fmt == "toml" else classes[:1])
-    if case.run_yaml and case.skipped != "yaml-flow-depth":
+    checker.reader("load_toml", load_toml, data, own if case.fmt == "toml" else classes[:1])
+    if case.run_yaml:
         checker.reader("load_yaml", load_yaml, data, own if case.fmt == "yaml" else classes[:1])
     if case.run_cli:
         _check_cli(checker, case)
@@ -1439,8 +1380,6 @@ class Summary:
     slowest: str = ""
     failures: int = 0
     by_kind: Counter[str] = dataclasses.field(default_factory=Counter)
-    skipped: Counter[str] = dataclasses.field(default_factory=Counter)
-    """Inputs (or their load_yaml) left out because of a known slow bug, by bug."""
     examples: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
     done_below: int = 0
     """Every input with a smaller index has run (resume from here)."""
@@ -1454,7 +1393,6 @@ class Summary:
             self.max_time, self.slowest = other.max_time, other.slowest
         self.failures += other.failures
         self.by_kind.update(other.by_kind)
-        self.skipped.update(other.skipped)
 
     def report(self) -> str:
         """The summary, for people."""
@@ -1469,12 +1407,6 @@ class Summary:
             f"max time/input:    {self.max_time * 1000:,.1f} ms ({self.slowest})",
             f"failures:          {self.failures:,} inputs, {len(self.by_kind)} kinds",
         ]
-        for name, count in sorted(self.skipped.items()):
-            what = {
-                "yaml-flow-depth": "inputs not read as YAML",
-                "toml-dotted-key": "inputs not read as TOML",
-            }[name]
-            lines.append(f"known slow bug {name}: {count:,} {what} ({KNOWN_SLOW[name]})")
         for kind, count in self.by_kind.most_common():
             example = self.examples.get(kind, {})
             lines.append(f"  {kind}: {count:,}  e.g. {example.get('detail', '')[:150]}")
@@ -1513,11 +1445,6 @@ def run_chunk(seed: int, start: int, stop: int) -> tuple[Summary, list[dict[str,
             except MemoryError:  # the generator's own runaway: not the library's
                 summary.by_generator["(generator ran out of memory)"] += 1
                 continue
-            slow = known_slow(case) if SETTINGS.skip_known_slow else ""
-            if slow:
-                _known_slow_seen[slow] += 1
-                if _known_slow_seen[slow] > SETTINGS.known_slow_runs:
-                    case.skipped = slow
             elapsed, violations, cpu = _timed(case)
             if elapsed > TIME_LIMIT:  # work, or a busy machine? run it again
                 again, _, cpu = _timed(case)
@@ -1528,12 +1455,10 @@ def run_chunk(seed: int, start: int, stop: int) -> tuple[Summary, list[dict[str,
                     )
             summary.inputs += 1
             summary.by_generator[case.generator] += 1
-            if case.skipped:
-                summary.skipped[case.skipped] += 1
             summary.readers["from_json"] += 1
             summary.readers["load_json"] += 1
-            summary.readers["load_toml"] += case.skipped != "toml-dotted-key"
-            summary.readers["load_yaml"] += case.run_yaml and case.skipped != "yaml-flow-depth"
+            summary.readers["load_toml"] += 1
+            summary.readers["load_yaml"] += case.run_yaml
             summary.readers["scan_jsonl"] += case.run_jsonl
             summary.readers["cli"] += case.run_cli
             if elapsed > summary.max_time:
@@ -1594,20 +1519,15 @@ def run(
     failures_dir: Path | None = None,
     progress: Callable[[str], None] | None = None,
     chunk: int = 500,
-    known_slow_runs: int = 3,
-    skip_known_slow: bool = True,
     memory_mb: int = 4096,
 ) -> Summary:
     """Run inputs ``start`` to ``start + inputs - 1`` of ``seed``; save failures in a folder.
 
-    ``known_slow_runs`` inputs per worker that hit a `KNOWN_SLOW` bug still run
-    (0: skip them all); ``skip_known_slow=False`` runs every one. With more than
-    one worker, each is limited to ``memory_mb`` of address space; a worker that
-    dies (a crash in C code, say) is reported as a ``worker-crash`` violation for
-    the chunk it was running, and the run goes on.
+    Inputs run in chunks of ``chunk``. With more than one worker, each is limited
+    to ``memory_mb`` of address space; a worker that dies (a crash in C code, say)
+    is reported as a ``worker-crash`` violation for the chunk it was running, and
+    the run goes on.
     """
-    SETTINGS.known_slow_runs, SETTINGS.skip_known_slow = known_slow_runs, skip_known_slow
-    _known_slow_seen.clear()
     golden_files()
     summary = Summary(seed=seed, done_below=start)
     began = last = time.perf_counter()
@@ -1815,9 +1735,6 @@ def main(argv: list[str] | None = None) -> int:
         "--replay", type=Path, help="re-run a saved failure (.meta.json) or any file"
     )
     parser.add_argument(
-        "--no-skip", action="store_true", help="run inputs hitting known slow bugs too"
-    )
-    parser.add_argument(
         "--cli-every", type=int, default=SETTINGS.cli_every, help="run the CLI on 1 input in N"
     )
     parser.add_argument(
@@ -1850,7 +1767,6 @@ def main(argv: list[str] | None = None) -> int:
         start=args.start,
         failures_dir=args.failures,
         progress=lambda line: print(line, flush=True),
-        skip_known_slow=not args.no_skip,
         memory_mb=args.memory_mb,
     )
     print(summary.report(), flush=True)
