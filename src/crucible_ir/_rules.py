@@ -144,6 +144,21 @@ def json_schema_for_json_schema_format(opts: Any) -> Iterator[Violation]:
         yield "json_schema", "json_schema is required when response_format is json_schema"
 
 
+@_rule("backend.prompt")
+def prompt_messages_have_content(prompt: Any) -> Iterator[Violation]:
+    """Every message of a prompt has content: only a completion's answer may have none."""
+    messages = prompt.messages
+    if not isinstance(messages, (list, tuple)):
+        return
+    for index, message in enumerate(messages):
+        if getattr(message, "content", "") is None:
+            yield (
+                f"messages[{index}].content",
+                "expected a string or a list of content parts, got null "
+                "(only a completion's answer may have no content)",
+            )
+
+
 @_rule("backend.capabilities")
 def default_model_among_models(caps: Any) -> Iterator[Violation]:
     """``default_model`` is one of ``models`` when ``models`` is not empty."""

@@ -104,6 +104,15 @@ messages = st.builds(
     tool_call_id=key(text),
 )
 
+answers = st.builds(
+    backend.Message,
+    role=st.sampled_from(["assistant", "tool"]),
+    content=st.none() | text | st.lists(content_parts(), max_size=3),  # null: tool calls only
+    name=key(text),
+    tool_calls=key(st.lists(tool_calls, max_size=2)),
+    tool_call_id=key(text),
+)
+
 
 @st.composite
 def options(draw: st.DrawFn) -> backend.Options:
@@ -160,7 +169,7 @@ usages = st.builds(
 choices = st.builds(
     backend.Choice,
     index=key(counts),
-    message=key(messages),
+    message=key(answers),
     finish_reason=key(st.sampled_from(["stop", "length", "tool_calls", "content_filter", "error"])),
     thinking=key(json_maps),
 )

@@ -271,6 +271,36 @@ def test_message_requires_role_and_content() -> None:
     assert decode_issues({"messages": {"role": "user"}}, Prompt) == {"messages": "type"}
 
 
+def test_a_prompt_message_with_null_content_is_invalid() -> None:
+    prompt = decoded(
+        {"messages": [{"role": "user", "content": "a"}, {"role": "user", "content": None}]},
+        "backend.prompt",
+    )
+    assert issues(prompt) == {"messages[1].content": "consistency"}
+    [issue] = ir.errors(prompt)
+    assert "expected a string or a list of content parts, got null" in issue.message
+
+
+def test_a_completion_answer_that_only_calls_tools_may_have_null_content() -> None:
+    """As OpenAI-style providers send it; the reference does not check answers."""
+    call = {"id": "call_1", "name": "weather", "arguments": {"city": "Paris"}}
+    answer = {"role": "assistant", "content": None, "tool_calls": [call]}
+    data = {"choices": [{"index": 0, "message": answer, "finish_reason": "tool_calls"}]}
+    completion = decoded(data, "backend.completion")
+    assert issues(completion) == {}
+    message = completion.choices[0].message
+    assert message.content is None
+    assert message.text == ""
+    assert completion.text == ""
+    assert message.tool_calls[0].name == "weather"
+    text = ir.to_json(completion)
+    assert '"content":null' in text
+    assert ir.from_json(text, "backend.completion") == completion
+    assert decode_issues(
+        {"choices": [{"message": {"role": "assistant"}}]}, "backend.completion"
+    ) == {"choices[0].message.content": "required"}
+
+
 def test_problems_deep_inside_a_union_keep_their_path() -> None:
     data = {"messages": [{"role": "user", "content": [{"type": "text", "text": 5}]}]}
     assert decode_issues(data, Prompt) == {"messages[0].content[0].text": "type"}

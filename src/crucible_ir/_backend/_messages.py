@@ -131,8 +131,11 @@ class Message(IRStruct, frozen=True, kw_only=True):
     """
 
     content: Annotated[
-        Text | list[ContentPart],
-        doc("The content: a string, or a list of content parts (required)."),
+        Text | list[ContentPart] | None,
+        doc(
+            "The content: a string, or a list of content parts (required). Null only in a "
+            "completion's answer, as providers send it for a reply that only calls tools."
+        ),
     ]
     name: Annotated[Text | UnsetType | None, doc("The name of the speaker.")] = UNSET
     role: Annotated[Role, doc("Who speaks: system, user, assistant or tool (required).")]
@@ -180,6 +183,8 @@ class Message(IRStruct, frozen=True, kw_only=True):
         """The text of the message: the content string, or its text parts joined."""
         if isinstance(self.content, str):
             return self.content
+        if self.content is None:
+            return ""
         return "".join(
             part.text
             for part in self.content

@@ -456,7 +456,7 @@ def q_backend_message(d, depth=0):
         raise Unsure
     else:
         if v34 is None:
-            raise Unsure
+            pass
         else:
             raise Unsure
         r['content'] = v34
