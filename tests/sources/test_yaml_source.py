@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import random
+import re
 import time
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -403,6 +406,154 @@ def test_two_merge_keys_are_duplicates() -> None:
     assert (problem.line, problem.message) == (4, "duplicate key '<<' (first at line 3)")
 
 
+MODERATE_MERGES = """\
+defaults: &defaults
+  image: py
+  retries: 2
+  env: &env {A: "1", B: "2"}
+gpu: &gpu
+  <<: *defaults
+  image: cuda
+  devices: [0, 1]
+jobs:
+  - name: lint
+    <<: *defaults
+  - name: train
+    <<: [*gpu, *defaults]
+    retries: 5
+  - name: eval
+    <<: {<<: *gpu, env: {<<: *env, C: "3"}}
+"""
+
+
+def test_moderate_merges_read_as_before() -> None:
+    doc = load_yaml(MODERATE_MERGES)
+    env = {"A": "1", "B": "2"}
+    gpu = {"retries": 2, "env": env, "image": "cuda", "devices": [0, 1]}
+    assert doc.data == {
+        "defaults": {"image": "py", "retries": 2, "env": env},
+        "gpu": gpu,
+        "jobs": [
+            {"name": "lint", "image": "py", "retries": 2, "env": env},
+            {"name": "train", "env": env, "image": "cuda", "devices": [0, 1], "retries": 5},
+            {"name": "eval", **gpu, "env": {**env, "C": "3"}},
+        ],
+    }
+    # merged keys take the place of the '<<', written ones keep theirs
+    assert list(doc.data["gpu"]) == ["retries", "env", "image", "devices"]
+    assert list(doc.data["jobs"][1]) == ["name", "env", "image", "devices", "retries"]
+    assert list(doc.data["jobs"][2]) == ["name", "retries", "image", "devices", "env"]
+    assert doc.locate(("jobs", 1, "image")) == where(MODERATE_MERGES, "cuda")
+    assert doc.locate(("jobs", 1, "retries")) == where(MODERATE_MERGES, "5")
+    assert doc.locate(("jobs", 2, "env", "C")) == where(MODERATE_MERGES, '"3"')
+    assert doc.locate(("jobs", 0, "env", "B")) == where(MODERATE_MERGES, '"2"')
+
+
+def test_many_jobs_merging_the_same_defaults_read_in_full() -> None:
+    defaults = "defaults: &d {" + ", ".join(f"k{i}: {i}" for i in range(50)) + "}\n"
+    jobs = "".join(f"job{j}: {{<<: *d, k0: job{j}}}\n" for j in range(500))
+    data = load_yaml(defaults + jobs).data
+    assert data["job499"] == {**data["defaults"], "k0": "job499"}
+
+
+def key_range(count: int, prefix: str = "k") -> str:
+    return ", ".join(f"{prefix}{i}: {i}" for i in range(count))
+
+
+A = "a: &a {" + key_range(4000) + "}\n"
+MERGE_BOMBS = {  # about 100 KB each; the first took 9.5 s and 430 MB to refuse
+    "one mapping": A + "".join(f"b{i}: {{<<: *a}}\n" for i in range(4000)),
+    "a list": "a: &a {"
+    + key_range(2000)
+    + "}\nc: &c {"
+    + key_range(2000, "j")
+    + "}\n"
+    + "".join(f"b{i}: {{<<: [*a, *c]}}\n" for i in range(4000)),
+    "a merge of a merge": A
+    + "c: &c {<<: *a, z: 0}\n"
+    + "".join(f"b{i}: {{<<: *c, y: 1}}\n" for i in range(4000)),
+    "aliases of a merge": A + "m: &m {<<: *a}\n" + "".join(f"b{i}: *m\n" for i in range(4000)),
+    "merges in a merged list": A + "b: {<<: [" + ", ".join(["{<<: *a}"] * 4000) + "]}\n",
+    "merges of merges, inline": "x: " + "{<<: " * 200 + "{" + key_range(4000) + "}" + "}" * 200,
+    "a list of empty mappings": "l: &l ["
+    + ", ".join(["{}"] * 4000)
+    + "]\n"
+    + "".join(f"b{i}: {{<<: *l}}\n" for i in range(4000)),
+}
+BUDGET_ERROR = re.compile(
+    r"(merge key|alias) expansion exceeds \d+ values \(a (merge-key bomb|billion laughs)\?\)"
+)
+
+
+@pytest.mark.parametrize("name", sorted(MERGE_BOMBS))
+def test_merge_key_bombs_fail_fast(name: str) -> None:
+    load_yaml("a: &a {x: 1}\nb: {<<: *a}\n")  # the parser imported before the clock starts
+    start = time.process_time()
+    problem = error(MERGE_BOMBS[name])
+    assert time.process_time() - start < 1.0
+    assert BUDGET_ERROR.fullmatch(problem.message), problem.message
+
+
+def test_merge_key_bomb_fails_in_little_memory() -> None:
+    tracemalloc.start()
+    try:
+        problem = error(MERGE_BOMBS["one mapping"])
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 50 << 20  # 430 MB when every merge was built before counting
+    assert (problem.line, problem.column) == (2, 6)  # the first '<<': the others merge as much
+    assert problem.message.startswith("merge key expansion exceeds")
+
+
+def test_merge_key_bomb_stops_the_reading() -> None:
+    # refused at its merges: the syntax error further on is never reached
+    problem = error(MERGE_BOMBS["one mapping"] + "z: [unclosed\n")
+    assert (problem.line, problem.column) == (2, 6)
+    assert BUDGET_ERROR.fullmatch(problem.message)
+
+
+def test_merge_keys_count_the_values_and_entries_they_merge(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from crucible_ir._sources import _yaml
+
+    monkeypatch.setattr(_yaml, "_EXPANSION_FLOOR", 100)
+    anchor = "a: &a {" + key_range(20) + "}\n"  # 21 values, 20 entries; 43 written with root
+    # each line writes 3 (b, {}, <<) and counts 1 + 21 + 20: 1 + 21 + 40 * 42 = 1702 counted,
+    # more than 10 * (43 + 40 * 3) = 1630
+    problem = error(anchor + "".join(f"b{i}: {{<<: *a}}\n" for i in range(40)))
+    assert problem.message == "merge key expansion exceeds 1630 values (a merge-key bomb?)"
+    assert (problem.line, problem.column) == (2, 6)
+    # 30 lines: 1282 counted, 1330 allowed
+    data = load_yaml(anchor + "".join(f"b{i}: {{<<: *a}}\n" for i in range(30))).data
+    assert data["b29"] == data["a"]
+
+
+def test_merges_past_the_budget_so_far_are_built_once_it_is_known(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from crucible_ir._sources import _yaml
+
+    builds = []
+    build = _yaml._Builder.build
+
+    def counted_build(self: Any, events: Any) -> Any:
+        builds.append(self.limit)
+        return build(self, events)
+
+    monkeypatch.setattr(_yaml, "_EXPANSION_FLOOR", 10)
+    monkeypatch.setattr(_yaml._Builder, "build", counted_build)
+    # 40 merges copy 101 each (the mapping and its 100 entries): past 10 values a value
+    # written so far, but the long list after them brings the budget to 13250 (9182 counted)
+    text = "a: &a {" + key_range(100) + "}\n" + "".join(f"b{i}: {{<<: *a}}\n" for i in range(40))
+    text += "c: [" + ", ".join(["1"] * 1000) + "]\n"
+    doc = load_yaml(text)
+    assert builds == [None, 13250]  # counted first, then read again to build the merges
+    assert doc.data["b39"] == doc.data["a"]
+    assert doc.locate(("b39", "k99")) == where(text, "99}")
+
+
 # Tags: plain data only, nothing constructed.
 
 
@@ -489,7 +640,8 @@ def test_billion_laughs_fails_fast() -> None:
     problem = error(BILLION_LAUGHS)
     assert time.perf_counter() - start < 1.0
     assert "billion laughs" in problem.message
-    assert (problem.line, problem.column) == (9, 8)
+    # the first alias past the most the document could still allow: *e, line 6
+    assert (problem.line, problem.column) == (6, 8)
 
 
 def test_expansion_budget_grows_with_the_document(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -741,3 +893,109 @@ def test_any_input_reads_or_raises_source_error(text: str) -> None:
         return
     doc.locate(("a", 0), key=True)
     doc.raw_scalar(("a",))
+
+
+MERGE_KEYS = ["a", "b", "c", "x", "y", "<<", '"<<"']
+
+
+def merge_document(r: random.Random) -> str:
+    """Anchored flow mappings merging earlier ones: through aliases, lists, inline, nested."""
+    anchors: list[str] = []
+
+    def alias() -> str:
+        return "*" + r.choice(anchors)
+
+    def mapping(depth: int) -> str:
+        entries = [
+            f"{key}: {merged(depth) if key == '<<' else value(depth)}"
+            for key in r.sample(MERGE_KEYS, r.randint(0, 4))
+        ]
+        return "{" + ", ".join(entries) + "}"
+
+    def merged(depth: int) -> str:
+        choice = r.random()
+        if choice < 0.35 and anchors:
+            return alias()
+        if choice < 0.7:
+            items = [
+                alias() if anchors and r.random() < 0.6 else mapping(depth + 1)
+                for _ in range(r.randint(0, 4))
+            ]
+            return "[" + ", ".join(items) + "]"
+        return mapping(depth + 1) if depth < 3 else "{}"
+
+    def value(depth: int) -> str:
+        choice = r.random()
+        if choice < 0.3 and anchors:
+            return alias()
+        if choice < 0.5 and depth < 3:
+            return mapping(depth + 1)
+        if choice < 0.6 and depth < 3:
+            return "[" + ", ".join(value(depth + 1) for _ in range(r.randint(0, 3))) + "]"
+        return r.choice(["1", "two", "null", "3.5", "'q'"])
+
+    lines = []
+    for i in range(r.randint(1, 6)):
+        lines.append(f"k{i}: &m{i} {mapping(0)}")
+        anchors.append(f"m{i}")
+    return "\n".join(lines) + "\n"
+
+
+@given(st.randoms(use_true_random=False))
+@settings(max_examples=150, deadline=None)
+def test_merges_read_as_ruamels_loader_reads_them(r: random.Random) -> None:
+    from ruamel.yaml import YAML
+
+    text = merge_document(r)
+    assert load_yaml(text).data == YAML(typ="safe", pure=True).load(text)
+
+
+@given(st.randoms(use_true_random=False))
+@settings(max_examples=150, deadline=None)
+def test_the_count_only_grows_and_ends_as_the_roots_size(r: random.Random) -> None:
+    # what lets a document be refused before it is all read
+    from ruamel.yaml import YAML
+
+    from crucible_ir._sources import _yaml
+
+    counts: list[int] = []
+
+    class Watched(_yaml._Builder):
+        def expanded(self, count: int, at: Any, merge: bool) -> None:
+            counts.append(self.total)
+            super().expanded(count, at, merge)
+
+    text = merge_document(r)
+    builder = Watched(len(text), None)
+    root = builder.build(YAML(typ="safe", pure=True).parse(text))
+    assert root is not None
+    assert counts == sorted(counts)
+    assert all(count <= root.size for count in counts)
+    assert builder.total == root.size
+
+
+@given(
+    st.lists(
+        st.sampled_from([*"[]{}:,-?&*!|>'\"# \n.ab", "<<", "*a", "&a ", "? ", "-:", "- ", ": "]),
+        max_size=30,
+    ).map("".join)
+)
+@settings(max_examples=500, deadline=None)
+def test_the_rest_of_a_text_writes_a_few_values_a_character(text: str) -> None:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.events import CollectionStartEvent, ScalarEvent
+
+    from crucible_ir._sources._yaml import _PER_CHARACTER
+
+    starts: list[tuple[int, bool]] = []
+    try:
+        for event in YAML(typ="safe", pure=True).parse(text):
+            value = isinstance(event, (ScalarEvent, CollectionStartEvent))
+            starts.append((event.start_mark.index, value))
+    except YAMLError:
+        pass
+    to_come = 0
+    for start, value in reversed(starts):
+        assert to_come <= _PER_CHARACTER * (len(text) - start + 1)
+        to_come += value

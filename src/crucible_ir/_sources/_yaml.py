@@ -35,11 +35,17 @@ The rules, as IR documents are plain JSON-model data:
   written in that mapping win over merged ones wherever they are, and earlier
   mappings of the list win over later ones. ``"<<"`` quoted is an ordinary key.
 * Anchors and aliases are allowed; an alias's values are located where its
-  anchor defines them. Before anything is built, the size of the document with
-  every alias expanded is computed; more than ``max(100_000, 10 * N)`` values
-  (N: the values written in the document) is an error, so an alias bomb fails
-  at once, in memory proportional to the text. An alias inside its own anchor
-  is an error.
+  anchor defines them. Before any data is built, the document's values are
+  counted, every alias expanded: a written value counts 1, an alias the values
+  of its anchor, and a merge key, instead of its value, each mapping it merges
+  (once, however often listed) with its values and, again, its entries, which
+  the merge copies. More than ``max(100_000, 10 * N)`` (N: the values written
+  in the document) is an error, at the alias or merge key counting the most
+  so far. An alias or merge-key bomb fails at once, in memory proportional to
+  the text: merges stop copying entries once that would pass the budget, and
+  an alias or merge key that takes the count past the most the rest of the
+  text could still allow ends the reading there. An alias inside its own
+  anchor is an error.
 * One document per stream; an empty stream or document gives ``None``.
 * Nesting deeper than `MAX_DEPTH`, aliases included, is an error.
 """
@@ -49,7 +55,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
 
 from ._common import (
     MAX_DEPTH,
@@ -75,6 +81,7 @@ Pos: TypeAlias = tuple[int, int]
 
 _EXPANSION_FLOOR = 100_000
 _EXPANSION_FACTOR = 10
+_PER_CHARACTER = 3  # the most values a character of YAML writes (ruamel: 2, for `?` or `-:`)
 
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = frozenset({"str", "int", "float", "bool", "null"})
@@ -164,11 +171,13 @@ class _YNode(Node[Pos]):
 
     __slots__ = (
         "done",
+        "entries",
         "height",
         "index",
         "items",
         "kind",
         "merge",
+        "merging",
         "pairs",
         "pending",
         "size",
@@ -181,18 +190,55 @@ class _YNode(Node[Pos]):
         self.kind = kind
         self.text = ""
         self.value: Any = None
+        # a plain '<<' key; a mapping or sequence written as (part of) a merge key's value
         self.merge = False
         self.done = kind == _SCALAR
-        self.size = 1  # values in the node once every alias is expanded
+        self.size = 1  # values the node counts for, every alias expanded (see `_Builder`)
+        self.entries = 0  # a mapping's entries, merged ones included, before any key overrides
         self.height = 0 if kind == _SCALAR else 1  # nesting levels of the node, expanded
         self.items: list[_YNode] = []
         self.pairs: list[tuple[_YNode, Pos, _YNode]] = []  # key, where it is written, value
         self.pending: tuple[_YNode, Pos] | None = None
         self.index: dict[str, tuple[Pos, _YNode]] = {}
+        self.merging: _Merge | None = None  # a sequence's `_merge`, once asked for
         if kind == _SEQ:
             self.kids = self.items
         elif kind == _MAP:
             self.kids = self.index
+
+
+class _Merge(NamedTuple):
+    """What a merge key's value merges."""
+
+    sources: list[_YNode]  # the mappings, each once, in order
+    charge: int  # the values they count for: their sizes and their entries
+    entries: int  # their entries
+    bad: _YNode | None  # the first value that is not a mapping
+
+
+def _merge(value: _YNode) -> _Merge:
+    """The mappings merged by ``value``, a merge key's value (done); a sequence keeps its answer."""
+    if value.kind == _MAP:
+        return _Merge([value], value.size + value.entries, value.entries, None)
+    if value.kind == _SCALAR:
+        return _Merge([], 0, 0, value)
+    if value.merging is None:
+        seen: set[int] = set()
+        sources: list[_YNode] = []
+        bad: _YNode | None = None
+        for item in value.items:
+            if item.kind != _MAP:
+                bad = bad or item
+            elif id(item) not in seen:  # an alias repeated in the list adds nothing
+                seen.add(id(item))
+                sources.append(item)
+        value.merging = _Merge(
+            sources,
+            sum(source.size + source.entries for source in sources),
+            sum(source.entries for source in sources),
+            bad,
+        )
+    return value.merging
 
 
 def _mark(mark: Any) -> Pos:
@@ -235,149 +281,253 @@ def _bad_tag(tag: str, kind: int) -> str:
     return f"tag {_tag_name(tag)} is not allowed: IR documents are plain data"
 
 
-def _merge_sources(value: _YNode) -> list[_YNode]:
-    if value.kind == _MAP:
-        return [value]
-    if value.kind == _SEQ:
-        for item in value.items:
-            if item.kind != _MAP:
-                raise SourceError(
-                    "a merge key '<<' takes a mapping or a list of mappings", *item.at
-                )
-        return value.items
-    raise SourceError("a merge key '<<' takes a mapping or a list of mappings", *value.at)
+_KEY, _VALUE, _MERGED = 0, 1, 2  # how a node sits in its parent
 
 
-def _close(node: _YNode) -> None:
-    """Finish a collection whose items are all done: its key index, size and height."""
-    if node.kind == _MAP:
-        written: dict[str, Pos] = {}
-        merge_at: Pos | None = None
-        for key, key_at, _ in node.pairs:
-            if key.merge:
-                if merge_at is not None:
-                    raise SourceError(f"duplicate key '<<' (first at line {merge_at[0]})", *key_at)
-                merge_at = key_at
-            elif key.text in written:
-                first = written[key.text][0]
-                raise SourceError(f"duplicate key {key.text!r} (first at line {first})", *key_at)
-            else:
-                written[key.text] = key_at
-        merged: set[int] = set()
-        for key, key_at, value in node.pairs:
-            if not key.merge:
-                node.index[key.text] = (key_at, value)
-                continue
-            for source in _merge_sources(value):
-                if id(source) in merged:  # an alias repeated in the list adds nothing
-                    continue
-                merged.add(id(source))
-                for name, entry in source.index.items():
-                    if name not in written and name not in node.index:
-                        node.index[name] = entry
-        children: Iterable[_YNode] = (value for _, value in node.index.values())
-    else:
-        children = node.items
-    for child in children:
-        node.size += child.size
-        node.height = max(node.height, child.height + 1)
-    node.pairs = []
-    node.done = True
+class _Builder:
+    """The node graph of a document, from its events, within the expansion budget.
 
+    The budget counts values as the data will hold them, every alias expanded: a
+    written value counts 1, an alias the values of its anchor; keys do not count.
+    A merge key counts, instead of its value, each mapping it merges (once,
+    however often listed): that mapping's values and, once more, its entries,
+    which the merge copies, so that merges of merges cannot copy more than the
+    budget either. `_YNode.size` is that count for a node; ``total`` is the count
+    of everything read so far, which only grows and ends as the root's size. At
+    each alias or merge key, ``total`` is compared with the most the budget can
+    still become (the rest of the text writes at most `_PER_CHARACTER` values a
+    character); past it, the document is refused there and then. Merges are
+    built (their entries copied) only while the work of all merges fits the
+    budget the values written so far allow; past it they are only counted, and
+    a document that proves within its budget is read again, its budget known,
+    to build them.
+    """
 
-def _attach(node: _YNode, stack: list[_YNode], at: Pos) -> None:
-    """Add ``node``, written at ``at`` (an alias's position differs from its node's)."""
-    parent = stack[-1]
-    if parent.kind == _SEQ:
-        parent.items.append(node)
-    elif parent.pending is None:
-        if node.kind != _SCALAR:
-            raise SourceError(f"a {_KIND_NAMES[node.kind]} cannot be a mapping key", *at)
-        parent.pending = (node, at)
-    else:
+    def __init__(self, length: int, limit: int | None) -> None:
+        self.length = length  # characters in the text
+        self.limit = limit  # the budget, when known before reading
+        self.offset = 0  # where the current event starts
+        self.written = 0  # values (and keys) written in the document so far
+        self.total = 0  # values counted so far: the root's size at the end
+        self.work = 0  # mappings and entries visited by the merges built
+        self.counting = False  # merges are counted only, no longer built
+        self.bad_numbers = False  # whether a scalar is a `BadNumber`
+        self.biggest: tuple[int, Pos, bool] = (0, (1, 1), False)  # count, where, a merge key?
+        self.top = _YNode((1, 1), _SEQ)  # holds the root, so every node has a parent
+        self.stack = [self.top]
+        self.opened = [0]  # `total` when each node of `stack` was opened
+
+    def budget(self) -> int:
+        """The most values the document may count, as far as its written values tell so far."""
+        if self.limit is not None:
+            return self.limit
+        return max(_EXPANSION_FLOOR, _EXPANSION_FACTOR * self.written)
+
+    def too_big(self, limit: int) -> SourceError:
+        """The error for a document counting more than ``limit`` values."""
+        _, at, merge = self.biggest
+        if merge:
+            return SourceError(
+                f"merge key expansion exceeds {limit} values (a merge-key bomb?)", *at
+            )
+        return SourceError(f"alias expansion exceeds {limit} values (a billion laughs?)", *at)
+
+    def expanded(self, count: int, at: Pos, merge: bool) -> None:
+        """Note an alias or merge key at ``at`` counting ``count`` values (already in ``total``).
+
+        Raises if the document now surely counts more than its budget.
+        """
+        if count > self.biggest[0]:
+            self.biggest = (count, at, merge)
+        if self.limit is not None:
+            most = self.limit
+        else:
+            rest = _PER_CHARACTER * (self.length - self.offset + 1)  # most values still to come
+            most = max(_EXPANSION_FLOOR, _EXPANSION_FACTOR * (self.written + rest))
+        if self.total > most:
+            raise self.too_big(most)
+
+    def attach(self, node: _YNode, at: Pos) -> int:
+        """Add ``node``, written at ``at`` (an alias's position differs from its node's)."""
+        parent = self.stack[-1]
+        if parent.kind == _SEQ:
+            parent.items.append(node)
+            return _MERGED if parent.merge else _VALUE
+        if parent.pending is None:
+            if node.kind != _SCALAR:
+                raise SourceError(f"a {_KIND_NAMES[node.kind]} cannot be a mapping key", *at)
+            parent.pending = (node, at)
+            return _KEY
+        key = parent.pending[0]
         parent.pairs.append((*parent.pending, node))
         parent.pending = None
+        return _MERGED if key.merge else _VALUE
 
+    def alias(self, node: _YNode, at: Pos) -> None:
+        """Add a done node met through an alias at ``at``."""
+        role = self.attach(node, at)
+        holder = self.stack[-1]
+        if role == _VALUE:
+            self.total += node.size
+            self.expanded(node.size, at, merge=False)
+        elif role == _MERGED and holder.kind == _MAP:  # in a merged list: counted with the list
+            charge = _merge(node).charge
+            self.total += charge
+            self.expanded(charge, holder.pairs[-1][1], merge=True)
 
-def _build(events: Iterable[Any]) -> tuple[_YNode | None, int, Pos, bool]:
-    """The node graph of the single document in ``events``.
+    def open(self, node: _YNode, at: Pos) -> None:
+        """Add a node written at ``at``: a scalar, or a collection whose items follow."""
+        self.written += 1
+        role = self.attach(node, at)
+        parent = self.stack[-1]
+        if node.kind == _SCALAR:
+            if role == _VALUE:
+                self.total += 1
+            return
+        # merged: a mapping in a merge key's value, or a list that is one
+        node.merge = role == _MERGED and _MAP in (node.kind, parent.kind)
+        self.opened.append(self.total)
+        if not (node.merge and node.kind == _SEQ):  # a merged list counts as its mappings
+            self.total += 1
+        self.stack.append(node)
 
-    Returns the root (``None`` for an empty stream), the number of nodes written
-    in the document, the position of the alias expanding to the most values, and
-    whether a scalar is a `BadNumber`.
-    """
-    from ruamel.yaml.events import (
-        AliasEvent,
-        CollectionEndEvent,
-        CollectionStartEvent,
-        DocumentStartEvent,
-        MappingStartEvent,
-        ScalarEvent,
-    )
+    def end(self) -> None:
+        """Finish the innermost collection, and count it where it sits."""
+        node = self.stack.pop()
+        opened = self.opened.pop()
+        self.close(node)
+        holder = self.stack[-1]
+        if node.merge and (node.kind == _SEQ or holder.kind == _MAP):  # a merge key's value
+            charge = _merge(node).charge
+            self.total = opened + charge
+            self.expanded(charge, holder.pairs[-1][1], merge=True)
+        elif node.merge:  # a mapping in a merge key's list: the share it surely adds
+            self.total = opened + node.size + node.entries
+        else:
+            self.total = opened + node.size
 
-    top = _YNode((1, 1), _SEQ)  # holds the root, so every node has a parent
-    stack = [top]
-    anchors: dict[str, _YNode] = {}
-    written = 0
-    biggest_alias: tuple[int, Pos] = (0, (1, 1))
-    documents = 0
-    bad_numbers = False
-    previous: Any = None
-    for event in events:
-        after_previous, previous = previous, event
-        if isinstance(event, DocumentStartEvent):
-            documents += 1
-            if documents > 1:
-                raise SourceError(
-                    "expected one YAML document, found several", *_mark(event.start_mark)
-                )
-            continue
-        if isinstance(event, CollectionEndEvent):
-            _close(stack.pop())
-            continue
-        at = _mark(event.start_mark)
-        if isinstance(event, AliasEvent):
-            name: str = event.anchor
-            target = anchors.get(name)
-            if target is None:
-                raise SourceError(f"unknown alias *{name}", *at)
-            node = target
-            if not node.done:
-                raise SourceError(f"recursive alias *{name}: it is inside its own anchor", *at)
-            if len(stack) - 1 + node.height > MAX_DEPTH:
-                raise SourceError(TOO_DEEP, *at)
-            if node.size > biggest_alias[0]:
-                biggest_alias = (node.size, at)
-            _attach(node, stack, at)
-            continue
-        if isinstance(event, ScalarEvent):
-            if event.start_mark.index == event.end_mark.index:
-                # Nothing written (``key:``): ruamel places it at the next token, maybe
-                # lines below. Right after its key is where a value is missing; an
-                # empty document is at 1:1.
-                if stack[-1].pending is not None:
-                    at = _mark(after_previous.end_mark)
-                elif len(stack) == 1:
-                    at = (1, 1)
-            node = _scalar(event, at)
-            bad_numbers = bad_numbers or isinstance(node.value, BadNumber)
-        elif isinstance(event, CollectionStartEvent):
-            kind = _MAP if isinstance(event, MappingStartEvent) else _SEQ
-            tag: str | None = event.tag
-            if tag not in (None, "!", _CORE + ("map" if kind == _MAP else "seq")):
-                raise SourceError(_bad_tag(tag, kind), *at)
-            if len(stack) > MAX_DEPTH:
-                raise SourceError(TOO_DEEP, *at)
-            node = _YNode(at, kind)
-        else:  # the start or end of the stream, the end of a document
-            continue
-        written += 1
-        _attach(node, stack, at)
-        if event.anchor is not None:
-            anchors[event.anchor] = node
-        if node.kind != _SCALAR:
-            stack.append(node)
-    return (top.items[0] if top.items else None), written, biggest_alias[1], bad_numbers
+    def close(self, node: _YNode) -> None:
+        """Finish a collection whose items are all done: its key index, size and height."""
+        if node.kind == _MAP:
+            written: dict[str, Pos] = {}
+            merge_at: Pos | None = None
+            for key, key_at, _ in node.pairs:
+                if key.merge:
+                    if merge_at is not None:
+                        raise SourceError(
+                            f"duplicate key '<<' (first at line {merge_at[0]})", *key_at
+                        )
+                    merge_at = key_at
+                elif key.text in written:
+                    first = written[key.text][0]
+                    raise SourceError(
+                        f"duplicate key {key.text!r} (first at line {first})", *key_at
+                    )
+                else:
+                    written[key.text] = key_at
+            merge: _Merge | None = None
+            for key, _, value in node.pairs:
+                if key.merge:
+                    merge = _merge(value)
+                    if merge.bad is not None:
+                        raise SourceError(
+                            "a merge key '<<' takes a mapping or a list of mappings", *merge.bad.at
+                        )
+                    node.size += merge.charge
+                    node.entries += merge.entries
+                    work = len(merge.sources) + merge.entries
+                    if self.counting or self.work + work > self.budget():
+                        self.counting = True
+                    else:
+                        self.work += work
+                else:
+                    node.size += value.size
+                    node.entries += 1
+            for key, key_at, value in node.pairs:
+                if not key.merge:
+                    node.index[key.text] = (key_at, value)
+                elif merge is not None and not self.counting:  # merged keys replace the '<<'
+                    for source in merge.sources:
+                        for name, entry in source.index.items():
+                            if name not in written and name not in node.index:
+                                node.index[name] = entry
+            children: Iterable[_YNode] = (value for _, value in node.index.values())
+        else:
+            node.size += sum(item.size for item in node.items)
+            children = node.items
+        for child in children:
+            node.height = max(node.height, child.height + 1)
+        node.pairs = []
+        node.done = True
+
+    def build(self, events: Iterable[Any]) -> _YNode | None:
+        """The root of the single document in ``events`` (``None`` for an empty stream).
+
+        Also sets ``written``, ``total``, ``biggest``, ``counting`` and ``bad_numbers``.
+        """
+        from ruamel.yaml.events import (
+            AliasEvent,
+            CollectionEndEvent,
+            CollectionStartEvent,
+            DocumentStartEvent,
+            MappingStartEvent,
+            ScalarEvent,
+        )
+
+        stack = self.stack
+        anchors: dict[str, _YNode] = {}
+        documents = 0
+        previous: Any = None
+        for event in events:
+            after_previous, previous = previous, event
+            self.offset = int(event.start_mark.index)
+            if isinstance(event, DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise SourceError(
+                        "expected one YAML document, found several", *_mark(event.start_mark)
+                    )
+                continue
+            if isinstance(event, CollectionEndEvent):
+                self.end()
+                continue
+            at = _mark(event.start_mark)
+            if isinstance(event, AliasEvent):
+                name: str = event.anchor
+                target = anchors.get(name)
+                if target is None:
+                    raise SourceError(f"unknown alias *{name}", *at)
+                if not target.done:
+                    raise SourceError(f"recursive alias *{name}: it is inside its own anchor", *at)
+                if len(stack) - 1 + target.height > MAX_DEPTH:
+                    raise SourceError(TOO_DEEP, *at)
+                self.alias(target, at)
+                continue
+            if isinstance(event, ScalarEvent):
+                if event.start_mark.index == event.end_mark.index:
+                    # Nothing written (``key:``): ruamel places it at the next token, maybe
+                    # lines below. Right after its key is where a value is missing; an
+                    # empty document is at 1:1.
+                    if stack[-1].pending is not None:
+                        at = _mark(after_previous.end_mark)
+                    elif len(stack) == 1:
+                        at = (1, 1)
+                node = _scalar(event, at)
+                self.bad_numbers = self.bad_numbers or isinstance(node.value, BadNumber)
+            elif isinstance(event, CollectionStartEvent):
+                kind = _MAP if isinstance(event, MappingStartEvent) else _SEQ
+                tag: str | None = event.tag
+                if tag not in (None, "!", _CORE + ("map" if kind == _MAP else "seq")):
+                    raise SourceError(_bad_tag(tag, kind), *at)
+                if len(stack) > MAX_DEPTH:
+                    raise SourceError(TOO_DEEP, *at)
+                node = _YNode(at, kind)
+            else:  # the start or end of the stream, the end of a document
+                continue
+            self.open(node, at)
+            if event.anchor is not None:
+                anchors[event.anchor] = node
+        return self.top.items[0] if self.top.items else None
 
 
 def _data(root: _YNode) -> Any:
@@ -429,18 +579,23 @@ def load_yaml(text: str | bytes) -> Document:
     source = decode_text(text)
     yaml = YAML(typ="safe", pure=True)
     yaml.Scanner = BoundedScanner
+    builder = _Builder(len(source), None)
     try:
-        root, written, biggest_alias, bad_numbers = _build(yaml.parse(source))
+        root = builder.build(yaml.parse(source))
+        if root is None:
+            return Document(None)
+        limit = max(_EXPANSION_FLOOR, _EXPANSION_FACTOR * builder.written)
+        if root.size > limit:
+            raise builder.too_big(limit)
+        if builder.counting:  # merges went past the budget as it then stood: build them now
+            builder = _Builder(len(source), limit)
+            root = builder.build(yaml.parse(source))
+            assert root is not None  # the same text, now known to be within its budget,
+            assert not builder.counting  # so every merge was built
     except YAMLError as exc:
         raise _syntax_error(exc, source) from None
-    if root is None:
-        return Document(None)
-    limit = max(_EXPANSION_FLOOR, _EXPANSION_FACTOR * written)
-    if root.size > limit:
-        raise SourceError(
-            f"alias expansion exceeds {limit} values (a billion laughs?)", *biggest_alias
-        )
-    return Document(_data(root), TreeLocator(lambda: root, _same), bad_numbers)
+    built = root
+    return Document(_data(built), TreeLocator(lambda: built, _same), builder.bad_numbers)
 
 
 def _same(at: Pos) -> Pos:
