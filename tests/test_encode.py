@@ -426,3 +426,29 @@ def test_rule_breaking_but_typed_objects_are_written_and_read_back() -> None:
         text = ir.to_json(obj)
         assert ir.from_json(text, type(obj)) == obj
         assert ir.from_dict(ir.to_dict(obj), type(obj)) == obj
+
+
+def test_threads_encode_into_their_own_buffers() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    objects = [ir.StageDef(name=f"stage_{n}", options={"n": n, "pad": "x" * n}) for n in range(64)]
+    expected = [ir.to_json(obj) for obj in objects]
+
+    def encode_all(offset: int) -> list[str]:
+        return [ir.to_json(objects[(i + offset) % 64]) for i in range(400)]
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(encode_all, range(8)))
+    for offset, texts in enumerate(results):
+        assert texts == [expected[(i + offset) % 64] for i in range(400)]
+
+
+def test_a_large_document_does_not_pin_its_buffer() -> None:
+    from crucible_ir import _codec
+
+    big = ir.StageDef(name="s", options={"blob": "x" * (3 << 20)})
+    assert len(ir.to_json(big)) > 3 << 20
+    assert len(_codec._BUFFERS.buffer) <= _codec._KEEP_BUFFER
+    assert ir.to_json(ir.StageDef(name="s")) == (
+        '{"enabled":true,"module":null,"name":"s","options":null}'
+    )

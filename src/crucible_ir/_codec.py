@@ -10,6 +10,7 @@ which is `validate`'s business, not decoding's).
 from __future__ import annotations
 
 import re
+from _thread import _local
 from typing import Any, TypeVar, overload
 
 import msgspec
@@ -27,6 +28,10 @@ _T = TypeVar("_T", bound=IRStruct)
 # Fields are declared in wire (alphabetical) order, so struct keys come out sorted
 # without sorting; opaque maps keep their own order (decoded ones, the order read).
 _ENCODER = msgspec.json.Encoder()
+# Each thread encodes into its own reusable buffer, which saves allocating and
+# copying a bytes object on the way to the `str` that `to_json` returns.
+_BUFFERS = _local()
+_KEEP_BUFFER = 1 << 20  # a buffer grown past this by one large document is dropped
 _DECODERS: dict[type, msgspec.json.Decoder[Any]] = {}
 # The decoder for each `type` argument seen (a class or a type name): one lookup per call.
 _BY_TYPE_ARG: dict[object, msgspec.json.Decoder[Any]] = {}
@@ -61,15 +66,21 @@ def to_json(obj: IRStruct, *, indent: int | None = None) -> str:
     problems = encoding_problems(obj)
     if problems:
         raise ValidationError(problems, title="cannot be written as JSON:")
+    buffer: bytearray | None = getattr(_BUFFERS, "buffer", None)
+    if buffer is None:
+        buffer = _BUFFERS.buffer = bytearray()
     try:
-        data = _ENCODER.encode(obj)
+        _ENCODER.encode_into(obj, buffer)
     except (TypeError, ValueError, OverflowError, RecursionError, UnicodeError) as exc:
         raise ValidationError(
             [Issue("", IssueCode.TYPE, f"cannot be written as JSON: {exc}")]
         ) from None
+    finally:
+        if len(buffer) > _KEEP_BUFFER:
+            _BUFFERS.buffer = bytearray()
     if indent is not None:
-        data = msgspec.json.format(data, indent=indent)
-    return data.decode("utf-8")
+        return msgspec.json.format(bytes(buffer), indent=indent).decode("utf-8")
+    return buffer.decode("utf-8")
 
 
 def to_dict(obj: IRStruct) -> dict[str, Any]:
