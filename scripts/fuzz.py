@@ -273,7 +273,7 @@ def rand_number(rng: random.Random) -> int | float:
         return rng.choice(_FLOATS)
     if r < 0.8:
         return rng.randint(-1000, 1000)
-    return rng.uniform(-2, 2) * 10 ** rng.randint(-8, 8)
+    return rng.uniform(-2, 2) * 10.0 ** rng.randint(-8, 8)
 
 
 def rand_json(rng: random.Random, depth: int = 0) -> Any:
@@ -1055,7 +1055,7 @@ class _Checker:
         what: str,
         fn: Callable[..., Any],
         *args: Any,
-        allowed: tuple[type, ...] = (),
+        allowed: tuple[type[BaseException], ...] = (),
         **kw: Any,
     ) -> tuple[Any, BaseException | None, bool]:
         """``(result, allowed exception, ok)``; anything not allowed is a violation."""
@@ -1260,7 +1260,7 @@ def _parse(data: bytes) -> Any:
 def check_case(case: Case) -> list[Violation]:
     """Run ``case`` through every check; the violations found (empty when all hold)."""
     checker = _Checker(case)
-    classes = [resolve_type(case.type_name)]
+    classes: list[type[IRStruct]] = [resolve_type(case.type_name)]
     if case.other_type != case.type_name:
         classes.append(resolve_type(case.other_type))
     data = case.data
@@ -1641,7 +1641,7 @@ def _save(folder: Path, record: dict[str, Any]) -> Path:
 
 def run_atheris(argv: list[str], failures_dir: Path) -> None:
     """Coverage-guided fuzzing with atheris (libFuzzer), the same checks on every input."""
-    import atheris
+    import atheris  # type: ignore[import-untyped, import-not-found, unused-ignore]  # optional
 
     atheris.instrument_all()
     counts: Counter[str] = Counter()
