@@ -296,7 +296,7 @@ class _Builder:
     of everything read so far, which only grows and ends as the root's size. At
     each alias or merge key, ``total`` is compared with the most the budget can
     still become (the rest of the text writes at most `_PER_CHARACTER` values a
-    character); past it, the document is refused there and then. Merges are
+    character, and each open collection two empty values as it closes); past it, the document is refused there and then. Merges are
     built (their entries copied) only while the work of all merges fits the
     budget the values written so far allow; past it they are only counted, and
     a document that proves within its budget is read again, its budget known,
@@ -342,7 +342,9 @@ class _Builder:
         if self.limit is not None:
             most = self.limit
         else:
-            rest = _PER_CHARACTER * (self.length - self.offset + 1)  # most values still to come
+            # the most values still to come: a few per character, and the empty
+            # values (`? ? ?`) the open collections may still write as they close
+            rest = _PER_CHARACTER * (self.length - self.offset + 1) + 2 * len(self.stack)
             most = max(_EXPANSION_FLOOR, _EXPANSION_FACTOR * (self.written + rest))
         if self.total > most:
             raise self.too_big(most)
