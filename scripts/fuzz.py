@@ -96,6 +96,7 @@ import io
 import json
 import math
 import multiprocessing
+import operator
 import os
 import random
 import re
@@ -121,6 +122,7 @@ from crucible_ir._errors import Issue
 from crucible_ir._jsonl import BadRecord, scan_jsonl
 from crucible_ir._plan import Node, plan
 from crucible_ir._sources import SourceError, load_json, load_toml, load_yaml
+from crucible_ir._stack import deep_call
 
 __all__ = [
     "GENERATORS",
@@ -1038,6 +1040,16 @@ class _Hang(BaseException):
     """An input ran past `HANG_LIMIT`."""
 
 
+def _equal(a: Any, b: Any) -> bool:
+    """``a == b``, also for values nested deeper than the stack left here allows.
+
+    Python compares nested lists and dicts recursively, so two equal objects the
+    library read and wrote at some 990 levels can be too deep to compare from
+    inside this driver; the comparison is then made on a fresh stack.
+    """
+    return bool(deep_call(operator.eq, a, b))
+
+
 class _Checker:
     """Runs one case through everything, collecting violations."""
 
@@ -1078,7 +1090,7 @@ class _Checker:
         """Every invariant of a decoded object."""
         for seen in self.checked:
             try:
-                if seen is obj or (type(seen) is type(obj) and seen == obj):
+                if seen is obj or (type(seen) is type(obj) and _equal(seen, obj)):
                     return
             except RecursionError:
                 break
@@ -1104,7 +1116,7 @@ class _Checker:
         text, _, ok = self.call(f"to_json({where})", ir.to_json, obj)
         if ok:
             back, _, ok = self.call(f"from_json(to_json({where}))", ir.from_json, text, cls)
-            if ok and back != obj:
+            if ok and not _equal(back, obj):
                 self.fail("roundtrip-json", f"{where}: from_json(to_json(x)) != x")
             if ok:
                 again, _, ok = self.call("to_json(back)", ir.to_json, back)
@@ -1113,18 +1125,18 @@ class _Checker:
             back, _, ok = self.call(
                 f"from_json(to_json({where}), strict)", ir.from_json, text, cls, strict=True
             )
-            if ok and back != obj:
+            if ok and not _equal(back, obj):
                 self.fail("roundtrip-json-strict", f"{where}: strict from_json(to_json(x)) != x")
         data, _, ok = self.call(f"to_dict({where})", ir.to_dict, obj)
         if ok:
             back, _, ok = self.call(f"from_dict(to_dict({where}))", ir.from_dict, data, cls)
-            if ok and back != obj:
+            if ok and not _equal(back, obj):
                 self.fail("roundtrip-dict", f"{where}: from_dict(to_dict(x)) != x")
         self.call(f"fingerprint({where})", ir.fingerprint, obj)
         canon, _, ok = self.call(f"canonical_json({where})", canonical_json, obj)
         if ok:
             back, _, ok = self.call(f"from_json(canonical({where}))", ir.from_json, canon, cls)
-            if ok and back != obj:
+            if ok and not _equal(back, obj):
                 self.fail("roundtrip-canonical", f"{where}: canonical JSON does not decode to x")
 
     # -- decoding -------------------------------------------------------------------
@@ -1146,7 +1158,7 @@ class _Checker:
                 self.check_object(lax, cls, f"from_json({name})")
             if strict_ok:
                 self.check_object(strict, cls, f"from_json({name}, strict)")
-                if not lax_ok or lax != strict:
+                if not lax_ok or not _equal(lax, strict):
                     self.fail(
                         "strict-lax",
                         f"{name}: strict decoding succeeds, lax "
@@ -1171,7 +1183,7 @@ class _Checker:
                 self.check_object(dlax, cls, f"from_dict({name})")
             if dstrict_ok:
                 self.check_object(dstrict, cls, f"from_dict({name}, strict)")
-            if lax_ok != dlax_ok or (lax_ok and lax != dlax):
+            if lax_ok != dlax_ok or (lax_ok and not _equal(lax, dlax)):
                 self.fail(
                     "json-dict",
                     f"{name}: from_json {'decodes' if lax_ok else 'fails'} but from_dict of the "
@@ -1251,8 +1263,9 @@ def _issue_keys(issues: list[Issue]) -> list[tuple[str, str]]:
 
 
 def _parse(data: bytes) -> Any:
+    """msgspec's reading of the text, on a fresh stack if need be (as the library reads it)."""
     try:
-        return msgspec.json.decode(data)
+        return deep_call(msgspec.json.decode, data)
     except (msgspec.DecodeError, RecursionError, UnicodeError):
         return _NO_DATA
 
@@ -1274,7 +1287,7 @@ def check_case(case: Case) -> list[Violation]:
     # the other type too for YAML and TOML inputs (JSON ones got that from from_json).
     own = classes[:1] if case.fmt == "json" else classes
     doc = checker.reader("load_json", load_json, data, own)
-    if doc is not None and parsed is not _NO_DATA and doc.data != parsed:
+    if doc is not None and parsed is not _NO_DATA and not _equal(doc.data, parsed):
         checker.fail("reader", "load_json and msgspec read different data")
     checker.reader("load_toml", load_toml, data, own if case.fmt == "toml" else classes[:1])
     if case.run_yaml:

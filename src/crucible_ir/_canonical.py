@@ -28,6 +28,7 @@ import msgspec
 
 from ._base import IRStruct
 from ._errors import Issue, IssueCode, ValidationError
+from ._stack import deep_call
 from ._validate import encoding_problems
 
 __all__ = ["canonical_data", "canonical_json", "fingerprint"]
@@ -42,7 +43,7 @@ def canonical_data(obj: IRStruct) -> Any:
     if problems:
         raise ValidationError(problems, title="cannot be written as JSON:")
     try:
-        data = msgspec.to_builtins(obj, builtin_types=(datetime.datetime,))
+        data = deep_call(msgspec.to_builtins, obj, builtin_types=(datetime.datetime,))
     except (TypeError, ValueError, OverflowError, RecursionError, UnicodeError) as exc:
         raise ValidationError(
             [Issue("", IssueCode.TYPE, f"cannot be written as JSON: {exc}")]
@@ -84,7 +85,8 @@ def canonical_json(obj: IRStruct, *, indent: int | None = None) -> str:
     separators = (",", ":") if indent is None else (",", ": ")
     data = canonical_data(obj)
     try:
-        return json.dumps(
+        return deep_call(
+            json.dumps,
             data,
             sort_keys=True,
             ensure_ascii=False,

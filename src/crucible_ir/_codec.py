@@ -20,6 +20,7 @@ from ._convert import convert
 from ._errors import DecodeError, Issue, IssueCode, ValidationError
 from ._jsonscan import IR_MAX_DEPTH
 from ._plan import chain_paths
+from ._stack import deep_call
 from ._validate import encoding_problems, mark_decoded, mark_typed
 
 __all__ = ["from_dict", "from_json", "syntax_issue", "to_dict", "to_json"]
@@ -69,18 +70,30 @@ def to_json(obj: IRStruct, *, indent: int | None = None) -> str:
     buffer: bytearray | None = getattr(_BUFFERS, "buffer", None)
     if buffer is None:
         buffer = _BUFFERS.buffer = bytearray()
+    data: bytes | bytearray = buffer
     try:
         _ENCODER.encode_into(obj, buffer)
-    except (TypeError, ValueError, OverflowError, RecursionError, UnicodeError) as exc:
-        raise ValidationError(
-            [Issue("", IssueCode.TYPE, f"cannot be written as JSON: {exc}")]
-        ) from None
+    except RecursionError:
+        data = _encode_deep(obj)
+    except (TypeError, ValueError, OverflowError, UnicodeError) as exc:
+        raise _unwritable(exc) from None
     finally:
         if len(buffer) > _KEEP_BUFFER:
             _BUFFERS.buffer = bytearray()
     if indent is not None:
-        return msgspec.json.format(bytes(buffer), indent=indent).decode("utf-8")
-    return buffer.decode("utf-8")
+        return msgspec.json.format(bytes(data), indent=indent).decode("utf-8")
+    return data.decode("utf-8")
+
+
+def _encode_deep(obj: IRStruct) -> bytes:
+    try:
+        return deep_call(_ENCODER.encode, obj)
+    except (TypeError, ValueError, OverflowError, RecursionError, UnicodeError) as exc:
+        raise _unwritable(exc) from None
+
+
+def _unwritable(exc: BaseException) -> ValidationError:
+    return ValidationError([Issue("", IssueCode.TYPE, f"cannot be written as JSON: {exc}")])
 
 
 def to_dict(obj: IRStruct) -> dict[str, Any]:
@@ -96,11 +109,9 @@ def to_dict(obj: IRStruct) -> dict[str, Any]:
     if problems:
         raise ValidationError(problems, title="cannot be written as JSON:")
     try:
-        result: dict[str, Any] = msgspec.to_builtins(obj)
+        result: dict[str, Any] = deep_call(msgspec.to_builtins, obj)
     except (TypeError, ValueError, OverflowError, RecursionError, UnicodeError) as exc:
-        raise ValidationError(
-            [Issue("", IssueCode.TYPE, f"cannot be written as JSON: {exc}")]
-        ) from None
+        raise _unwritable(exc) from None
     return result
 
 
@@ -171,7 +182,7 @@ def chains_too_long(obj: IRStruct) -> bool:
 def parse_json(data: str | bytes) -> Any:
     """Plain data from JSON text, or `DecodeError` with the line and column of the fault."""
     try:
-        return msgspec.json.decode(data)
+        return deep_call(msgspec.json.decode, data)
     except msgspec.DecodeError as exc:
         raise DecodeError([syntax_issue(data, str(exc))]) from None
     except RecursionError:

@@ -171,7 +171,7 @@ def _line_by_line(
     strict: bool,
     has_rules: bool,
 ) -> Iterator[_T | BadRecord]:
-    from ._validate import errors
+    from ._validate import errors, mark_typed
 
     lineno = first_line - 1
     for raw in bytes(chunk).split(b"\n"):
@@ -202,6 +202,7 @@ def _line_by_line(
         if issues:
             yield BadRecord(lineno, _at_line(issues, lineno), True)
             continue
+        mark_typed(obj)  # as from_json does: built from parsed JSON, its opaque values are JSON
         problems = errors(obj)
         if problems:
             yield BadRecord(lineno, _at_line(problems, lineno), False)

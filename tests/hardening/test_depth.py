@@ -324,3 +324,39 @@ def test_moderately_deep_documents_decode_and_round_trip() -> None:
     exp = ir.from_json(text, "experiment")
     assert json.loads(ir.to_json(exp))["metadata"] == json.loads(_nested_json(200))
     assert ir.from_dict(msgspec.json.decode(text), "experiment") == exp
+
+
+def _at_stack_depth(frames: int, fn: Any) -> Any:
+    """``fn()`` called from ``frames`` Python frames further down the stack."""
+    return fn() if frames <= 0 else _at_stack_depth(frames - 1, fn)
+
+
+def test_how_deep_the_caller_is_does_not_decide_what_reads_and_writes() -> None:
+    """msgspec's limit is the recursion limit less the caller's stack: calls retry afresh."""
+    depth = 800  # well past the 500 checked in Python, within msgspec's own limit
+    text = (
+        '{"id": "e", "feedback_value": {"v": '
+        + "[" * depth
+        + "]" * depth
+        + "}, "
+        + '"metadata": {"m": '
+        + '{"a": ' * depth
+        + "1"
+        + "}" * depth
+        + "}}"
+    )
+    event = ir.from_json(text, "feedback.event")
+    expected = ir.to_json(event)
+    fingerprint = ir.fingerprint(event)
+    frames = 350  # leaves far fewer than 800 levels of recursion below
+    with pytest.raises(RecursionError):
+        _at_stack_depth(frames, lambda: msgspec.json.decode(text))  # the bare limit
+    assert _at_stack_depth(frames, lambda: ir.from_json(text, "feedback.event")) == event
+    assert (
+        _at_stack_depth(frames, lambda: ir.from_json(text, "feedback.event", strict=True)) == event
+    )
+    assert _at_stack_depth(frames, lambda: ir.to_json(event)) == expected
+    assert _at_stack_depth(frames, lambda: ir.to_dict(event)) == msgspec.json.decode(expected)
+    assert _at_stack_depth(frames, lambda: ir.fingerprint(event)) == fingerprint
+    records = _at_stack_depth(frames, lambda: list(ir.iter_jsonl(text.encode(), "feedback.event")))
+    assert records == [event]
