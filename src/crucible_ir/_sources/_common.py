@@ -7,7 +7,7 @@ value, holding where the value starts and, for objects, where each key starts.
 ``FILE:LINE:COL`` for a problem found later in the plain data. Positions are
 1-based; columns count characters (code points), not bytes.
 
-The limits here (`MAX_DEPTH`, `MAX_INT_DIGITS`) are shared by the readers so
+The limits (`MAX_DEPTH` here; `crucible_ir._jsonscan.int_ok` for integers) are shared by the readers so
 that a document is either readable in every format or rejected the same way.
 """
 
@@ -20,11 +20,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeAlias, TypeVar
 
-from .._jsonscan import MAX_INT_CHARS, int_ok
-
 __all__ = [
     "MAX_DEPTH",
-    "MAX_INT_DIGITS",
     "NON_FINITE",
     "TOO_DEEP",
     "BadNumber",
@@ -36,7 +33,6 @@ __all__ = [
     "SourceError",
     "TreeLocator",
     "decode_text",
-    "int_in_range",
     "position_in",
 ]
 
@@ -54,10 +50,6 @@ nothing past it. JSON is bounded by msgspec instead (about 1000 levels).
 
 TOO_DEEP = f"nested too deeply (more than {MAX_DEPTH} levels)"
 """The message for nesting deeper than `MAX_DEPTH` (YAML and TOML)."""
-
-MAX_INT_DIGITS = MAX_INT_CHARS
-"""Most decimal digits of an integer (CPython's default conversion limit); `int_ok` has the
-exact rule, which allows one digit fewer for a negative integer, as msgspec does."""
 
 NON_FINITE = "non-finite numbers are not allowed in IR documents"
 """The message for ``.inf``/``.nan`` (YAML) and ``inf``/``nan`` (TOML)."""
@@ -302,8 +294,3 @@ def decode_text(text: str | bytes) -> str:
                 f"invalid UTF-8: byte 0x{text[exc.start]:02X} ({exc.reason})", line, column
             ) from None
     return decoded[1:] if decoded.startswith(_BOM) else decoded
-
-
-def int_in_range(value: int) -> bool:
-    """Whether ``value`` is an integer JSON can carry: see `crucible_ir._jsonscan.int_ok`."""
-    return int_ok(value)

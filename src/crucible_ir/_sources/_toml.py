@@ -19,7 +19,7 @@ follows it) and decimal integers too long for ``int()``.
 Data is made JSON-model: an offset date-time becomes an RFC 3339 string with
 ``Z`` for UTC; local date-times, dates and times keep their ISO form (a caller
 wanting a timestamp will reject one without an offset). ``inf`` and ``nan`` are
-rejected, as are floats that overflow and integers beyond `MAX_INT_DIGITS`.
+rejected, as are floats that overflow and integers beyond `MAX_INT_CHARS`.
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ import re
 import sys
 from typing import Any
 
+from .._jsonscan import MAX_INT_CHARS, int_ok
 from ._common import (
     MAX_DEPTH,
-    MAX_INT_DIGITS,
     NON_FINITE,
     TOO_DEEP,
     Document,
@@ -42,7 +42,6 @@ from ._common import (
     SourceError,
     TreeLocator,
     decode_text,
-    int_in_range,
     position_in,
 )
 
@@ -296,7 +295,7 @@ class _Scanner:
         if match is None:
             return False
         token = match.group()
-        if _DECIMAL.fullmatch(token) and len(token.lstrip("+-").replace("_", "")) > MAX_INT_DIGITS:
+        if _DECIMAL.fullmatch(token) and len(token.lstrip("+-").replace("_", "")) > MAX_INT_CHARS:
             raise SourceError("integer out of range", *position_in(text, at))
         self.i = match.end()
         return True
@@ -322,7 +321,7 @@ def _plain(value: Any) -> tuple[Any, str | None]:
         return value.isoformat()[:-6] + "Z", None
     if isinstance(value, (datetime.date, datetime.time)):  # datetime is a date too
         return value.isoformat(), None
-    if isinstance(value, int) and not int_in_range(value):
+    if isinstance(value, int) and not int_ok(value):
         return None, "integer out of range"
     return value, None
 

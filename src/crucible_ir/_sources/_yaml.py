@@ -57,9 +57,9 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
 
+from .._jsonscan import MAX_INT_CHARS, int_ok
 from ._common import (
     MAX_DEPTH,
-    MAX_INT_DIGITS,
     NON_FINITE,
     TOO_DEEP,
     BadNumber,
@@ -68,7 +68,6 @@ from ._common import (
     SourceError,
     TreeLocator,
     decode_text,
-    int_in_range,
     position_in,
 )
 
@@ -111,11 +110,11 @@ def _tag_name(tag: str) -> str:
 def _to_int(text: str) -> int:
     if text[:2] in ("0o", "0x"):
         value = int(text[2:], 8 if text[1] == "o" else 16)
-    elif len(text.lstrip("+-")) > MAX_INT_DIGITS:
+    elif len(text.lstrip("+-")) > MAX_INT_CHARS:
         raise _ScalarError("integer out of range")
     else:
         value = int(text)
-    if not int_in_range(value):
+    if not int_ok(value):
         raise _ScalarError("integer out of range")
     return value
 
