@@ -27,9 +27,9 @@ from typing import Any
 import msgspec
 
 from ._base import IRStruct
-from ._errors import Issue, IssueCode, ValidationError
+from ._errors import ValidationError
 from ._stack import deep_call
-from ._validate import encoding_problems
+from ._validate import encoding_problems, unwritable
 
 __all__ = ["canonical_data", "canonical_json", "fingerprint"]
 
@@ -45,9 +45,7 @@ def canonical_data(obj: IRStruct) -> Any:
     try:
         data = deep_call(msgspec.to_builtins, obj, builtin_types=(datetime.datetime,))
     except (TypeError, ValueError, OverflowError, RecursionError, UnicodeError) as exc:
-        raise ValidationError(
-            [Issue("", IssueCode.TYPE, f"cannot be written as JSON: {exc}")]
-        ) from None
+        raise unwritable(exc) from None
     return _utc(data)
 
 
@@ -95,9 +93,7 @@ def canonical_json(obj: IRStruct, *, indent: int | None = None) -> str:
             separators=separators,
         )
     except (TypeError, ValueError, RecursionError) as exc:
-        raise ValidationError(
-            [Issue("", IssueCode.TYPE, f"cannot be written as JSON: {exc}")]
-        ) from None
+        raise unwritable(exc) from None
 
 
 def fingerprint(obj: IRStruct) -> str:

@@ -20,8 +20,8 @@ from ._convert import convert
 from ._errors import DecodeError, Issue, IssueCode, ValidationError
 from ._jsonscan import IR_MAX_DEPTH
 from ._plan import chain_paths
-from ._stack import deep_call
-from ._validate import encoding_problems, mark_decoded, mark_typed
+from ._stack import deep_call, on_fresh_stack
+from ._validate import encoding_problems, mark_decoded, mark_typed, unwritable
 
 __all__ = ["from_dict", "from_json", "syntax_issue", "to_dict", "to_json"]
 
@@ -70,30 +70,19 @@ def to_json(obj: IRStruct, *, indent: int | None = None) -> str:
     buffer: bytearray | None = getattr(_BUFFERS, "buffer", None)
     if buffer is None:
         buffer = _BUFFERS.buffer = bytearray()
-    data: bytes | bytearray = buffer
     try:
-        _ENCODER.encode_into(obj, buffer)
-    except RecursionError:
-        data = _encode_deep(obj)
-    except (TypeError, ValueError, OverflowError, UnicodeError) as exc:
-        raise _unwritable(exc) from None
+        try:
+            _ENCODER.encode_into(obj, buffer)
+        except RecursionError:  # `deep_call`, without trying the same stack again
+            on_fresh_stack(_ENCODER.encode_into, obj, buffer)
+    except (TypeError, ValueError, OverflowError, RecursionError, UnicodeError) as exc:
+        raise unwritable(exc) from None
     finally:
         if len(buffer) > _KEEP_BUFFER:
             _BUFFERS.buffer = bytearray()
     if indent is not None:
-        return msgspec.json.format(bytes(data), indent=indent).decode("utf-8")
-    return data.decode("utf-8")
-
-
-def _encode_deep(obj: IRStruct) -> bytes:
-    try:
-        return deep_call(_ENCODER.encode, obj)
-    except (TypeError, ValueError, OverflowError, RecursionError, UnicodeError) as exc:
-        raise _unwritable(exc) from None
-
-
-def _unwritable(exc: BaseException) -> ValidationError:
-    return ValidationError([Issue("", IssueCode.TYPE, f"cannot be written as JSON: {exc}")])
+        return msgspec.json.format(bytes(buffer), indent=indent).decode("utf-8")
+    return buffer.decode("utf-8")
 
 
 def to_dict(obj: IRStruct) -> dict[str, Any]:
@@ -111,7 +100,7 @@ def to_dict(obj: IRStruct) -> dict[str, Any]:
     try:
         result: dict[str, Any] = deep_call(msgspec.to_builtins, obj)
     except (TypeError, ValueError, OverflowError, RecursionError, UnicodeError) as exc:
-        raise _unwritable(exc) from None
+        raise unwritable(exc) from None
     return result
 
 

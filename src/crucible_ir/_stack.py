@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     _T = TypeVar("_T")
 
-__all__ = ["deep_call"]
+__all__ = ["deep_call", "on_fresh_stack"]
 
 
 def deep_call(fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
@@ -31,7 +31,11 @@ def deep_call(fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
     try:
         return fn(*args, **kwargs)
     except RecursionError:
-        pass
+        return on_fresh_stack(fn, *args, **kwargs)
+
+
+def on_fresh_stack(fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
+    """``fn(*args, **kwargs)`` run on a new thread; its result, or its exception raised here."""
     import threading
 
     outcome: list[Any] = []

@@ -18,7 +18,15 @@ from ._checker import check, check_rules_only, encoding_checker_for
 from ._errors import Issue, IssueCode, ValidationError
 from ._jsonscan import json_type_name
 
-__all__ = ["encoding_problems", "errors", "is_valid", "mark_decoded", "mark_typed", "validate"]
+__all__ = [
+    "encoding_problems",
+    "errors",
+    "is_valid",
+    "mark_decoded",
+    "mark_typed",
+    "unwritable",
+    "validate",
+]
 
 _T = TypeVar("_T")
 
@@ -57,18 +65,14 @@ _typed = _Marks()
 _valid = _Marks()
 
 
-def _remember(marks: _Marks, obj: object) -> None:
-    marks.add(obj)
-
-
 def mark_decoded(obj: object) -> None:
     """Record that the typed decoder checked every field value of ``obj``."""
-    _remember(_decoded, obj)
+    _decoded.add(obj)
 
 
 def mark_typed(obj: object) -> None:
     """Record that ``obj`` was built from checked plain data: field types right, opaque values JSON."""
-    _remember(_typed, obj)
+    _typed.add(obj)
 
 
 def errors(obj: Any) -> list[Issue]:
@@ -89,7 +93,7 @@ def errors(obj: Any) -> list[Issue]:
     except RecursionError:
         issues = [Issue("", IssueCode.SYNTAX, "object nested too deeply to check")]
     if not issues:
-        _remember(_valid, obj)
+        _valid.add(obj)
     return issues
 
 
@@ -110,6 +114,11 @@ def encoding_problems(obj: Any) -> list[Issue]:
     except RecursionError:
         issues.append(Issue("", IssueCode.SYNTAX, "object nested too deeply to write"))
     return issues
+
+
+def unwritable(exc: BaseException) -> ValidationError:
+    """The error for an object the JSON encoder refused (``exc`` says why)."""
+    return ValidationError([Issue("", IssueCode.TYPE, f"cannot be written as JSON: {exc}")])
 
 
 def validate(obj: _T) -> _T:
