@@ -20,6 +20,7 @@ from ._base import IRStruct
 from ._errors import Issue, IssueCode
 from ._jsonscan import (
     IR_MAX_DEPTH,
+    MAX_DEPTH,
     MAX_INT_BITS,
     int_ok,
     json_problems,
@@ -169,18 +170,14 @@ def _add_scalar_problem(out: list[Issue], path: str, value: Any) -> None:
         out.append(Issue(path, IssueCode(found[0]), found[1]))
 
 
-def _add_json(out: list[Issue], path: str, value: Any) -> None:
-    for rel, code, message in json_problems(value):
+def _add_json(out: list[Issue], path: str, value: Any, max_depth: int = MAX_DEPTH) -> None:
+    for rel, code, message in json_problems(value, max_depth=max_depth):
         out.append(Issue(path + rel, IssueCode(code), message))
 
 
-def _add_json_any_depth(out: list[Issue], path: str, value: Any) -> None:
-    """`_add_json` without the depth limit, for the check before writing.
-
-    Whether deep data can be written is msgspec's to say: what it decoded, it can write.
-    """
-    for rel, code, message in json_problems(value, max_depth=1 << 30):
-        out.append(Issue(path + rel, IssueCode(code), message))
+# For the check before writing, opaque values have no depth limit: whether deep
+# data can be written is msgspec's to say (what it decoded, it can write).
+_add_json_any_depth = functools.partial(_add_json, max_depth=1 << 30)
 
 
 def _check_node(
