@@ -1140,19 +1140,21 @@ class _Checker:
                 self.fail("roundtrip-canonical", f"{where}: canonical JSON does not decode to x")
 
     # -- decoding -------------------------------------------------------------------
+    def decode_both(
+        self, what: str, decode: Callable[..., Any], data: Any, cls: type[IRStruct]
+    ) -> tuple[Any, bool, Any, bool]:
+        """``decode(data, cls)`` lax and strict, DecodeError allowed: (lax, ok, strict, ok)."""
+        lax, _, lax_ok = self.call(f"{what})", decode, data, cls, allowed=(DecodeError,))
+        strict, _, strict_ok = self.call(
+            f"{what}, strict)", decode, data, cls, strict=True, allowed=(DecodeError,)
+        )
+        return lax, lax_ok, strict, strict_ok
+
     def decode_bytes(self, data: bytes, classes: list[type[IRStruct]], parsed: Any) -> None:
         for cls in classes:
             name = cls.__ir_type__
-            lax, _, lax_ok = self.call(
-                f"from_json(bytes, {name})", ir.from_json, data, cls, allowed=(DecodeError,)
-            )
-            strict, _, strict_ok = self.call(
-                f"from_json(bytes, {name}, strict)",
-                ir.from_json,
-                data,
-                cls,
-                strict=True,
-                allowed=(DecodeError,),
+            lax, lax_ok, strict, strict_ok = self.decode_both(
+                f"from_json(bytes, {name}", ir.from_json, data, cls
             )
             if lax_ok:
                 self.check_object(lax, cls, f"from_json({name})")
@@ -1168,16 +1170,8 @@ class _Checker:
                 if lax_ok:
                     self.fail("json-dict", f"{name}: from_json decodes text msgspec cannot parse")
                 continue
-            dlax, _, dlax_ok = self.call(
-                f"from_dict(parsed, {name})", ir.from_dict, parsed, cls, allowed=(DecodeError,)
-            )
-            dstrict, _, dstrict_ok = self.call(
-                f"from_dict(parsed, {name}, strict)",
-                ir.from_dict,
-                parsed,
-                cls,
-                strict=True,
-                allowed=(DecodeError,),
+            dlax, dlax_ok, dstrict, dstrict_ok = self.decode_both(
+                f"from_dict(parsed, {name}", ir.from_dict, parsed, cls
             )
             if dlax_ok:
                 self.check_object(dlax, cls, f"from_dict({name})")
