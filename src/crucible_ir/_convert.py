@@ -28,7 +28,9 @@ from ._jsonscan import (
     text_ok,
 )
 from ._plan import Node, plan
+from ._stack import json_round_trips
 from ._types import Timestamp
+from ._validate import too_deep
 
 __all__ = ["convert"]
 
@@ -41,6 +43,9 @@ class _Walk:
         self.trusted = trusted  # values came from a JSON parser: opaque values need no scan
         self.partial = partial  # build objects anyway, leaving out the values that failed
         self.issues: list[Issue] = []
+        # Opaque values nested too deeply for the scan, each with its place in
+        # `issues`: kept aside until the whole object can be tried (`convert`).
+        self.deep: list[tuple[int, Issue]] = []
 
     def add(self, path: str, code: IssueCode, message: str) -> None:
         self.issues.append(Issue(path, code, message))
@@ -208,6 +213,7 @@ class _Walk:
             # The first option whose shape fits the value itself wins, so that
             # a problem deeper inside is reported at its own path.
             if not any(i.code == IssueCode.TYPE and i.path == path for i in trial.issues):
+                self.deep.extend((len(self.issues) + at, i) for at, i in trial.deep)
                 self.issues.extend(trial.issues)
                 return result
         self.add(path, IssueCode.TYPE, f"expected {node.describe()}, got {json_type_name(value)}")
@@ -218,9 +224,15 @@ class _Walk:
         if type(value) in (dict, list) and is_plain(value):
             return value
         problems = json_problems(value)
+        deep = 0
         for rel, code, message in problems:
-            self.add(path + rel, IssueCode(code), message)
-        return value if problems else _as_lists(value)
+            issue = Issue(path + rel, IssueCode(code), message)
+            if too_deep(issue):
+                self.deep.append((len(self.issues), issue))
+                deep += 1
+            else:
+                self.issues.append(issue)
+        return value if len(problems) > deep else _as_lists(value)
 
     def timestamp(self, value: Any, path: str) -> Any:
         if isinstance(value, datetime.datetime):
@@ -309,6 +321,9 @@ def convert(
         obj = walk.struct(data, cls, "", 0)
     except RecursionError:
         return None, [Issue("", IssueCode.SYNTAX, "document nested too deeply")]
+    if walk.deep and (walk.issues or not json_round_trips(obj)):
+        for at, issue in reversed(walk.deep):
+            walk.issues.insert(at, issue)
     if walk.issues and not partial:
         return None, walk.issues
     return obj, walk.issues

@@ -5,16 +5,25 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["IR_MAX_DEPTH", "MAX_DEPTH", "is_plain", "json_problems", "json_type_name"]
+__all__ = [
+    "IR_MAX_DEPTH",
+    "MAX_DEPTH",
+    "TOO_DEEP",
+    "is_plain",
+    "json_problems",
+    "json_type_name",
+]
 
 MAX_DEPTH = 500
-"""Deepest nesting accepted inside one opaque JSON value.
+"""Nesting inside one opaque JSON value that is accepted without further ado.
 
-Deep enough for any real document, shallow enough that whatever is accepted
-can also be written (msgspec encodes with the interpreter's recursion limit).
-JSON texts nested deeper than about 1,000 levels cannot be read at all; between
-the two, a document msgspec's decoder reads is not scanned again, so this
-limit is enforced on objects built in Python and by `from_dict`."""
+Deeper values are accepted only when msgspec can write the whole document and
+read it back (`crucible_ir._stack.json_round_trips`), which is what decides
+for `from_json` too: its limit is msgspec's, some 990 levels for the whole
+document, so a Python walk stopping at a fixed depth would disagree with it."""
+
+TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep"
+"""The message of `json_problems` for a value nested deeper than `MAX_DEPTH`."""
 
 IR_MAX_DEPTH = 200
 """Deepest nesting of IR objects in one another (a fallback chain, say)."""

@@ -10,6 +10,8 @@ where in a program it happens. Documents that shallow never pay for it.
 
 from __future__ import annotations
 
+import msgspec
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -17,7 +19,7 @@ if TYPE_CHECKING:
 
     _T = TypeVar("_T")
 
-__all__ = ["deep_call", "on_fresh_stack"]
+__all__ = ["deep_call", "json_round_trips", "on_fresh_stack"]
 
 
 def deep_call(fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
@@ -54,3 +56,20 @@ def on_fresh_stack(fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
         raise value
     result: _T = value
     return result
+
+
+def json_round_trips(value: object) -> bool:
+    """Whether msgspec writes ``value`` as JSON and reads the text back, each on a fresh stack.
+
+    The test `from_json` applies to a whole document, for the Python paths to
+    agree with it about values nested deeper than the scan's fixed limit.
+
+    >>> json_round_trips({"a": [[[]]]}), json_round_trips({"a": {1, 2}})
+    (True, False)
+    """
+    try:
+        text = on_fresh_stack(msgspec.json.encode, value)
+        on_fresh_stack(msgspec.json.decode, text)
+    except (RecursionError, TypeError, ValueError, OverflowError, msgspec.MsgspecError):
+        return False
+    return True

@@ -16,14 +16,17 @@ from typing import Any, TypeVar
 from ._base import IRStruct
 from ._checker import check, check_rules_only, encoding_checker_for
 from ._errors import Issue, IssueCode, ValidationError
-from ._jsonscan import json_type_name
+from ._jsonscan import TOO_DEEP, json_type_name
+from ._stack import json_round_trips
 
 __all__ = [
     "encoding_problems",
     "errors",
+    "forgive_depth",
     "is_valid",
     "mark_decoded",
     "mark_typed",
+    "too_deep",
     "unwritable",
     "validate",
 ]
@@ -92,8 +95,27 @@ def errors(obj: Any) -> list[Issue]:
         issues = check(obj, scan=obj not in _typed)
     except RecursionError:
         issues = [Issue("", IssueCode.SYNTAX, "object nested too deeply to check")]
+    if issues:
+        issues = forgive_depth(obj, issues)
     if not issues:
         _valid.add(obj)
+    return issues
+
+
+def too_deep(issue: Issue) -> bool:
+    """Whether ``issue`` is an opaque value nested deeper than the JSON scan's fixed limit."""
+    return issue.code is IssueCode.SYNTAX and issue.message == TOO_DEEP
+
+
+def forgive_depth(obj: object, issues: list[Issue]) -> list[Issue]:
+    """``issues`` less the `too_deep` ones when msgspec writes ``obj`` and reads it back.
+
+    `from_json` reads whatever msgspec's decoder reads, opaque values some 990
+    levels deep included; the same test here keeps `errors` and `from_dict`
+    in agreement with it.
+    """
+    if any(too_deep(issue) for issue in issues) and json_round_trips(obj):
+        return [issue for issue in issues if not too_deep(issue)]
     return issues
 
 

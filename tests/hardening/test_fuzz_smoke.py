@@ -2,10 +2,8 @@
 
 The long run (``make fuzz``: a million inputs) is a script; this runs 3,000
 inputs of a fixed seed in the test suite, every one through all of its checks
-(the deep flow YAML and long dotted TOML keys included). Every violation it
-finds must be explained by a known library bug (`known_bug`), which has its own
-strict xfail test (so fixing it shows up there, and a new kind of failure shows
-up here).
+(the deep flow YAML and long dotted TOML keys included). It must find no
+violation at all.
 """
 
 from __future__ import annotations
@@ -16,7 +14,6 @@ from collections import Counter
 from types import ModuleType
 from typing import Any
 
-import msgspec
 import pytest
 
 import crucible_ir as ir
@@ -25,54 +22,12 @@ SEED = 20240315
 INPUTS = 3000
 
 
-def _depth(data: Any) -> int:
-    deepest = 0
-    stack = [(data, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, (dict, list, tuple)):
-            deepest = max(deepest, depth)
-            values = item.values() if isinstance(item, dict) else item
-            stack.extend((v, depth + 1) for v in values)
-    return deepest
-
-
-def _parsed(data: bytes) -> Any:
-    try:
-        return msgspec.json.decode(data)
-    except (msgspec.DecodeError, RecursionError, UnicodeError):
-        return None
-
-
-# The violations the one known failure class produces: from_json decodes opaque values
-# nested between 500 levels and msgspec's own limit, which from_dict and errors() of a
-# copy refuse (test_numbers_text.py: test_decoded_deep_opaque_value_round_trips).
-_DEEP_INVARIANTS = frozenset({"json-dict", "json-dict-strict", "verdict-origin"})
-_DEEP_ROUND_TRIP = "from_dict(to_dict("  # the DecodeError it raises (detail is cut short)
-
-
-def known_bug(case: Any, violation: Any) -> str | None:
-    """The known library bug that explains ``violation`` (pinned by a strict xfail test)."""
-    deep = any(_depth(data) > 500 for data in (_parsed(case.data), case.pydata))
-    if deep and (
-        violation.invariant in _DEEP_INVARIANTS
-        or (
-            violation.invariant == "exception"
-            and violation.detail.startswith(_DEEP_ROUND_TRIP)
-            and "raised DecodeError" in violation.detail
-        )
-    ):
-        return "deep"
-    return None
-
-
 def test_fuzz_smoke(fuzz: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fuzz.SETTINGS, "cli_every", 300)  # ten CLI runs
-    unexplained: list[str] = []
+    violated: list[str] = []
     generators: Counter[str] = Counter()
     types: set[str] = set()
     slowest = 0.0
-    explained: Counter[str] = Counter()
     for index in range(20):  # warm up: imports, generated checkers, regex caches
         fuzz.check_case(fuzz.make_case(SEED + 1, index))
     for index in range(INPUTS):
@@ -85,16 +40,12 @@ def test_fuzz_smoke(fuzz: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
         elapsed = time.process_time() - start
         slowest = max(slowest, elapsed)
         if elapsed > 1.0:
-            unexplained.append(f"input {index} ({case.generator}) took {elapsed:.2f} s of CPU")
-        for v in violations:
-            reason = known_bug(case, v)
-            if reason is not None:
-                explained[reason] += 1
-            else:
-                unexplained.append(
-                    f"input {index} ({case.generator}, {case.type_name}): {v.invariant}: {v.detail}"
-                )
-    assert not unexplained, "\n".join(unexplained[:20])
+            violated.append(f"input {index} ({case.generator}) took {elapsed:.2f} s of CPU")
+        violated.extend(
+            f"input {index} ({case.generator}, {case.type_name}): {v.invariant}: {v.detail}"
+            for v in violations
+        )
+    assert not violated, "\n".join(violated[:20])
     assert set(generators) == set(fuzz.GENERATORS)
     assert types == set(ir.type_names())
     assert slowest < 1.0
