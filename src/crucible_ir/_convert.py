@@ -28,7 +28,7 @@ from ._jsonscan import (
     text_ok,
 )
 from ._plan import Node, plan
-from ._stack import json_round_trips
+from ._stack import depth_round_trips
 from ._types import Timestamp
 from ._validate import too_deep
 
@@ -44,7 +44,7 @@ class _Walk:
         self.partial = partial  # build objects anyway, leaving out the values that failed
         self.issues: list[Issue] = []
         # Opaque values nested too deeply for the scan, each with its place in
-        # `issues`: kept aside until the whole object can be tried (`convert`).
+        # `issues`: kept aside until the whole document's depth is tried (`convert`).
         self.deep: list[tuple[int, Issue]] = []
 
     def add(self, path: str, code: IssueCode, message: str) -> None:
@@ -321,7 +321,7 @@ def convert(
         obj = walk.struct(data, cls, "", 0)
     except RecursionError:
         return None, [Issue("", IssueCode.SYNTAX, "document nested too deeply")]
-    if walk.deep and (walk.issues or not json_round_trips(obj)):
+    if walk.deep and not depth_round_trips(data):
         for at, issue in reversed(walk.deep):
             walk.issues.insert(at, issue)
     if walk.issues and not partial:

@@ -18,7 +18,7 @@ MAX_DEPTH = 500
 """Nesting inside one opaque JSON value that is accepted without further ado.
 
 Deeper values are accepted only when msgspec can write the whole document and
-read it back (`crucible_ir._stack.json_round_trips`), which is what decides
+read it back (`crucible_ir._stack.depth_round_trips`), which is what decides
 for `from_json` too: its limit is msgspec's, some 990 levels for the whole
 document, so a Python walk stopping at a fixed depth would disagree with it."""
 
@@ -116,7 +116,9 @@ def json_problems(value: Any, *, max_depth: int = MAX_DEPTH) -> list[tuple[str, 
 
     Accepted: ``None``, ``bool``, ``int`` (any size), finite ``float``, ``str``,
     ``list``/``tuple`` and ``dict`` with ``str`` keys. Nesting deeper than
-    `MAX_DEPTH` is a problem too (it could not be encoded).
+    ``max_depth`` is a problem too, reported where it starts (callers then try
+    whether msgspec writes and reads the value back; see `MAX_DEPTH`); what
+    lies below is checked all the same.
 
     >>> json_problems({"a": [1, 2.5, None, {"b": True}]})
     []
@@ -133,9 +135,8 @@ def json_problems(value: Any, *, max_depth: int = MAX_DEPTH) -> list[tuple[str, 
         item, path, depth = stack.pop()
         kind = type(item)
         if kind is dict:
-            if depth >= max_depth:
+            if depth == max_depth:  # reported once, and the values below still looked at
                 problems.append((path, "syntax", f"nested more than {max_depth} levels deep"))
-                continue
             for key, sub in item.items():
                 if type(key) is not str or not text_ok(key):
                     problems.append(
@@ -148,9 +149,8 @@ def json_problems(value: Any, *, max_depth: int = MAX_DEPTH) -> list[tuple[str, 
                     continue
                 stack.append((sub, f"{path}.{key}", depth + 1))
         elif kind is list or kind is tuple:
-            if depth >= max_depth:
+            if depth == max_depth:
                 problems.append((path, "syntax", f"nested more than {max_depth} levels deep"))
-                continue
             for index, sub in enumerate(item):
                 stack.append((sub, f"{path}[{index}]", depth + 1))
         elif kind in _PLAIN or kind is float:

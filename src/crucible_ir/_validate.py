@@ -17,7 +17,7 @@ from ._base import IRStruct
 from ._checker import check, check_rules_only, encoding_checker_for
 from ._errors import Issue, IssueCode, ValidationError
 from ._jsonscan import TOO_DEEP, json_type_name
-from ._stack import json_round_trips
+from ._stack import depth_round_trips
 
 __all__ = [
     "encoding_problems",
@@ -108,13 +108,13 @@ def too_deep(issue: Issue) -> bool:
 
 
 def forgive_depth(obj: object, issues: list[Issue]) -> list[Issue]:
-    """``issues`` less the `too_deep` ones when msgspec writes ``obj`` and reads it back.
+    """``issues`` less the `too_deep` ones when msgspec writes ``obj``'s depth and reads it back.
 
     `from_json` reads whatever msgspec's decoder reads, opaque values some 990
     levels deep included; the same test here keeps `errors` and `from_dict`
     in agreement with it.
     """
-    if any(too_deep(issue) for issue in issues) and json_round_trips(obj):
+    if any(too_deep(issue) for issue in issues) and depth_round_trips(obj):
         return [issue for issue in issues if not too_deep(issue)]
     return issues
 

@@ -455,6 +455,20 @@ def test_python_values_600_deep_are_accepted_as_from_json_accepts_them(kind: typ
     assert _nested(600, 1, kind=list if kind is tuple else kind) == event.feedback_value
 
 
+def test_what_lies_below_the_scan_depth_is_still_checked() -> None:
+    """msgspec would write a date as a string: below 500 levels it is still refused."""
+    import datetime
+
+    from crucible_ir import feedback
+
+    value = _nested(600, datetime.date(2024, 3, 15))
+    leaf = "feedback_value" + "[0]" * 600
+    with pytest.raises(ir.DecodeError) as info:
+        ir.from_dict({"id": "e", "feedback_value": value}, "feedback.event")
+    assert [(i.path, i.code) for i in info.value.errors] == [(leaf, "type")]
+    assert [i.path for i in ir.errors(feedback.Event(id="e", feedback_value=value))] == [leaf]
+
+
 def test_python_values_too_deep_for_json_are_reported_at_their_path() -> None:
     from crucible_ir import feedback
 
