@@ -8,6 +8,7 @@ import random
 import re
 import time
 import tracemalloc
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,26 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from crucible_ir._sources import SourceError, load_yaml
+from crucible_ir._sources import SourceError, _yaml, load_yaml
+from crucible_ir._sources._yamlevents import PARSERS, libyaml_available
+
+
+@pytest.fixture(scope="module", params=PARSERS, autouse=True)
+def parser(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Every test here runs under each event source: libyaml, and ruamel.yaml's parser."""
+    name: str = request.param
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_yaml, "libyaml_available", lambda: name == "libyaml")
+        yield name
+
+
+def test_libyaml_is_installed() -> None:
+    """PyYAML's wheels carry libyaml: without it the suite would test one parser twice."""
+    assert libyaml_available.__module__ == "crucible_ir._sources._yamlevents"
+    import yaml
+
+    assert yaml.__with_libyaml__
+
 
 SCALARS = (
     st.none()
@@ -695,20 +715,39 @@ def test_directives_and_markers_are_fine() -> None:
     assert load_yaml("%YAML 1.1\n---\na: yes\n").data == {"a": "yes"}
 
 
-@pytest.mark.parametrize(
-    ("text", "line", "column", "message"),
-    [
-        ("a: [1, 2", 1, 9, "expected ',' or ']', but got '<stream end>'"),
-        ("a: b: c", 1, 5, "mapping values are not allowed here"),
-        ("a:\n\tb: 1", 2, 1, "found character '\\t' that cannot start any token"),
-        ("a: 'x", 1, 6, "found unexpected end of stream"),
-        ("a: \x01", 1, 4, "unacceptable character #x0001: special characters are not allowed"),
-        ("a:\n  - b\n c: 1", 3, 2, "expected <block end>, but found '<block mapping start>'"),
-    ],
-)
-def test_syntax_errors_are_placed(text: str, line: int, column: int, message: str) -> None:
+SYNTAX_ERRORS = {  # text: (line, column, message) from libyaml, then from ruamel
+    "a: [1, 2": (
+        (2, 1, "did not find expected ',' or ']'"),
+        (1, 9, "expected ',' or ']', but got '<stream end>'"),
+    ),
+    "a: b: c": (
+        (1, 5, "mapping values are not allowed in this context"),
+        (1, 5, "mapping values are not allowed here"),
+    ),
+    "a:\n\tb: 1": (
+        (2, 1, "found character that cannot start any token"),
+        (2, 1, "found character '\\t' that cannot start any token"),
+    ),
+    "a: 'x": (
+        (1, 6, "found unexpected end of stream"),
+        (1, 6, "found unexpected end of stream"),
+    ),
+    "é: \x01": (
+        (1, 4, "unacceptable character #x0001: control characters are not allowed"),
+        (1, 4, "unacceptable character #x0001: special characters are not allowed"),
+    ),
+    "a:\n  - b\n c: 1": (
+        (3, 2, "did not find expected key"),
+        (3, 2, "expected <block end>, but found '<block mapping start>'"),
+    ),
+}
+
+
+@pytest.mark.parametrize("text", sorted(SYNTAX_ERRORS))
+def test_syntax_errors_are_placed(text: str, parser: str) -> None:
     problem = error(text)
-    assert (problem.line, problem.column, problem.message) == (line, column, message)
+    expected = SYNTAX_ERRORS[text][PARSERS.index(parser)]
+    assert (problem.line, problem.column, problem.message) == expected
 
 
 def test_invalid_utf8() -> None:
@@ -725,9 +764,10 @@ def test_byte_order_mark_is_skipped() -> None:
 
 
 @pytest.mark.slow
-def test_deep_flow_nesting_on_one_line() -> None:
+def test_deep_flow_nesting_on_one_line(parser: str) -> None:
     problem = error("[" * 100_000 + "]" * 100_000)
-    assert (problem.line, problem.column) == (1, 257)
+    # libyaml looks ahead on a line, up to its own limit of 1,000 levels
+    assert (problem.line, problem.column) == ((1, 1001) if parser == "libyaml" else (1, 257))
     assert problem.message == "nested too deeply (more than 256 levels)"
 
 
@@ -744,25 +784,27 @@ def test_deep_nesting_is_an_error_not_recursion(text: str) -> None:
     assert error(text).message == "nested too deeply (more than 256 levels)"
 
 
-@pytest.mark.parametrize(
-    ("text", "line", "column", "message"),
-    [
-        ("metadata: " + "[" * 2000, 1, 266, "nested too deeply (more than 256 levels)"),
-        ("- - " + "[" * 2000, 1, 259, "nested too deeply (more than 256 levels)"),
-        ("[[a: " + "[" * 2000, 1, 259, "nested too deeply (more than 256 levels)"),
-        ("[" * 256 + "\n" + "[" * 2000, 2, 1, "nested too deeply (more than 256 levels)"),
-        ("k: " + "{" * 2000, 1, 5, "a mapping cannot be a mapping key"),
-    ],
-)
-def test_deep_flow_collections_stop_the_scanner_at_the_first_error(
-    text: str, line: int, column: int, message: str
-) -> None:
-    # The scanner stops past 256 open flow collections; the parser's own error
-    # on the tokens before it (the block levels count too) comes first.
+TOO_DEEP = "nested too deeply (more than 256 levels)"
+DEEP_FLOW = {  # text: (line, column, message) from libyaml, then from ruamel
+    "metadata: " + "[" * 2000: ((1, 1010, TOO_DEEP), (1, 266, TOO_DEEP)),
+    "- - " + "[" * 2000: ((1, 1003, TOO_DEEP), (1, 259, TOO_DEEP)),
+    "[[a: " + "[" * 2000: ((1, 1004, TOO_DEEP), (1, 259, TOO_DEEP)),
+    "[" * 256 + "\n" + "[" * 2000: ((2, 745, TOO_DEEP), (2, 1, TOO_DEEP)),
+    "k: " + "{" * 2000: ((1, 1003, TOO_DEEP), (1, 5, "a mapping cannot be a mapping key")),
+}
+
+
+@pytest.mark.parametrize("text", sorted(DEEP_FLOW))
+def test_deep_flow_collections_stop_the_scanner_at_the_first_error(text: str, parser: str) -> None:
+    # libyaml stops at its limit of 1,000 levels, met as it looks ahead on the line
+    # (the block levels count too). ruamel's scanner (`BoundedScanner`) stops past
+    # 256 open flow collections; the parser's own error on the tokens before it
+    # comes first.
     start = time.perf_counter()
     problem = error(text)
     assert time.perf_counter() - start < 0.25
-    assert (problem.line, problem.column, problem.message) == (line, column, message)
+    expected = DEEP_FLOW[text][PARSERS.index(parser)]
+    assert (problem.line, problem.column, problem.message) == expected
 
 
 def test_reopening_deep_flow_levels_on_every_line_is_quick() -> None:
@@ -1003,3 +1045,50 @@ def test_the_rest_of_a_text_writes_a_few_values_a_character(text: str) -> None:
         # a few values a character, and two empty ones for each collection still open
         assert to_come <= _PER_CHARACTER * (len(text) - start + 1) + 2 * (open_before + 1)
         to_come += value
+
+
+# Size, and the two event sources.
+
+
+def _flow_ints(count: int) -> str:
+    return "[" + ",".join(["1"] * count) + "]"
+
+
+def test_a_document_of_50000_nodes_reads() -> None:
+    assert load_yaml("a: " + _flow_ints(49_997)).data == {"a": [1] * 49_997}
+
+
+def test_more_than_50000_nodes_is_an_error_at_the_first_one_too_many() -> None:
+    problem = error("a: " + _flow_ints(49_998))  # a mapping, a key, a list and its items
+    assert (problem.line, problem.column) == (1, 5 + 2 * 49_997)
+    assert problem.message.startswith("more than 50000 values, keys and aliases")
+    aliases = "a: &x 1\nb: [" + ", ".join(["*x"] * 49_997) + "]\n"
+    assert error(aliases).message.startswith("more than 50000 values, keys and aliases")
+
+
+def test_size_is_read_in_bounded_time(parser: str) -> None:
+    """What takes a parser's time is its nodes: libyaml reads 50,000 of the densest kind fast."""
+    start = time.process_time()
+    error("- 1\n" * 300_000)
+    error(_flow_ints(600_000))
+    if parser == "libyaml":
+        assert time.process_time() - start < 2.0
+    long_text = "a: " + "x" * 10_000_000 + "\n"
+    assert load_yaml(long_text).data == {"a": "x" * 10_000_000}
+
+
+def test_json_surrogate_pair_escapes_read_under_libyaml_too(parser: str) -> None:
+    """libyaml refuses ``\\ud83d\\ude00`` escapes: JSON is read as JSON, other YAML by ruamel."""
+    text = json.dumps({"name": "\U0001f600 \U00010000", "tags": ["é"]})  # ASCII, escaped
+    assert "\\ud83d\\ude00" in text
+    assert load_yaml(text).data == {"name": "\U0001f600 \U00010000", "tags": ["é"]}
+    assert load_yaml(text).locate(("tags", 0)) == where(text, '"\\u00e9"')
+    yaml_text = 'name: "\\ud83d\\ude00"\ntags: [plain, 1.10]\n'
+    assert load_yaml(yaml_text).data == {"name": "\U0001f600", "tags": ["plain", 1.1]}
+    assert load_yaml(yaml_text).raw_scalar(("tags", 1)) == "1.10"
+
+
+def test_libyaml_refusing_other_escapes_is_final(parser: str) -> None:
+    problem = error('a: "\\ud800"')
+    assert (problem.line, problem.column) == (1, 4)
+    assert problem.message == "a \\u escape gives a lone surrogate, not a character"

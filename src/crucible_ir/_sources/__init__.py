@@ -9,8 +9,9 @@ raises anything else. A YAML plain scalar such as ``.inf`` is text where the
 caller wants text and an error elsewhere: `Document.check` raises it once the
 caller has taken its text (`Document.raw_scalar`) where it wants some.
 
-ruamel.yaml and tomllib are imported only when a YAML or TOML text is read,
-keeping the command line quick to start.
+The YAML parsers (PyYAML's libyaml binding, ruamel.yaml) and tomllib are
+imported only when a YAML or TOML text is read, keeping the command line
+quick to start.
 """
 
 from __future__ import annotations

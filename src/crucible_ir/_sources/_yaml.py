@@ -1,13 +1,13 @@
-r"""YAML documents: ruamel.yaml's parser events, turned into plain data by hand.
+r"""YAML documents: parser events, turned into plain data by hand.
 
-ruamel.yaml (YAML 1.2, pure-Python parser) supplies the events and their
-positions, from ruamel's scanner without its slow paths on deep flow
-collections (`_yamlscan.BoundedScanner`); nothing of ruamel's composer,
-resolver or constructor is used. That way no tag can ever construct or run
-anything, plain scalars follow the YAML 1.2 *core* schema exactly (ruamel's own
-resolver also reads ``1_000``, ``0b11`` and others as numbers), and no step is
-recursive: ruamel's composer recurses once per nesting level, while its event
-stream and the code below do not.
+The events and their positions come from libyaml, or from ruamel.yaml's
+YAML 1.2 parser where libyaml is missing or refuses a JSON escape
+(`_yamlevents`); nothing of either library's composer, resolver or
+constructor is used. That way no tag can ever construct or run anything,
+plain scalars follow the YAML 1.2 *core* schema exactly (ruamel's own resolver
+also reads ``1_000``, ``0b11`` and others as numbers; PyYAML's, ``yes`` and
+``off`` as booleans), and no step is recursive: the composers recurse once
+per nesting level, while the event streams and the code below do not.
 
 The rules, as IR documents are plain JSON-model data:
 
@@ -48,6 +48,10 @@ The rules, as IR documents are plain JSON-model data:
   anchor is an error.
 * One document per stream; an empty stream or document gives ``None``.
 * Nesting deeper than `MAX_DEPTH`, aliases included, is an error.
+* More than 50,000 nodes written (scalars, collections and aliases, keys
+  included) is an error, at the first one too many. Reading time goes with
+  the nodes, some 6 µs each with libyaml (30 µs with ruamel's parser), so this
+  bounds it; an IR document that large is better written as JSON.
 """
 
 from __future__ import annotations
@@ -55,7 +59,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
 from .._jsonscan import MAX_INT_CHARS, int_ok
 from ._common import (
@@ -68,19 +72,17 @@ from ._common import (
     SourceError,
     TreeLocator,
     decode_text,
-    position_in,
 )
-
-if TYPE_CHECKING:
-    from ruamel.yaml.error import YAMLError
+from ._yamlevents import events, libyaml_available, refused_escape
 
 __all__ = ["load_yaml"]
 
 Pos: TypeAlias = tuple[int, int]
 
 _EXPANSION_FLOOR = 100_000
+_MOST_NODES = 50_000  # scalars, collections and aliases written in one document
 _EXPANSION_FACTOR = 10
-_PER_CHARACTER = 3  # the most values a character of YAML writes (ruamel: 2, for `?` or `-:`)
+_PER_CHARACTER = 3  # the most values a character of YAML writes (2, for `?` or `-:`)
 
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = frozenset({"str", "int", "float", "bool", "null"})
@@ -100,11 +102,16 @@ class _ScalarError(Exception):
     """A scalar that cannot be read; the caller adds the position."""
 
 
+_TAG_SHOWN = 40  # characters of a tag shown in a message
+
+
 def _tag_name(tag: str) -> str:
     """The tag as it would be written: ``!!int``, ``!local``, ``!<tag:example.com,2000:x>``."""
     if tag.startswith(_CORE):
-        return "!!" + tag[len(_CORE) :]
-    return tag if tag.startswith("!") else f"!<{tag}>"
+        name = "!!" + tag[len(_CORE) :]
+    else:
+        name = tag if tag.startswith("!") else f"!<{tag}>"
+    return name if len(name) <= _TAG_SHOWN + 20 else name[: _TAG_SHOWN + 1] + "..."
 
 
 def _to_int(text: str) -> int:
@@ -255,7 +262,7 @@ def _scalar(event: Any, at: Pos) -> _YNode:
             raise SourceError("a \\u escape gives a lone surrogate, not a character", *at) from None
     node.text = text
     try:
-        if tag is None and event.style is None:
+        if tag is None and not event.style:  # plain: libyaml's style is "", ruamel's None
             try:
                 node.value = _plain(text)
             except _ScalarError as exc:
@@ -281,6 +288,18 @@ def _bad_tag(tag: str, kind: int) -> str:
 
 
 _KEY, _VALUE, _MERGED = 0, 1, 2  # how a node sits in its parent
+
+# The events by class name, the same in PyYAML and ruamel.yaml.
+_DOCUMENT, _END, _ALIAS, _SCALAR_EVENT, _START, _OTHER = range(6)
+_EVENT_KINDS = {
+    "DocumentStartEvent": _DOCUMENT,
+    "MappingEndEvent": _END,
+    "SequenceEndEvent": _END,
+    "AliasEvent": _ALIAS,
+    "ScalarEvent": _SCALAR_EVENT,
+    "MappingStartEvent": _START,
+    "SequenceStartEvent": _START,
+}
 
 
 class _Builder:
@@ -466,34 +485,36 @@ class _Builder:
 
         Also sets ``written``, ``total``, ``biggest``, ``counting`` and ``bad_numbers``.
         """
-        from ruamel.yaml.events import (
-            AliasEvent,
-            CollectionEndEvent,
-            CollectionStartEvent,
-            DocumentStartEvent,
-            MappingStartEvent,
-            ScalarEvent,
-        )
-
         stack = self.stack
         anchors: dict[str, _YNode] = {}
         documents = 0
+        nodes = 0
         previous: Any = None
         for event in events:
             after_previous, previous = previous, event
             self.offset = int(event.start_mark.index)
-            if isinstance(event, DocumentStartEvent):
+            kind_of_event = _EVENT_KINDS.get(type(event).__name__, _OTHER)
+            if kind_of_event == _DOCUMENT:
                 documents += 1
                 if documents > 1:
                     raise SourceError(
                         "expected one YAML document, found several", *_mark(event.start_mark)
                     )
                 continue
-            if isinstance(event, CollectionEndEvent):
+            if kind_of_event == _END:
                 self.end()
                 continue
+            if kind_of_event == _OTHER:  # the start or end of the stream, the end of a document
+                continue
             at = _mark(event.start_mark)
-            if isinstance(event, AliasEvent):
+            nodes += 1
+            if nodes > _MOST_NODES:
+                raise SourceError(
+                    f"more than {_MOST_NODES} values, keys and aliases: too large a YAML "
+                    "document (write it as JSON, which has no such limit)",
+                    *at,
+                )
+            if kind_of_event == _ALIAS:
                 name: str = event.anchor
                 target = anchors.get(name)
                 if target is None:
@@ -504,9 +525,9 @@ class _Builder:
                     raise SourceError(TOO_DEEP, *at)
                 self.alias(target, at)
                 continue
-            if isinstance(event, ScalarEvent):
+            if kind_of_event == _SCALAR_EVENT:
                 if event.start_mark.index == event.end_mark.index:
-                    # Nothing written (``key:``): ruamel places it at the next token, maybe
+                    # Nothing written (``key:``): the parsers place it at the next token, maybe
                     # lines below. Right after its key is where a value is missing; an
                     # empty document is at 1:1.
                     if stack[-1].pending is not None:
@@ -515,8 +536,8 @@ class _Builder:
                         at = (1, 1)
                 node = _scalar(event, at)
                 self.bad_numbers = self.bad_numbers or isinstance(node.value, BadNumber)
-            elif isinstance(event, CollectionStartEvent):
-                kind = _MAP if isinstance(event, MappingStartEvent) else _SEQ
+            elif kind_of_event == _START:
+                kind = _MAP if type(event).__name__ == "MappingStartEvent" else _SEQ
                 tag: str | None = event.tag
                 if tag not in (None, "!", _CORE + ("map" if kind == _MAP else "seq")):
                     raise SourceError(_bad_tag(tag, kind), *at)
@@ -556,47 +577,47 @@ def _value(node: _YNode, stack: list[tuple[_YNode, list[Any] | dict[str, Any]]])
     return container
 
 
-def _syntax_error(exc: YAMLError, text: str) -> SourceError:
-    from ruamel.yaml.error import MarkedYAMLError
-    from ruamel.yaml.reader import ReaderError
-
-    if isinstance(exc, ReaderError):
-        return SourceError(str(exc).splitlines()[0], *position_in(text, int(exc.position)))
-    if isinstance(exc, MarkedYAMLError):
-        mark = exc.problem_mark or exc.context_mark
-        message = exc.problem or exc.context or "invalid YAML"
-        if mark is not None:
-            return SourceError(" ".join(message.split("\n")), mark.line + 1, mark.column + 1)
-    return SourceError(" ".join(str(exc).split("\n")), 1, 1)
-
-
 def load_yaml(text: str | bytes) -> Document:
-    """Read one YAML 1.2 document as plain data (see the module docstring for the rules)."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
+    """Read one YAML 1.2 document as plain data (see the module docstring for the rules).
 
-    from ._yamlscan import BoundedScanner
-
+    The events come from libyaml when it is installed, else from ruamel.yaml
+    (`_yamlevents`). A JSON text libyaml refuses for its surrogate-pair
+    escapes is read as JSON.
+    """
     source = decode_text(text)
-    yaml = YAML(typ="safe", pure=True)
-    yaml.Scanner = BoundedScanner
-    builder = _Builder(len(source), None)
+    parser = "libyaml" if libyaml_available() else "ruamel"
     try:
-        root = builder.build(yaml.parse(source))
-        if root is None:
-            return Document(None)
-        limit = max(_EXPANSION_FLOOR, _EXPANSION_FACTOR * builder.written)
-        if root.size > limit:
-            raise builder.too_big(limit)
-        if builder.counting:  # merges went past the budget as it then stood: build them now
-            builder = _Builder(len(source), limit)
-            root = builder.build(yaml.parse(source))
-            assert root is not None  # the same text, now known to be within its budget,
-            assert not builder.counting  # so every merge was built
-    except YAMLError as exc:
-        raise _syntax_error(exc, source) from None
+        root, builder = _build(source, parser)
+    except SourceError as exc:
+        if parser != "libyaml" or not refused_escape(exc, source):
+            raise
+        from ._json import load_json
+
+        try:
+            return load_json(source)  # JSON reads the same as JSON or as YAML 1.2
+        except SourceError:
+            root, builder = _build(source, "ruamel")
+    if root is None:
+        return Document(None)
     built = root
     return Document(_data(built), TreeLocator(lambda: built, _same), builder.bad_numbers)
+
+
+def _build(source: str, parser: str) -> tuple[_YNode | None, _Builder]:
+    """The root node of ``source`` and the builder that made it, within the expansion budget."""
+    builder = _Builder(len(source), None)
+    root = builder.build(events(source, parser))
+    if root is None:
+        return None, builder
+    limit = max(_EXPANSION_FLOOR, _EXPANSION_FACTOR * builder.written)
+    if root.size > limit:
+        raise builder.too_big(limit)
+    if builder.counting:  # merges went past the budget as it then stood: build them now
+        builder = _Builder(len(source), limit)
+        root = builder.build(events(source, parser))
+        assert root is not None  # the same text, now known to be within its budget,
+        assert not builder.counting  # so every merge was built
+    return root, builder
 
 
 def _same(at: Pos) -> Pos:
