@@ -21,6 +21,7 @@ from ._base import IRStruct
 from ._errors import Issue, IssueCode
 from ._jsonscan import (
     IR_MAX_DEPTH,
+    MAX_DEPTH,
     is_plain,
     json_problems,
     json_type_name,
@@ -265,23 +266,28 @@ class _Walk:
 
 
 def _as_lists(value: Any) -> Any:
-    """A copy of plain data with every tuple turned into a list (other values shared)."""
+    """A copy of plain data with every tuple turned into a list (other values shared).
+
+    Below `MAX_DEPTH` the scan has made sure there are no tuples: no copying there.
+    """
     if not isinstance(value, (dict, list, tuple)):
         return value
     root: list[Any] = [None]
-    stack: list[tuple[Any, Any, Any]] = [(root, 0, value)]
+    stack: list[tuple[Any, Any, Any, int]] = [(root, 0, value, 0)]
     while stack:
-        parent, key, item = stack.pop()
-        if isinstance(item, dict):
+        parent, key, item, depth = stack.pop()
+        if depth >= MAX_DEPTH:
+            parent[key] = item
+        elif isinstance(item, dict):
             copy: Any = {}
             parent[key] = copy
             for k, v in item.items():
-                stack.append((copy, k, v))
+                stack.append((copy, k, v, depth + 1))
         elif isinstance(item, (list, tuple)):
             copy = [None] * len(item)
             parent[key] = copy
             for i, v in enumerate(item):
-                stack.append((copy, i, v))
+                stack.append((copy, i, v, depth + 1))
         else:
             parent[key] = item
     return root[0]

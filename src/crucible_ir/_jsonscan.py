@@ -5,9 +5,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import msgspec
+
+from ._stack import on_fresh_stack
+
 __all__ = [
     "IR_MAX_DEPTH",
     "MAX_DEPTH",
+    "NOT_JSON_BELOW",
     "TOO_DEEP",
     "is_plain",
     "json_problems",
@@ -23,7 +28,13 @@ for `from_json` too: its limit is msgspec's, some 990 levels for the whole
 document, so a Python walk stopping at a fixed depth would disagree with it."""
 
 TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep"
-"""The message of `json_problems` for a value nested deeper than `MAX_DEPTH`."""
+"""The message of `json_problems` for plain JSON data nested deeper than `MAX_DEPTH`."""
+
+NOT_JSON_BELOW = (
+    f"expected plain JSON data, got values more than {MAX_DEPTH} levels deep "
+    "that JSON does not read back equal (a tuple, a date, NaN, ...)"
+)
+"""The message of `json_problems` for other data nested deeper than `MAX_DEPTH`."""
 
 IR_MAX_DEPTH = 200
 """Deepest nesting of IR objects in one another (a fallback chain, say)."""
@@ -115,10 +126,11 @@ def json_problems(value: Any, *, max_depth: int = MAX_DEPTH) -> list[tuple[str, 
     """Every way ``value`` is not plain JSON data, as ``(relative path, code, message)``.
 
     Accepted: ``None``, ``bool``, ``int`` (any size), finite ``float``, ``str``,
-    ``list``/``tuple`` and ``dict`` with ``str`` keys. Nesting deeper than
-    ``max_depth`` is a problem too, reported where it starts (callers then try
-    whether msgspec writes and reads the value back; see `MAX_DEPTH`); what
-    lies below is checked all the same.
+    ``list``/``tuple`` and ``dict`` with ``str`` keys. Below ``max_depth``
+    levels only what msgspec writes as JSON and reads back equal is accepted
+    (lists, not tuples), and the scan does not go on: for each value nested
+    deeper, one problem where the nesting passes ``max_depth``, `TOO_DEEP`
+    (which callers may forgive, see `MAX_DEPTH`) or `NOT_JSON_BELOW`.
 
     >>> json_problems({"a": [1, 2.5, None, {"b": True}]})
     []
@@ -130,13 +142,15 @@ def json_problems(value: Any, *, max_depth: int = MAX_DEPTH) -> list[tuple[str, 
     if is_plain(value, max_depth):
         return []
     problems: list[tuple[str, str, str]] = []
+    deep: list[tuple[str, Any]] = []  # the values where the nesting passes `max_depth`
     stack: list[tuple[Any, str, int]] = [(value, "", 0)]
     while stack:
         item, path, depth = stack.pop()
         kind = type(item)
         if kind is dict:
-            if depth == max_depth:  # reported once, and the values below still looked at
-                problems.append((path, "syntax", f"nested more than {max_depth} levels deep"))
+            if depth >= max_depth:
+                deep.append((path, item))
+                continue
             for key, sub in item.items():
                 if type(key) is not str or not text_ok(key):
                     problems.append(
@@ -149,8 +163,9 @@ def json_problems(value: Any, *, max_depth: int = MAX_DEPTH) -> list[tuple[str, 
                     continue
                 stack.append((sub, f"{path}.{key}", depth + 1))
         elif kind is list or kind is tuple:
-            if depth == max_depth:
-                problems.append((path, "syntax", f"nested more than {max_depth} levels deep"))
+            if depth >= max_depth:
+                deep.append((path, item))
+                continue
             for index, sub in enumerate(item):
                 stack.append((sub, f"{path}[{index}]", depth + 1))
         elif kind in _PLAIN or kind is float:
@@ -165,8 +180,32 @@ def json_problems(value: Any, *, max_depth: int = MAX_DEPTH) -> list[tuple[str, 
             found = scalar_problem(item)
             if found is not None:
                 problems.append((path, *found))
+    if deep:
+        too_deep = f"nested more than {max_depth} levels deep"
+        exact = on_fresh_stack(_read_back_equal, [item for _, item in deep])
+        for (path, _), ok in zip(deep, exact, strict=True):
+            problems.append((path, "syntax", too_deep) if ok else (path, "type", NOT_JSON_BELOW))
     problems.sort(key=lambda p: p[0])
     return problems
+
+
+def _read_back_equal(values: list[Any]) -> list[bool]:
+    """For each value, whether msgspec writes it as JSON and reads back an equal value.
+
+    A value too deep for msgspec counts as equal: its depth is what is wrong.
+
+    Done in C, on the caller's (fresh) stack: the values are nested hundreds
+    of levels deep, where a Python walk with paths would be slow.
+    """
+    result = []
+    for value in values:
+        try:
+            result.append(msgspec.json.decode(msgspec.json.encode(value)) == value)
+        except RecursionError:  # too deep for JSON at all: that is the problem to report
+            result.append(True)
+        except (TypeError, ValueError, OverflowError, msgspec.MsgspecError):
+            result.append(False)
+    return result
 
 
 def is_plain(value: Any, max_depth: int = MAX_DEPTH) -> bool:
