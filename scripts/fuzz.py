@@ -1041,13 +1041,41 @@ class _Hang(BaseException):
 
 
 def _equal(a: Any, b: Any) -> bool:
-    """``a == b``, also for values nested deeper than the stack left here allows.
+    """``a == b``, also for values nested deeper than any stack allows.
 
     Python compares nested lists and dicts recursively, so two equal objects the
     library read and wrote at some 990 levels can be too deep to compare from
-    inside this driver; the comparison is then made on a fresh stack.
+    inside this driver, or at all; the comparison is then made without
+    recursion (`_equal_by_walking`).
     """
-    return bool(deep_call(operator.eq, a, b))
+    try:
+        return bool(operator.eq(a, b))
+    except RecursionError:
+        return _equal_by_walking(a, b)
+
+
+def _equal_by_walking(a: Any, b: Any) -> bool:
+    """``a == b`` for plain data and IR objects, with a stack of pairs instead of recursion."""
+    pairs = [(a, b)]
+    while pairs:
+        x, y = pairs.pop()
+        if x is y:
+            continue
+        if isinstance(x, msgspec.Struct) or isinstance(y, msgspec.Struct):
+            if type(x) is not type(y):
+                return False
+            pairs.extend((getattr(x, name), getattr(y, name)) for name in type(x).__struct_fields__)
+        elif isinstance(x, dict) and isinstance(y, dict):
+            if x.keys() != y.keys():
+                return False
+            pairs.extend((x[key], y[key]) for key in x)
+        elif isinstance(x, (list, tuple)) and isinstance(y, (list, tuple)):
+            if type(x) is not type(y) or len(x) != len(y):
+                return False
+            pairs.extend(zip(x, y, strict=True))
+        elif isinstance(x, (dict, list, tuple)) or isinstance(y, (dict, list, tuple)) or x != y:
+            return False
+    return True
 
 
 class _Checker:

@@ -123,3 +123,18 @@ def test_a_dying_worker_is_reported_and_the_run_goes_on(
     crashes = [kind for kind in summary.by_kind if kind.startswith("worker-crash")]
     assert len(crashes) == 1
     assert summary.examples[crashes[0]]["detail"] == "a worker died running inputs 100 to 149"
+
+
+def test_values_too_deep_for_python_to_compare_are_compared(fuzz: ModuleType) -> None:
+    def nested(leaf: Any) -> Any:
+        value = leaf
+        for _ in range(5000):
+            value = [{"k": value}]
+        return value
+
+    assert fuzz._equal(nested(1), nested(1))
+    assert not fuzz._equal(nested(1), nested(2))
+    assert not fuzz._equal(nested([1]), nested((1,)))
+    event = ir.feedback.Event(id="e", feedback_value=nested(1))
+    assert fuzz._equal(event, ir.feedback.Event(id="e", feedback_value=nested(1)))
+    assert not fuzz._equal(event, ir.feedback.Event(id="f", feedback_value=nested(1)))
