@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import json.encoder
 from typing import Any
 
 import msgspec
@@ -31,7 +32,7 @@ from ._errors import ValidationError
 from ._stack import deep_call
 from ._validate import encoding_problems, unwritable
 
-__all__ = ["canonical_data", "canonical_json", "fingerprint"]
+__all__ = ["canonical_data", "canonical_json", "fingerprint", "json_text"]
 
 
 def canonical_data(obj: IRStruct) -> Any:
@@ -50,16 +51,25 @@ def canonical_data(obj: IRStruct) -> Any:
 
 
 def _utc(value: Any) -> Any:
-    stack: list[Any] = [value]
+    """``value`` with timestamps as UTC strings and every object's keys in sorted order.
+
+    Sorting here, not in the JSON encoder, keeps the encoder from comparing
+    keys at the deepest level, which would cost it a level of recursion.
+    """
+    root = [value]
+    stack: list[Any] = [root]
     while stack:
         item = stack.pop()
         pairs = item.items() if isinstance(item, dict) else enumerate(item)
         for key, sub in list(pairs):
             if isinstance(sub, datetime.datetime):
                 item[key] = _stamp(sub)
-            elif isinstance(sub, (dict, list)):
+            elif isinstance(sub, dict):
+                item[key] = sub = {name: sub[name] for name in sorted(sub)}
                 stack.append(sub)
-    return value
+            elif isinstance(sub, list):
+                stack.append(sub)
+    return root[0]
 
 
 def _stamp(when: datetime.datetime) -> str:
@@ -80,20 +90,50 @@ def canonical_json(obj: IRStruct, *, indent: int | None = None) -> str:
     >>> canonical_json(StageDef(name="run"))
     '{"enabled":true,"module":null,"name":"run","options":null}'
     """
-    separators = (",", ":") if indent is None else (",", ": ")
-    data = canonical_data(obj)
+    return json_text(canonical_data(obj), indent=indent)
+
+
+def json_text(data: Any, *, indent: int | None = None) -> str:
+    """``json.dumps(data, ensure_ascii=False, allow_nan=False)``, compact or indented.
+
+    Keys are written in their order (`canonical_data` sorts them). With
+    CPython's C encoder, called directly, and msgspec's formatter for the
+    indentation, it nests as deep as msgspec reads (a fresh stack if need be)
+    and is byte for byte what ``json.dumps`` writes, which with an indent is
+    a pure-Python encoder recursing a few hundred levels at most.
+    Raises `ValidationError` for what it cannot write.
+    """
     try:
-        return deep_call(
-            json.dumps,
-            data,
-            sort_keys=True,
-            ensure_ascii=False,
-            allow_nan=False,
-            indent=indent,
-            separators=separators,
-        )
+        if _COMPACT is None:  # pragma: no cover - interpreters without the C encoder
+            separators = (",", ":") if indent is None else (",", ": ")
+            return deep_call(
+                json.dumps, data, ensure_ascii=False, allow_nan=False, indent=indent,
+                separators=separators,
+            )  # fmt: skip
+        # The C encoder without Python frames in between: as deep as msgspec reads.
+        text = "".join(deep_call(_COMPACT, data, 0))
+        if indent is not None:
+            text = deep_call(msgspec.json.format, text, indent=indent)
+        return text
     except (TypeError, ValueError, RecursionError) as exc:
         raise unwritable(exc) from None
+
+
+def _refuse(value: object) -> object:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+# `json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))`
+# as CPython's C encoder (None elsewhere): no circularity markers (the data is
+# a tree), no key sorting (done beforehand).
+_C_MAKE_ENCODER: Any = getattr(json.encoder, "c_make_encoder", None)
+_COMPACT: Any = (
+    None
+    if _C_MAKE_ENCODER is None
+    else _C_MAKE_ENCODER(
+        None, _refuse, json.encoder.encode_basestring, None, ":", ",", False, False, False
+    )
+)
 
 
 def fingerprint(obj: IRStruct) -> str:

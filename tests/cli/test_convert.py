@@ -235,3 +235,18 @@ def test_convert_into_a_missing_folder_is_a_usage_error(cli: Runner) -> None:
     assert result.err_lines == [
         "crucible-ir: missing/out.json: cannot write: No such file or directory"
     ]
+
+
+def test_documents_too_deep_for_a_writer_are_one_line_errors(cli: Runner) -> None:
+    """JSON is written as deep as it is read; YAML and TOML writers stop sooner, cleanly."""
+    deep = '{"name": "s", "options": {"o": ' + "[" * 900 + "]" * 900 + "}}"
+    cli.write("deep.json", deep)
+    result = cli("convert", "--type", "stage_def", "deep.json", "--to", "json")
+    assert result.code == 0
+    assert json.loads(result.out)["options"] == json.loads(deep)["options"]
+    for fmt in ("yaml", "toml"):
+        result = cli("convert", "--type", "stage_def", "deep.json", "--to", fmt)
+        assert result.code == 2
+        assert result.err.strip().splitlines() == [
+            f"crucible-ir: deep.json: nested too deeply to write as {fmt.upper()} (write JSON)"
+        ]

@@ -181,6 +181,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("crucible-ir: interrupted", file=sys.stderr)
         return 130
+    except RecursionError:  # what the readers and writers cannot follow: the input's depth
+        print(f"crucible-ir: {args.command}: input nested too deeply", file=sys.stderr)
+        return EXIT_USAGE
     except BrokenPipeError:
         import os
 

@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from .._canonical import canonical_data
+from .._canonical import canonical_data, json_text
 from ._common import detect_format, ir_class, load
 from ._report import print_problems, use_color
 
@@ -57,20 +57,15 @@ def run(args: argparse.Namespace) -> int:
         sides.append(canonical_data(loaded.obj))
     found = changes(*sides)
     if args.format == "json":
-        json.dump(
-            [
-                {
-                    "path": p,
-                    **({} if a is _ABSENT else {"old": a}),
-                    **({} if b is _ABSENT else {"new": b}),
-                }
-                for p, a, b in found
-            ],
-            sys.stdout,
-            ensure_ascii=False,
-            indent=2,
-        )
-        sys.stdout.write("\n")
+        report = [
+            {
+                "path": p,
+                **({} if a is _ABSENT else {"old": a}),
+                **({} if b is _ABSENT else {"new": b}),
+            }
+            for p, a, b in found
+        ]
+        sys.stdout.write(json_text(report, indent=2) + "\n")
     else:
         color = use_color(sys.stdout)
         for path, a, b in found:

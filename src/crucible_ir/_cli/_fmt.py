@@ -7,8 +7,9 @@ import sys
 from typing import Any
 
 from .._base import IRStruct
-from .._canonical import canonical_data, canonical_json
+from .._canonical import canonical_data, canonical_json, json_text
 from .._plan import plan
+from .._stack import deep_call
 from ._common import CLIError, Loaded, atomic_write, detect_format, ir_class, load, read_bytes
 from ._report import print_problems
 
@@ -67,13 +68,15 @@ def run_convert(args: argparse.Namespace) -> int:
     if not args.full or args.to == "toml":
         data = _drop_null_fields(data, type(loaded.obj))
     if args.to == "json":
-        import json
-
-        text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    elif args.to == "yaml":
-        text = _yaml(data)
+        text = json_text(data, indent=2) + "\n"
     else:
-        text = _toml(data)
+        writer = _yaml if args.to == "yaml" else _toml
+        try:
+            text = deep_call(writer, data)
+        except RecursionError:  # their writers recurse, a few frames a level
+            raise CLIError(
+                f"{args.file}: nested too deeply to write as {args.to.upper()} (write JSON)"
+            ) from None
     if args.output:
         atomic_write(args.output, text.encode("utf-8"))
     else:
