@@ -73,7 +73,7 @@ from ._common import (
     TreeLocator,
     decode_text,
 )
-from ._yamlevents import events, libyaml_available, refused_escape
+from ._yamlevents import LONE_SURROGATE, events, libyaml_available
 
 __all__ = ["load_yaml"]
 
@@ -259,7 +259,7 @@ def _scalar(event: Any, at: Pos) -> _YNode:
         try:
             text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
         except UnicodeDecodeError:
-            raise SourceError("a \\u escape gives a lone surrogate, not a character", *at) from None
+            raise SourceError(LONE_SURROGATE, *at) from None
     node.text = text
     try:
         if tag is None and not event.style:  # plain: libyaml's style is "", ruamel's None
@@ -581,22 +581,10 @@ def load_yaml(text: str | bytes) -> Document:
     """Read one YAML 1.2 document as plain data (see the module docstring for the rules).
 
     The events come from libyaml when it is installed, else from ruamel.yaml
-    (`_yamlevents`). A JSON text libyaml refuses for its surrogate-pair
-    escapes is read as JSON.
+    (`_yamlevents`).
     """
     source = decode_text(text)
-    parser = "libyaml" if libyaml_available() else "ruamel"
-    try:
-        root, builder = _build(source, parser)
-    except SourceError as exc:
-        if parser != "libyaml" or not refused_escape(exc, source):
-            raise
-        from ._json import load_json
-
-        try:
-            return load_json(source)  # JSON reads the same as JSON or as YAML 1.2
-        except SourceError:
-            root, builder = _build(source, "ruamel")
+    root, builder = _build(source, "libyaml" if libyaml_available() else "ruamel")
     if root is None:
         return Document(None)
     built = root

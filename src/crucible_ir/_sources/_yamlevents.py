@@ -9,11 +9,13 @@ PyYAML's C parser, gives the same events ten times faster. So:
   and marks are those of ruamel's parser for the documents both accept (the
   tests run the reader under both; `PARSERS`).
 * libyaml follows YAML 1.1 in one way that matters here: it refuses a
-  ``\ud83d\ude00``-style surrogate-pair escape, which JSON writes for
-  characters outside the BMP (``json.dumps`` does by default). A document
-  libyaml refuses for that (`refused_escape`) is read as JSON when it is JSON
-  (YAML 1.2 reads JSON texts as JSON does), else parsed again by ruamel's
-  parser, which reads it as YAML 1.2 does, some ten times slower.
+  ``\ud83d\ude00``-style surrogate-pair escape, which YAML 1.2 reads as one
+  character, as JSON does (and ``json.dumps`` writes them by default). Before
+  libyaml reads a text, each such pair is rewritten as the 8-digit escape of
+  its character followed by two marker characters, keeping every position
+  (`_PairEscapes`); the scalars that come out get back what the text meant:
+  the character in double-quoted scalars, the pair's own text elsewhere,
+  where a backslash is just a backslash.
 * Without libyaml, ruamel's parser reads everything, through
   `_yamlscan.BoundedScanner`, its scanner without the slow paths on deep
   flow collections.
@@ -31,13 +33,80 @@ from typing import Any
 
 from ._common import TOO_DEEP, SourceError, position_in
 
-__all__ = ["PARSERS", "events", "libyaml_available", "parse_error", "refused_escape"]
+__all__ = ["PARSERS", "events", "libyaml_available", "parse_error"]
 
 PARSERS = ("libyaml", "ruamel")
 """The event sources, fastest first."""
 
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
+_LIBYAML_BAD_ESCAPE = "found invalid Unicode character escape code"
+LONE_SURROGATE = "a \\u escape gives a lone surrogate, not a character"
+"""The error for a ``\\ud800`` escape that is not half of a pair."""
+
+# A surrogate pair's escapes, not themselves escaped (an even run of backslashes before).
+_PAIR = re.compile(
+    r"(?<!\\)((?:\\\\)*)(\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+)
+_MARKERS = tuple(chr(0xF0000 + i) for i in range(64))  # private use, plane 15
+_MARKER_ESCAPE = re.compile(r"\\U000[fF]")  # what could write a marker in a double-quoted scalar
+
+
+class _PairEscapes:
+    r"""A text's surrogate-pair escapes rewritten for libyaml, and the way back.
+
+    ``\ud83d\ude00`` (12 characters) becomes ``\U0001F600`` and two markers,
+    private-use characters the text holds neither raw nor as an escape. Two
+    markers tell apart up to 4,096 spellings of pairs (``\uD83D`` is not
+    ``\ud83d`` where a backslash is literal).
+    """
+
+    def __init__(self, source: str) -> None:
+        made = {_character(match.group(2)) for match in _PAIR.finditer(source)}
+        self.markers = [m for m in _MARKERS if m not in source and ord(m) not in made]
+        self.rewritten: dict[str, str] = {}  # as written -> rewritten
+        self.written: dict[str, str] = {}  # rewritten -> as written
+        self.delete = {ord(m): None for m in self.markers}
+        self.text = _PAIR.sub(self._rewrite, source)
+        self.markers_after = re.compile(r"\\U[0-9A-F]{8}[%s]{2}" % "".join(self.markers))  # noqa: UP031
+
+    @staticmethod
+    def needed(source: str) -> bool:
+        """Whether ``source`` has pairs to rewrite (and no escape that could write a marker)."""
+        return bool(_PAIR.search(source)) and not _MARKER_ESCAPE.search(source)
+
+    def _rewrite(self, match: re.Match[str]) -> str:
+        before, pair = match.groups()
+        rewritten = self.rewritten.get(pair)
+        if rewritten is None:
+            count, n = len(self.rewritten), len(self.markers)
+            if count >= n * n:
+                raise _MarkersExhaustedError
+            rewritten = (
+                f"\\U{_character(pair):08X}{self.markers[count // n]}{self.markers[count % n]}"
+            )
+            self.rewritten[pair] = rewritten
+            self.written[rewritten] = pair
+        return before + rewritten
+
+    def restore(self, event: Any) -> Any:
+        """``event`` with its scalar's value as the original text means it."""
+        value = getattr(event, "value", None)
+        if isinstance(value, str) and not value.isascii():
+            if event.style == '"':  # the escape made the character: the markers go
+                event.value = value.translate(self.delete)
+            else:  # a backslash is a backslash: the pair's text comes back
+                event.value = self.markers_after.sub(lambda m: self.written[m.group()], value)
+        return event
+
+
+def _character(pair: str) -> int:
+    r"""The code point a ``\uD8xx\uDCxx`` pair of escapes writes."""
+    high, low = int(pair[2:6], 16), int(pair[8:12], 16)
+    return 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+
+
+class _MarkersExhaustedError(Exception):
+    """More spellings of pairs than the markers to spare can tell apart."""
 
 
 def libyaml_available() -> bool:
@@ -58,17 +127,20 @@ def events(source: str, parser: str) -> Iterator[Any]:
         import yaml
         from yaml._yaml import CParser
 
-        reader = CParser(source)
+        pairs: _PairEscapes | None = None
+        if _PairEscapes.needed(source):
+            try:
+                pairs = _PairEscapes(source)
+            except _MarkersExhaustedError:  # thousands of spellings of pairs: ruamel reads it
+                yield from events(source, "ruamel")
+                return
+        reader = CParser(source if pairs is None else pairs.text)
         try:
             while reader.check_event():
-                yield reader.get_event()
+                event = reader.get_event()
+                yield event if pairs is None else pairs.restore(event)
         except yaml.YAMLError as exc:
-            error = parse_error(exc, source, offsets_in_bytes=True)
-            if (
-                error.message == _LIBYAML_TOO_DEEP
-            ):  # its limit, 1000 levels, met while looking ahead
-                error = SourceError(TOO_DEEP, error.line, error.column)
-            raise error from None
+            raise _libyaml_error(exc, source) from None
         finally:
             reader.dispose()
     else:
@@ -85,11 +157,17 @@ def events(source: str, parser: str) -> Iterator[Any]:
             raise parse_error(exc, source, offsets_in_bytes=False) from None
 
 
-def refused_escape(error: SourceError, source: str) -> bool:
-    """Whether libyaml refused ``source`` with ``error`` for a surrogate-pair escape YAML 1.2 reads."""
-    return "invalid Unicode character escape" in error.message and bool(
-        _SURROGATE_ESCAPE.search(source)
-    )
+def _libyaml_error(exc: Any, source: str) -> SourceError:
+    """The error libyaml raised, as the reader reports it (its limits in the reader's words)."""
+    error = parse_error(exc, source, offsets_in_bytes=True)
+    if error.message == _LIBYAML_TOO_DEEP:  # its limit, 1000 levels, met while looking ahead
+        return SourceError(TOO_DEEP, error.line, error.column)
+    mark, start = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
+    if error.message == _LIBYAML_BAD_ESCAPE and mark is not None and start is not None:
+        digits = source[int(mark.index) : int(mark.index) + 2]
+        if digits[:1] in ("d", "D") and digits[1:] in tuple("89abcdefABCDEF"):
+            return SourceError(LONE_SURROGATE, start.line + 1, start.column + 1)
+    return error
 
 
 def parse_error(exc: Any, text: str, *, offsets_in_bytes: bool) -> SourceError:
