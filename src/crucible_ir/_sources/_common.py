@@ -267,6 +267,13 @@ def position_in(text: str, offset: int) -> tuple[int, int]:
     return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
+def char_offset(text: str, byte_offset: int) -> int:
+    """The offset in ``text`` of UTF-8 byte ``byte_offset`` (parsers in C count bytes)."""
+    if text.isascii():
+        return byte_offset
+    return len(text.encode("utf-8", "surrogatepass")[:byte_offset].decode("utf-8", "ignore"))
+
+
 def decode_text(text: str | bytes) -> str:
     """``text`` as a string: UTF-8 checked, a leading byte-order mark dropped.
 

@@ -19,7 +19,16 @@ import re
 import msgspec
 
 from .._stack import deep_call, on_fresh_stack
-from ._common import Document, LineIndex, Node, SourceError, TreeLocator, decode_text, position_in
+from ._common import (
+    Document,
+    LineIndex,
+    Node,
+    SourceError,
+    TreeLocator,
+    char_offset,
+    decode_text,
+    position_in,
+)
 
 __all__ = ["load_json"]
 
@@ -46,7 +55,7 @@ def load_json(text: str | bytes) -> Document:
         message = message[:1].lower() + message[1:]
         raise SourceError(message, *position_in(source, _bad_number(source))) from None
     except msgspec.DecodeError as exc:
-        raise _syntax_error(str(exc), source, buffer) from None
+        raise _syntax_error(str(exc), source) from None
     except RecursionError:  # on a fresh stack: deeper than the recursion limit allows
         depth, offset = on_fresh_stack(_too_deep, source)
         raise SourceError(
@@ -55,7 +64,7 @@ def load_json(text: str | bytes) -> Document:
     return Document(data, TreeLocator(lambda: _tree(source), LineIndex(source).position))
 
 
-def _syntax_error(message: str, source: str, buffer: str | bytes) -> SourceError:
+def _syntax_error(message: str, source: str) -> SourceError:
     match = _BYTE_OFFSET.search(message)
     if match is None:  # "Input data was truncated"
         return SourceError("unexpected end of input", *position_in(source, len(source)))
@@ -65,9 +74,7 @@ def _syntax_error(message: str, source: str, buffer: str | bytes) -> SourceError
         message = "malformed JSON: " + message[len(_MALFORMED) :]
     if message.endswith("trailing characters"):
         offset -= 1  # msgspec points one past the first trailing character
-    encoded = buffer if isinstance(buffer, bytes) else buffer.encode("utf-8")
-    chars = len(encoded[:offset].decode("utf-8", "ignore"))
-    return SourceError(message, *position_in(source, chars))
+    return SourceError(message, *position_in(source, char_offset(source, offset)))
 
 
 def _bad_number(source: str) -> int:

@@ -1,8 +1,7 @@
 r"""YAML documents: parser events, turned into plain data by hand.
 
 The events and their positions come from libyaml, or from ruamel.yaml's
-YAML 1.2 parser where libyaml is missing or refuses a JSON escape
-(`_yamlevents`); nothing of either library's composer, resolver or
+YAML 1.2 parser where libyaml is missing (`_yamlevents`); nothing of either library's composer, resolver or
 constructor is used. That way no tag can ever construct or run anything,
 plain scalars follow the YAML 1.2 *core* schema exactly (ruamel's own resolver
 also reads ``1_000``, ``0b11`` and others as numbers; PyYAML's, ``yes`` and
@@ -290,15 +289,15 @@ def _bad_tag(tag: str, kind: int) -> str:
 _KEY, _VALUE, _MERGED = 0, 1, 2  # how a node sits in its parent
 
 # The events by class name, the same in PyYAML and ruamel.yaml.
-_DOCUMENT, _END, _ALIAS, _SCALAR_EVENT, _START, _OTHER = range(6)
+_DOCUMENT, _END, _ALIAS, _SCALAR_EVENT, _START_MAP, _START_SEQ, _OTHER = range(7)
 _EVENT_KINDS = {
     "DocumentStartEvent": _DOCUMENT,
     "MappingEndEvent": _END,
     "SequenceEndEvent": _END,
     "AliasEvent": _ALIAS,
     "ScalarEvent": _SCALAR_EVENT,
-    "MappingStartEvent": _START,
-    "SequenceStartEvent": _START,
+    "MappingStartEvent": _START_MAP,
+    "SequenceStartEvent": _START_SEQ,
 }
 
 
@@ -536,16 +535,14 @@ class _Builder:
                         at = (1, 1)
                 node = _scalar(event, at)
                 self.bad_numbers = self.bad_numbers or isinstance(node.value, BadNumber)
-            elif kind_of_event == _START:
-                kind = _MAP if type(event).__name__ == "MappingStartEvent" else _SEQ
+            else:  # the start of a mapping or a sequence
+                kind = _MAP if kind_of_event == _START_MAP else _SEQ
                 tag: str | None = event.tag
                 if tag not in (None, "!", _CORE + ("map" if kind == _MAP else "seq")):
                     raise SourceError(_bad_tag(tag, kind), *at)
                 if len(stack) > MAX_DEPTH:
                     raise SourceError(TOO_DEEP, *at)
                 node = _YNode(at, kind)
-            else:  # the start or end of the stream, the end of a document
-                continue
             self.open(node, at)
             if event.anchor is not None:
                 anchors[event.anchor] = node

@@ -31,9 +31,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ._common import TOO_DEEP, SourceError, position_in
+from ._common import TOO_DEEP, SourceError, char_offset, position_in
 
-__all__ = ["PARSERS", "events", "libyaml_available", "parse_error"]
+__all__ = ["LONE_SURROGATE", "PARSERS", "events", "libyaml_available"]
 
 PARSERS = ("libyaml", "ruamel")
 """The event sources, fastest first."""
@@ -154,12 +154,12 @@ def events(source: str, parser: str) -> Iterator[Any]:
         try:
             yield from yaml_.parse(source)
         except YAMLError as exc:
-            raise parse_error(exc, source, offsets_in_bytes=False) from None
+            raise _parse_error(exc, source, offsets_in_bytes=False) from None
 
 
 def _libyaml_error(exc: Any, source: str) -> SourceError:
     """The error libyaml raised, as the reader reports it (its limits in the reader's words)."""
-    error = parse_error(exc, source, offsets_in_bytes=True)
+    error = _parse_error(exc, source, offsets_in_bytes=True)
     if error.message == _LIBYAML_TOO_DEEP:  # its limit, 1000 levels, met while looking ahead
         return SourceError(TOO_DEEP, error.line, error.column)
     mark, start = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
@@ -170,7 +170,7 @@ def _libyaml_error(exc: Any, source: str) -> SourceError:
     return error
 
 
-def parse_error(exc: Any, text: str, *, offsets_in_bytes: bool) -> SourceError:
+def _parse_error(exc: Any, text: str, *, offsets_in_bytes: bool) -> SourceError:
     """A parser's exception as a `SourceError` at its line and column.
 
     Both libraries' errors have the same shape: a reader error has a
@@ -180,9 +180,7 @@ def parse_error(exc: Any, text: str, *, offsets_in_bytes: bool) -> SourceError:
     if position is not None and not hasattr(exc, "problem_mark"):
         position = int(position)
         if offsets_in_bytes:
-            position = len(
-                text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore")
-            )
+            position = char_offset(text, position)
         return SourceError(str(exc).splitlines()[0], *position_in(text, position))
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     message = getattr(exc, "problem", None) or getattr(exc, "context", None) or "invalid YAML"
