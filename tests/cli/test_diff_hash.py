@@ -5,8 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ._support import EXAMPLES, Runner
+
+if TYPE_CHECKING:
+    import pytest
 
 JSON_DOC = """\
 {
@@ -295,3 +300,25 @@ def test_diff_of_other_types(cli: Runner) -> None:
     result = cli("diff", "--type", "reliability.hedging", "a.yaml", "b.toml")
     assert result.code == 1
     assert result.lines == ["delay_ms: 100 -> 150"]
+
+
+def _at_stack_depth(frames: int, fn: Any) -> Any:
+    return fn() if frames <= 0 else _at_stack_depth(frames - 1, fn)
+
+
+def test_a_value_too_deep_to_show_is_a_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What a command cannot follow for depth is the input's fault, not an internal error.
+
+    Run in-process from 400 frames down: the readers retry on a fresh stack,
+    the ``json.dumps`` that shows a changed value does not.
+    """
+    from crucible_ir._cli import main
+
+    deep = "[" * 800 + "]" * 800
+    (tmp_path / "old.json").write_text('{"name": "s", "options": {"o": 1}}')
+    (tmp_path / "new.json").write_text('{"name": "s", "options": {"o": ' + deep + "}}")
+    argv = ["diff", "--type", "stage_def", str(tmp_path / "old.json"), str(tmp_path / "new.json")]
+    assert _at_stack_depth(400, lambda: main(argv)) == 2
+    assert capsys.readouterr().err.splitlines() == ["crucible-ir: diff: input nested too deeply"]
