@@ -1143,3 +1143,8 @@ def test_lone_surrogates_are_errors_at_their_scalar(parser: str) -> None:
 def test_a_pair_writing_a_marker_character_keeps_it(parser: str) -> None:
     text = json.dumps({"b": "\U000f0000\U000f0001 \U0001f600"})
     assert load_yaml(text).data == {"b": "\U000f0000\U000f0001 \U0001f600"}
+
+
+def test_pairs_beside_escapes_of_marker_characters(parser: str) -> None:
+    text = 'a: "\\U000F0000\\U000f0001 \\ud83d\\ude00"\nb: \\ud83d\\ude00\n'
+    assert load_yaml(text).data == {"a": "\U000f0000\U000f0001 \U0001f600", "b": "\\ud83d\\ude00"}

@@ -48,20 +48,21 @@ _PAIR = re.compile(
     r"(?<!\\)((?:\\\\)*)(\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2})"
 )
 _MARKERS = tuple(chr(0xF0000 + i) for i in range(64))  # private use, plane 15
-_MARKER_ESCAPE = re.compile(r"\\U000[fF]")  # what could write a marker in a double-quoted scalar
+_LONG_ESCAPE = re.compile(r"\\U([0-9a-fA-F]{8})")  # the only escape that can write a marker
 
 
 class _PairEscapes:
     r"""A text's surrogate-pair escapes rewritten for libyaml, and the way back.
 
     ``\ud83d\ude00`` (12 characters) becomes ``\U0001F600`` and two markers,
-    private-use characters the text holds neither raw nor as an escape. Two
+    private-use characters the text writes neither raw nor by an escape. Two
     markers tell apart up to 4,096 spellings of pairs (``\uD83D`` is not
     ``\ud83d`` where a backslash is literal).
     """
 
     def __init__(self, source: str) -> None:
         made = {_character(match.group(2)) for match in _PAIR.finditer(source)}
+        made.update(int(match.group(1), 16) for match in _LONG_ESCAPE.finditer(source))
         self.markers = [m for m in _MARKERS if m not in source and ord(m) not in made]
         self.rewritten: dict[str, str] = {}  # as written -> rewritten
         self.written: dict[str, str] = {}  # rewritten -> as written
@@ -71,8 +72,8 @@ class _PairEscapes:
 
     @staticmethod
     def needed(source: str) -> bool:
-        """Whether ``source`` has pairs to rewrite (and no escape that could write a marker)."""
-        return bool(_PAIR.search(source)) and not _MARKER_ESCAPE.search(source)
+        """Whether ``source`` has pairs to rewrite."""
+        return bool(_PAIR.search(source))
 
     def _rewrite(self, match: re.Match[str]) -> str:
         before, pair = match.groups()
