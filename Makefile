@@ -1,17 +1,21 @@
 # Two commands set everything up on a fresh machine (see README.md):
 #   make examples   validate the shipped example experiments with the CLI
-#   make test       lint, type-check and run the test suite
+#   make test       lint, type-check and run the test suite (about 3 minutes)
+# Every tool and library the suite runs with is pinned in requirements/dev.txt
+# (`make lock` regenerates it from pyproject.toml's ranges).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+LOCK := requirements/dev.txt
+PYTEST_WORKERS ?= 2
 
-$(BIN)/.installed: pyproject.toml
+$(BIN)/.installed: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --upgrade 'pip>=24'
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[dev]'
 	touch $@
 
-.PHONY: install examples test lint typecheck pytest bench startup fuzz schemas quick
+.PHONY: install examples test test-all test-pythons lint typecheck pytest bench startup fuzz schemas lock
 install: $(BIN)/.installed
 
 examples: install
@@ -24,10 +28,28 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# The everyday suite: everything but the tests marked slow (long fuzz runs,
+# documents of many megabytes), on two workers.
 pytest: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m 'not slow'
 
 test: lint typecheck pytest
+
+# Everything, the slow tests included.
+test-all: lint typecheck
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
+
+# The suite on every Python the package supports (each from pyenv or on PATH).
+test-pythons:
+	@for v in 3.10 3.11 3.12 3.13; do \
+	  py=$$(command -v python$$v || ls -d $$HOME/.pyenv/versions/$$v.*/bin/python 2>/dev/null | tail -1); \
+	  if [ -z "$$py" ]; then echo "python$$v not found"; exit 1; fi; \
+	  echo "== $$py"; \
+	  $(MAKE) --no-print-directory pytest PYTHON=$$py VENV=.venv-$$v || exit 1; \
+	done
+
+lock:
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra arrow --universal --python-version 3.10 --no-header -q -o $(LOCK)
 
 bench: install
 	$(BIN)/python -m benchmarks
@@ -40,6 +62,3 @@ fuzz: install
 
 schemas: install
 	$(BIN)/crucible-ir schema --all src/crucible_ir/schemas
-
-quick: install
-	$(BIN)/python -m crucible_ir._cli._quickgen

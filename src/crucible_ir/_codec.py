@@ -26,6 +26,7 @@ from ._validate import encoding_problems, mark_decoded, mark_typed, unwritable
 __all__ = ["from_dict", "from_json", "syntax_issue", "to_dict", "to_json"]
 
 _T = TypeVar("_T", bound=IRStruct)
+_IRClass = type[IRStruct]
 # Fields are declared in wire (alphabetical) order, so struct keys come out sorted
 # without sorting; opaque maps keep their own order (decoded ones, the order read).
 _ENCODER = msgspec.json.Encoder()
@@ -139,7 +140,7 @@ def from_json(data: str | bytes, type: type[_T] | str, *, strict: bool = False) 
             if not chains_too_long(obj):
                 mark_decoded(obj)
                 return obj
-    cls = decoder.type
+    cls: _IRClass = decoder.type  # type: ignore[assignment,unused-ignore]
     raw = parse_json(data)
     obj, issues = convert(raw, cls, strict=strict, trusted=True)
     if issues:
