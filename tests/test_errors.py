@@ -137,3 +137,80 @@ def test_real_errors_pickle() -> None:
 def test_issue_pickles() -> None:
     issue = Issue("a.b[0]", IssueCode.FORMAT, "bad", 1, 2)
     assert pickle.loads(pickle.dumps(issue)) == issue
+
+
+# -- structured locations -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("loc", "path"),
+    [
+        ((), ""),
+        (("backend", "id"), "backend.id"),
+        (("pipeline", 2, "name"), "pipeline[2].name"),
+        (("reliability", "ensemble", "weights", "gpt-4o"), "reliability.ensemble.weights.gpt-4o"),
+        (("metadata", "a.b"), 'metadata["a.b"]'),
+        (("metadata", "x[0]"), 'metadata["x[0]"]'),
+        (("metadata", ""), 'metadata[""]'),
+        (("metadata", 'say "hi"'), 'metadata["say \\"hi\\""]'),
+        (("a.b",), '["a.b"]'),
+        (("weights", "0"), "weights.0"),
+        (("items", 0), "items[0]"),
+    ],
+)
+def test_issue_at_writes_the_path_from_the_location(loc: tuple[str | int, ...], path: str) -> None:
+    issue = Issue.at(loc, "type", "m")
+    assert issue.loc == loc
+    assert issue.path == path
+    assert str(issue) == f"{path or '(root)'}: m"
+
+
+def test_paths_of_different_locations_differ() -> None:
+    locs = [
+        ("metadata", "a", "b"),
+        ("metadata", "a.b"),
+        ("metadata", "a", 0),
+        ("metadata", "a[0]"),
+        ("metadata", "a", "0"),
+    ]
+    assert len({Issue.at(loc, "type", "m").path for loc in locs}) == len(locs)
+
+
+def test_an_issue_made_by_hand_equals_the_located_one() -> None:
+    located = Issue.at(("backend", "id"), IssueCode.EMPTY, "m")
+    by_hand = Issue("backend.id", "empty", "m")
+    assert located == by_hand
+    assert hash(located) == hash(by_hand)
+    assert by_hand.loc == ()
+    assert pickle.loads(pickle.dumps(located)).loc == ("backend", "id")
+
+
+def test_reported_issues_carry_their_location() -> None:
+    exp = ir.Experiment(
+        id="",
+        backend=ir.BackendRef(id="gpt4"),
+        pipeline=[ir.StageDef(name="a"), ir.StageDef(name="a")],
+        reliability=ir.reliability.Config(
+            ensemble=ir.reliability.Ensemble(models=["m"], weights={"m": 1, "x.y": 1})
+        ),
+    )
+    issues = ir.errors(exp)
+    assert [(i.loc, i.path) for i in issues] == [
+        (("id",), "id"),
+        (
+            ("reliability", "ensemble", "weights", "x.y"),
+            'reliability.ensemble.weights["x.y"]',
+        ),
+        (("pipeline", 1, "name"), "pipeline[1].name"),
+    ]
+    with pytest.raises(ir.DecodeError) as info:
+        ir.from_dict(
+            {"id": "b", "options": {"a.b": [1, float("nan")]}, "profile": 3}, "backend_ref"
+        )
+    assert [(i.loc, i.path) for i in info.value.errors] == [
+        (("options", "a.b", 1), 'options["a.b"][1]'),
+        (("profile",), "profile"),
+    ]
+    with pytest.raises(ir.DecodeError) as info:
+        ir.from_json('{"id": "e", "backend": {"id": 1}, "pipeline": [{}]}', "experiment")
+    assert [i.loc for i in info.value.errors] == [("backend", "id"), ("pipeline", 0, "name")]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from ._base import IRStruct
-from ._errors import Issue, IssueCode
+from ._errors import Issue, IssueCode, Loc
 from ._jsonscan import (
     IR_MAX_DEPTH,
     MAX_DEPTH,
@@ -36,23 +36,19 @@ if TYPE_CHECKING:
 
 __all__ = ["check", "check_rules_only", "enum_message", "join"]
 
+
 _MISSING = object()
 
-Checker = Callable[[Any, str, list[Issue], int], None]
+Checker = Callable[[Any, Loc, list[Issue], int], None]
 _CHECKERS: dict[type, Checker] = {}
 _TRUSTED_CHECKERS: dict[type, Checker] = {}
 _ENCODING_CHECKERS: dict[type, Checker] = {}
 _RULE_WALKERS: dict[type, Checker | None] = {}
 
 
-def join(path: str, name: str) -> str:
-    """``path.name``, or ``name`` at the root."""
-    return f"{path}.{name}" if path else name
-
-
-def index(path: str, i: int) -> str:
-    """``path[i]``."""
-    return f"{path}[{i}]"
+def join(loc: Loc, key: str | int) -> Loc:
+    """``loc`` one key or index further."""
+    return (*loc, key)
 
 
 @functools.lru_cache(maxsize=1024)  # the same wrong value tends to recur (a file of records)
@@ -64,7 +60,7 @@ def enum_message(values: tuple[str, ...], got: str) -> str:
 
 
 def check(
-    obj: IRStruct, path: str = "", out: list[Issue] | None = None, *, scan: bool = True
+    obj: IRStruct, path: Loc = (), out: list[Issue] | None = None, *, scan: bool = True
 ) -> list[Issue]:
     """Every problem of ``obj`` (deep), appended to ``out``.
 
@@ -76,7 +72,7 @@ def check(
     return issues
 
 
-def check_rules_only(obj: IRStruct, path: str = "", out: list[Issue] | None = None) -> list[Issue]:
+def check_rules_only(obj: IRStruct, path: Loc = (), out: list[Issue] | None = None) -> list[Issue]:
     """Only the cross-field rules of ``obj`` and everything below it.
 
     For objects whose field types and values the decoder has already checked.
@@ -143,8 +139,8 @@ def _node_has_rules(node: Node, seen: frozenset[type]) -> bool:
     )
 
 
-def _add(out: list[Issue], path: str, code: IssueCode, message: str) -> None:
-    out.append(Issue(path, code, message))
+def _add(out: list[Issue], path: Loc, code: IssueCode, message: str) -> None:
+    out.append(Issue.at(path, code, message))
 
 
 def safe_repr(value: Any) -> str:
@@ -164,15 +160,15 @@ def _scalar_bad(value: Any) -> bool:
     return scalar_problem(value) is not None
 
 
-def _add_scalar_problem(out: list[Issue], path: str, value: Any) -> None:
+def _add_scalar_problem(out: list[Issue], path: Loc, value: Any) -> None:
     found = scalar_problem(value)
     if found is not None:
-        out.append(Issue(path, IssueCode(found[0]), found[1]))
+        out.append(Issue.at(path, found[0], found[1]))
 
 
-def _add_json(out: list[Issue], path: str, value: Any, max_depth: int = MAX_DEPTH) -> None:
+def _add_json(out: list[Issue], path: Loc, value: Any, max_depth: int = MAX_DEPTH) -> None:
     for rel, code, message in json_problems(value, max_depth=max_depth):
-        out.append(Issue(path + rel, IssueCode(code), message))
+        out.append(Issue.at(path + rel, code, message))
 
 
 # For the check before writing, opaque values have no depth limit: whether deep
@@ -181,7 +177,7 @@ _add_json_any_depth = functools.partial(_add_json, max_depth=1 << 30)
 
 
 def _check_node(
-    value: Any, node: Node, path: str, out: list[Issue], depth: int, *, encode_only: bool = False
+    value: Any, node: Node, path: Loc, out: list[Issue], depth: int, *, encode_only: bool = False
 ) -> None:
     """Interpretive fallback for union nodes (rare)."""
     if value is None:
@@ -193,13 +189,13 @@ def _check_node(
         _checker_for_node(option, encode_only)(value, path, trial, depth)
         # The first option whose shape fits the value itself wins, so that a
         # problem deeper inside is reported at its own path.
-        if not any(i.code == IssueCode.TYPE and i.path == path for i in trial):
+        if not any(i.code == IssueCode.TYPE and i.loc == path for i in trial):
             out.extend(trial)
             return
     _add(out, path, IssueCode.TYPE, f"expected {node.describe()}, got {json_type_name(value)}")
 
 
-def _walk_rules(value: Any, node: Node, path: str, out: list[Issue], depth: int) -> None:
+def _walk_rules(value: Any, node: Node, path: Loc, out: list[Issue], depth: int) -> None:
     """Interpretive cross-field-rules walk below union and record nodes (rare)."""
     if value is None or value is msgspec.UNSET:
         return
@@ -212,7 +208,7 @@ def _walk_rules(value: Any, node: Node, path: str, out: list[Issue], depth: int)
     elif kind == "list" and node.item is not None:
         if isinstance(value, (list, tuple)):
             for i, x in enumerate(value):
-                _walk_rules(x, node.item, index(path, i), out, depth)
+                _walk_rules(x, node.item, join(path, i), out, depth)
     elif kind == "record":
         if isinstance(value, dict):
             for key in node.keys:
@@ -254,7 +250,6 @@ class _Generator:
             "Issue": Issue,
             "C": IssueCode,
             "J": join,
-            "IDX": index,
             "ADD": _add,
             "ADD_JSON": _add_json_any_depth if encode_only else _add_json,
             "JT": json_type_name,
@@ -308,13 +303,13 @@ class _Generator:
                 continue
             var = self.var("v")
             emit(f"    {var} = obj.{f.name}")
-            path = f"(p + {'.' + f.name!r} if p else {f.name!r})"
+            path = f"(p + {(f.name,)!r})"
             self.node(f.node, var, path, "    ", required=f.required)
         rules = () if self.encode_only else rules_of(self.cls)
         if rules:
             emit(f"    for rule in {self.const(rules)}:")
             emit("        for rel, message in rule(obj):")
-            emit("            ADD(out, J(p, rel), C.CONSISTENCY, message)")
+            emit("            ADD(out, p + rel, C.CONSISTENCY, message)")
         emit("    return")
         return self.compile()
 
@@ -335,6 +330,7 @@ class _Generator:
 
     # -- code for one value -------------------------------------------------
     def node(self, node: Node, v: str, path: str, ind: str, *, required: bool) -> None:
+        """Check one value ``v``; ``path`` is the source of an expression for its location."""
         emit = self.lines.append
         if self.rules_only:
             self.rules_node(node, v, path, ind)
@@ -364,7 +360,7 @@ class _Generator:
             i, x = self.var("i"), self.var("x")
             emit(f"{ind}if {v} is not None:")
             emit(f"{ind}    for {i}, {x} in enumerate({v}):")
-            self.rules_node(node.item, x, f"IDX({path}, {i})", ind + "        ")
+            self.rules_node(node.item, x, f"({path} + ({i},))", ind + "        ")
         elif node.kind in ("union", "record"):
             emit(f"{ind}WALK_RULES({v}, {self.const(node)}, {path}, out, depth)")
 
@@ -444,7 +440,7 @@ class _Generator:
             emit(f"{ind}else:")
             i, x = self.var("i"), self.var("x")
             emit(f"{ind}    for {i}, {x} in enumerate({v}):")
-            self.node(node.item, x, f"IDX({path}, {i})", ind + "        ", required=False)
+            self.node(node.item, x, f"({path} + ({i},))", ind + "        ", required=False)
         elif kind == "map":
             emit(f"{ind}if not isinstance({v}, dict):")
             emit(f"{ind}    ADD(out, {path}, C.TYPE, 'expected an object, got{got})")
@@ -461,7 +457,7 @@ class _Generator:
                     f"{ind}            ADD(out, {path}, C.TYPE, 'object keys must be text strings, got ' + R({k}))"
                 )
                 emit(f"{ind}            continue")
-                self.node(node.item, x, f"{path} + '.' + {k}", ind + "        ", required=False)
+                self.node(node.item, x, f"({path} + ({k},))", ind + "        ", required=False)
         elif kind == "json":
             emit(f"{ind}ADD_JSON(out, {path}, {v})" if self.scan else f"{ind}pass")
         elif kind == "struct":

@@ -18,7 +18,7 @@ from typing import Any
 import msgspec
 
 from ._base import IRStruct
-from ._errors import Issue, IssueCode
+from ._errors import Issue, IssueCode, Loc
 from ._jsonscan import (
     IR_MAX_DEPTH,
     MAX_DEPTH,
@@ -48,10 +48,10 @@ class _Walk:
         # `issues`: kept aside until the whole document's depth is tried (`convert`).
         self.deep: list[tuple[int, Issue]] = []
 
-    def add(self, path: str, code: IssueCode, message: str) -> None:
-        self.issues.append(Issue(path, code, message))
+    def add(self, path: Loc, code: IssueCode, message: str) -> None:
+        self.issues.append(Issue.at(path, code, message))
 
-    def struct(self, data: Any, cls: type[IRStruct], path: str, depth: int) -> Any:
+    def struct(self, data: Any, cls: type[IRStruct], path: Loc, depth: int) -> Any:
         if not isinstance(data, dict):
             self.add(
                 path,
@@ -69,7 +69,7 @@ class _Walk:
         kwargs: dict[str, Any] = {}
         for f in p.fields:
             value = data.get(f.name, _MISSING)
-            fpath = f"{path}.{f.name}" if path else f.name
+            fpath = (*path, f.name)
             if value is _MISSING:
                 if f.required:
                     self.add(fpath, IssueCode.REQUIRED, f"missing required field `{f.name}`")
@@ -99,7 +99,7 @@ class _Walk:
                 continue
             mark = len(self.issues)
             converted = self.value(value, f.node, fpath, depth)
-            if not self.partial or all(i.path != fpath for i in self.issues[mark:]):
+            if not self.partial or all(i.loc != fpath for i in self.issues[mark:]):
                 # (partial: a value whose own type was wrong is left out; one
                 # with problems deeper inside is kept, holding what did decode)
                 kwargs[f.name] = converted
@@ -121,16 +121,16 @@ class _Walk:
             return None
         return cls(**kwargs)
 
-    def unknown(self, key: str, known: dict[str, Any], path: str) -> None:
+    def unknown(self, key: str, known: dict[str, Any], path: Loc) -> None:
         close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
         hint = f"; did you mean `{close[0]}`?" if close else ""
         self.add(
-            f"{path}.{key}" if path else key,
+            (*path, key),
             IssueCode.UNKNOWN_FIELD,
             f"unknown field `{key}`{hint}",
         )
 
-    def value(self, value: Any, node: Node, path: str, depth: int) -> Any:
+    def value(self, value: Any, node: Node, path: Loc, depth: int) -> Any:
         if value is None:
             if not node.nullable:
                 self.add(path, IssueCode.TYPE, f"expected {node.describe()}, got null")
@@ -154,7 +154,7 @@ class _Walk:
             if isinstance(value, (list, tuple)):
                 assert node.item is not None
                 item = node.item
-                return [self.value(x, item, f"{path}[{i}]", depth) for i, x in enumerate(value)]
+                return [self.value(x, item, (*path, i), depth) for i, x in enumerate(value)]
         elif kind == "map":
             if isinstance(value, dict):
                 return self.mapping(value, node, path, depth)
@@ -170,14 +170,14 @@ class _Walk:
         self.add(path, IssueCode.TYPE, f"expected {node.describe()}, got {_shown(value)}")
         return None
 
-    def scalar(self, value: Any, path: str) -> Any:
+    def scalar(self, value: Any, path: Loc) -> Any:
         """A string or number, with what keeps it from travelling as JSON reported."""
         found = scalar_problem(value)
         if found is not None:
             self.add(path, IssueCode(found[0]), found[1])
         return value
 
-    def mapping(self, value: dict[Any, Any], node: Node, path: str, depth: int) -> Any:
+    def mapping(self, value: dict[Any, Any], node: Node, path: Loc, depth: int) -> Any:
         if node.item is None:
             return value if self.trusted else self.scan(value, path)
         result = {}
@@ -185,15 +185,15 @@ class _Walk:
             if type(key) is not str or not text_ok(key):
                 self.add(path, IssueCode.TYPE, f"object keys must be text strings, got {key!r}")
                 continue
-            result[key] = self.value(sub, node.item, f"{path}.{key}", depth)
+            result[key] = self.value(sub, node.item, (*path, key), depth)
         return result
 
-    def record(self, value: dict[Any, Any], node: Node, path: str, depth: int) -> Any:
+    def record(self, value: dict[Any, Any], node: Node, path: Loc, depth: int) -> Any:
         """A JSON object with fixed keys, as a plain dict: other keys are dropped."""
         result = {}
         for key in node.keys:
             sub = value.get(key.name, _MISSING)
-            kpath = f"{path}.{key.name}"
+            kpath = (*path, key.name)
             if sub is _MISSING:
                 if key.required:
                     self.add(kpath, IssueCode.REQUIRED, f"missing required key `{key.name}`")
@@ -207,27 +207,27 @@ class _Walk:
                 self.unknown(name, known, path)
         return result
 
-    def union(self, value: Any, node: Node, path: str, depth: int) -> Any:
+    def union(self, value: Any, node: Node, path: Loc, depth: int) -> Any:
         for option in node.options:
             trial = _Walk(strict=self.strict, trusted=self.trusted)
             result = trial.value(value, option, path, depth)
             # The first option whose shape fits the value itself wins, so that
             # a problem deeper inside is reported at its own path.
-            if not any(i.code == IssueCode.TYPE and i.path == path for i in trial.issues):
+            if not any(i.code == IssueCode.TYPE and i.loc == path for i in trial.issues):
                 self.deep.extend((len(self.issues) + at, i) for at, i in trial.deep)
                 self.issues.extend(trial.issues)
                 return result
         self.add(path, IssueCode.TYPE, f"expected {node.describe()}, got {json_type_name(value)}")
         return None
 
-    def scan(self, value: Any, path: str) -> Any:
+    def scan(self, value: Any, path: Loc) -> Any:
         """An opaque value checked to be JSON; tuples in it become lists (as JSON reads back)."""
         if type(value) in (dict, list) and is_plain(value):
             return value
         problems = json_problems(value)
         deep = 0
         for rel, code, message in problems:
-            issue = Issue(path + rel, IssueCode(code), message)
+            issue = Issue.at(path + rel, code, message)
             if too_deep(issue):
                 self.deep.append((len(self.issues), issue))
                 deep += 1
@@ -235,7 +235,7 @@ class _Walk:
                 self.issues.append(issue)
         return value if len(problems) > deep else _as_lists(value)
 
-    def timestamp(self, value: Any, path: str) -> Any:
+    def timestamp(self, value: Any, path: Loc) -> Any:
         if isinstance(value, datetime.datetime):
             if value.utcoffset() is None:
                 self.add(
@@ -324,7 +324,7 @@ def convert(
     """
     walk = _Walk(strict=strict, trusted=trusted, partial=partial)
     try:
-        obj = walk.struct(data, cls, "", 0)
+        obj = walk.struct(data, cls, (), 0)
     except RecursionError:
         return None, [Issue("", IssueCode.SYNTAX, "document nested too deeply")]
     if walk.deep and not depth_round_trips(data):

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable
 from enum import Enum
-from typing import Final
 
 import msgspec
 
-__all__ = ["DecodeError", "IRError", "Issue", "IssueCode", "ValidationError"]
+__all__ = ["DecodeError", "IRError", "Issue", "IssueCode", "Loc", "ValidationError", "path_of"]
+
+Loc = tuple[str | int, ...]
+"""A structured location: the keys (``str``) and list indexes (``int``) from the object checked."""
 
 if sys.version_info >= (3, 11):
     from enum import StrEnum
@@ -45,15 +48,44 @@ class IssueCode(StrEnum):
     """Malformed JSON, YAML or TOML, or a document nested too deeply."""
 
 
-_CODES: Final = {code.value: code for code in IssueCode}
+# A key written bare in a path: no dot, bracket, quote, backslash or white space.
+_BARE_KEY = re.compile(r'[^\s.\[\]"\\]+')
+
+
+def path_of(loc: Loc) -> str:
+    """The printed path of a location: dotted keys, ``[i]`` indexes, odd keys quoted.
+
+    A key that holds a dot, a bracket, a quote, a backslash or white space (or
+    is empty) is written as a JSON string in brackets, so every path names one
+    location: ``metadata["a.b"]`` is the key ``a.b``, ``metadata.a.b`` the key
+    ``b`` inside the key ``a``.
+
+    >>> path_of(("pipeline", 2, "name")), path_of(("metadata", "a.b")), path_of(())
+    ('pipeline[2].name', 'metadata["a.b"]', '')
+    """
+    parts: list[str] = []
+    for key in loc:
+        if isinstance(key, int):
+            parts.append(f"[{key}]")
+        elif _BARE_KEY.fullmatch(key):
+            parts.append(f".{key}" if parts else key)
+        else:
+            import json
+
+            parts.append(f"[{json.dumps(key, ensure_ascii=False)}]")
+    return "".join(parts)
 
 
 class Issue(msgspec.Struct, frozen=True, repr_omit_defaults=True):
     """One problem, at one path.
 
     ``path`` uses dotted field names and ``[i]`` indices from the object that was
-    checked (``pipeline[2].name``); ``""`` is the object itself. ``line`` and
-    ``column`` (1-based) are set when the problem was found in source text.
+    checked (``pipeline[2].name``); ``""`` is the object itself. ``loc`` is the
+    same place as a tuple of keys and indexes (``("pipeline", 2, "name")``), for
+    programs: the issues this package reports are made with `Issue.at`, which
+    writes ``path`` from ``loc``. ``line`` and ``column`` (1-based) are set when
+    the problem was found in source text. Equality leaves ``loc`` out: ``path``
+    names the same place, and an issue made by hand may not give ``loc``.
 
     >>> str(Issue("reliability.stats.alpha", "range", "expected a number in [0, 1], got 1.5"))
     'reliability.stats.alpha: expected a number in [0, 1], got 1.5'
@@ -69,11 +101,43 @@ class Issue(msgspec.Struct, frozen=True, repr_omit_defaults=True):
     """1-based line in the source text, when the problem was found while parsing text."""
     column: int | None = None
     """1-based column in the source text, when known."""
+    loc: Loc = ()
+    """Where the problem is, as keys and indexes: ``("pipeline", 2, "name")``."""
 
     def __post_init__(self) -> None:
         code: object = self.code
         if not isinstance(code, IssueCode):  # a plain string such as "range"
             msgspec.structs.force_setattr(self, "code", IssueCode(code))
+
+    @classmethod
+    def at(
+        cls,
+        loc: Loc,
+        code: IssueCode | str,
+        message: str,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> Issue:
+        """The issue at ``loc``, its ``path`` written from it.
+
+        >>> Issue.at(("outputs", 1, "name"), "consistency", "duplicate output name 'x'")
+        Issue(path='outputs[1].name', code=<IssueCode.CONSISTENCY: 'consistency'>, message="duplicate output name 'x'", loc=('outputs', 1, 'name'))
+        """
+        return cls(path_of(loc), code, message, line, column, loc)  # type: ignore[arg-type]
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not Issue:
+            return NotImplemented
+        return (self.path, self.code, self.message, self.line, self.column) == (
+            other.path,
+            other.code,
+            other.message,
+            other.line,
+            other.column,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.code, self.message, self.line, self.column))
 
     def __str__(self) -> str:
         where = self.path or "(root)"
@@ -117,8 +181,3 @@ class ValidationError(IRError):
 
 class DecodeError(IRError):
     """Input could not be turned into an IR object: bad syntax, wrong JSON types, missing keys."""
-
-
-def code_of(value: str) -> IssueCode:
-    """The `IssueCode` named ``value``."""
-    return _CODES[value]

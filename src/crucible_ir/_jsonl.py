@@ -211,7 +211,7 @@ def _line_by_line(
 
 
 def _at_line(issues: list[Issue], lineno: int) -> list[Issue]:
-    return [Issue(i.path, i.code, i.message, lineno, i.column) for i in issues]
+    return [Issue(i.path, i.code, i.message, lineno, i.column, i.loc) for i in issues]
 
 
 def _chunks(source: JSONLSource) -> Iterator[tuple[int, bytes | memoryview]]:

@@ -122,8 +122,10 @@ def json_type_name(value: object) -> str:
     return f"Python {type(value).__name__}"
 
 
-def json_problems(value: Any, *, max_depth: int = MAX_DEPTH) -> list[tuple[str, str, str]]:
-    """Every way ``value`` is not plain JSON data, as ``(relative path, code, message)``.
+def json_problems(
+    value: Any, *, max_depth: int = MAX_DEPTH
+) -> list[tuple[tuple[str | int, ...], str, str]]:
+    """Every way ``value`` is not plain JSON data, as ``(relative location, code, message)``.
 
     Accepted: ``None``, ``bool``, ``int`` (any size), finite ``float``, ``str``,
     ``list``/``tuple`` and ``dict`` with ``str`` keys. Below ``max_depth``
@@ -136,14 +138,14 @@ def json_problems(value: Any, *, max_depth: int = MAX_DEPTH) -> list[tuple[str, 
     []
     >>> for problem in json_problems({"a": float("nan"), 1: "x"}):
     ...     print(problem)
-    ('', 'type', 'object keys must be strings, got integer 1')
-    ('.a', 'range', 'expected a finite number, got nan')
+    ((), 'type', 'object keys must be strings, got integer 1')
+    (('a',), 'range', 'expected a finite number, got nan')
     """
     if is_plain(value, max_depth):
         return []
-    problems: list[tuple[str, str, str]] = []
-    deep: list[tuple[str, Any]] = []  # the values where the nesting passes `max_depth`
-    stack: list[tuple[Any, str, int]] = [(value, "", 0)]
+    problems: list[tuple[tuple[str | int, ...], str, str]] = []
+    deep: list[tuple[tuple[str | int, ...], Any]] = []  # where the nesting passes `max_depth`
+    stack: list[tuple[Any, tuple[str | int, ...], int]] = [(value, (), 0)]
     while stack:
         item, path, depth = stack.pop()
         kind = type(item)
@@ -161,13 +163,13 @@ def json_problems(value: Any, *, max_depth: int = MAX_DEPTH) -> list[tuple[str, 
                         )
                     )
                     continue
-                stack.append((sub, f"{path}.{key}", depth + 1))
+                stack.append((sub, (*path, key), depth + 1))
         elif kind is list or kind is tuple:
             if depth >= max_depth:
                 deep.append((path, item))
                 continue
             for index, sub in enumerate(item):
-                stack.append((sub, f"{path}[{index}]", depth + 1))
+                stack.append((sub, (*path, index), depth + 1))
         elif kind in _PLAIN or kind is float:
             found = scalar_problem(item)
             if found is not None:
@@ -185,7 +187,9 @@ def json_problems(value: Any, *, max_depth: int = MAX_DEPTH) -> list[tuple[str, 
         exact = on_fresh_stack(_read_back_equal, [item for _, item in deep])
         for (path, _), ok in zip(deep, exact, strict=True):
             problems.append((path, "syntax", too_deep) if ok else (path, "type", NOT_JSON_BELOW))
-    problems.sort(key=lambda p: p[0])
+    from ._errors import path_of
+
+    problems.sort(key=lambda p: path_of(p[0]))
     return problems
 
 

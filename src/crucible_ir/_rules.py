@@ -1,6 +1,6 @@
 """Rules across fields: every one of them, in one place.
 
-A rule takes one IR object and yields ``(relative path, message)`` for each
+A rule takes one IR object and yields ``(relative location, message)`` for each
 violation; the checker reports them with code ``consistency``. Rules run after
 the field checks of their class, on objects that may hold values of the wrong
 type, so each rule looks only at values of the types it understands and reads
@@ -18,8 +18,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
     from typing import Any, TypeAlias
 
-    Violation: TypeAlias = tuple[str, str]
-    """``(path relative to the object, message)``."""
+    Violation: TypeAlias = tuple[tuple[str | int, ...], str]
+    """``(location relative to the object, message)``."""
 
     Rule: TypeAlias = Callable[[Any], Iterable[Violation]]
 
@@ -65,7 +65,7 @@ def _duplicates_one_by_one(items: Any, field: str, what: str) -> Iterator[Violat
             continue
         if name in seen:
             yield (
-                f"{field}[{index}].name",
+                (field, index, "name"),
                 f"duplicate {what} name {name!r} (also at {field}[{seen[name]}])",
             )
         else:
@@ -84,7 +84,9 @@ def _not_before(obj: Any, earlier: str, later: str) -> Iterable[Violation]:
         and end.utcoffset() is not None
         and end < start
     ):
-        return [(later, f"{later} ({end.isoformat()}) is before {earlier} ({start.isoformat()})")]
+        return [
+            ((later,), f"{later} ({end.isoformat()}) is before {earlier} ({start.isoformat()})")
+        ]
     return ()
 
 
@@ -123,7 +125,7 @@ def weights_name_models(ens: Any) -> Iterable[Violation]:
         return ()
     listed = ", ".join(sorted(known)) or "none"
     return [
-        (f"weights.{key}", f"weight for {key!r}, which is not one of models ({listed})")
+        (("weights", key), f"weight for {key!r}, which is not one of models ({listed})")
         for key in weights
         if isinstance(key, str) and key not in known
     ]
@@ -134,14 +136,14 @@ def ready_within_total(status: Any) -> Iterator[Violation]:
     """``ready_replicas <= total_replicas``."""
     ready, total = status.ready_replicas, status.total_replicas
     if type(ready) is int and type(total) is int and ready > total:
-        yield "ready_replicas", f"ready_replicas ({ready}) exceeds total_replicas ({total})"
+        yield ("ready_replicas",), f"ready_replicas ({ready}) exceeds total_replicas ({total})"
 
 
 @_rule("backend.options")
 def json_schema_for_json_schema_format(opts: Any) -> Iterator[Violation]:
     """``json_schema`` is set when ``response_format`` is json_schema."""
     if opts.response_format == "json_schema" and opts.json_schema is None:
-        yield "json_schema", "json_schema is required when response_format is json_schema"
+        yield ("json_schema",), "json_schema is required when response_format is json_schema"
 
 
 @_rule("backend.prompt")
@@ -153,7 +155,7 @@ def prompt_messages_have_content(prompt: Any) -> Iterator[Violation]:
     for index, message in enumerate(messages):
         if getattr(message, "content", "") is None:
             yield (
-                f"messages[{index}].content",
+                ("messages", index, "content"),
                 "expected a string or a list of content parts, got null "
                 "(only a completion's answer may have no content)",
             )
@@ -167,7 +169,7 @@ def default_model_among_models(caps: Any) -> Iterator[Violation]:
         return  # nothing to compare (an empty name is reported by the field check)
     if models and default not in models:
         listed = ", ".join(m for m in models if isinstance(m, str))
-        yield "default_model", f"default_model {default!r} is not one of models ({listed})"
+        yield ("default_model",), f"default_model {default!r} is not one of models ({listed})"
 
 
 _PART_PAYLOAD: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -191,4 +193,4 @@ def part_has_its_payload(part: Any) -> Iterator[Violation]:
     for group in groups or ():
         if all(_absent(getattr(part, key, None)) for key in group):
             keys = " or ".join(f"`{key}`" for key in group)
-            yield group[0], f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} part needs {keys}"
+            yield (group[0],), f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} part needs {keys}"

@@ -132,7 +132,7 @@ def encoding_problems(obj: Any) -> list[Issue]:
         return [Issue("", IssueCode.TYPE, f"expected an IR object, got {json_type_name(obj)}")]
     issues: list[Issue] = []
     try:
-        encoding_checker_for(type(obj))(obj, "", issues, 0)
+        encoding_checker_for(type(obj))(obj, (), issues, 0)
     except RecursionError:
         issues.append(Issue("", IssueCode.SYNTAX, "object nested too deeply to write"))
     return issues
