@@ -8,6 +8,7 @@ numbers written as one ``number``.
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import msgspec
@@ -35,6 +36,10 @@ def json_schema(type: type[IRStruct] | str) -> dict[str, Any]:
         owner = by_title.get(name)
         if owner is not None:
             _tidy(definition, owner)
+        elif "description" in definition:
+            # Docstrings of other classes (typed dicts) are cleaned here, not left to
+            # however the installed msgspec dedents them.
+            definition["description"] = inspect.cleandoc(definition["description"])
     top_name = root["$ref"].rsplit("/", 1)[-1]
     top = defs.pop(top_name)
     document: dict[str, Any] = {
