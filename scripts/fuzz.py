@@ -122,7 +122,6 @@ from crucible_ir._errors import Issue
 from crucible_ir._jsonl import BadRecord, scan_jsonl
 from crucible_ir._plan import Node, plan
 from crucible_ir._sources import SourceError, load_json, load_toml, load_yaml
-from crucible_ir._stack import deep_call
 
 __all__ = [
     "GENERATORS",
@@ -1285,9 +1284,9 @@ def _issue_keys(issues: list[Issue]) -> list[tuple[str, str]]:
 
 
 def _parse(data: bytes) -> Any:
-    """msgspec's reading of the text, on a fresh stack if need be (as the library reads it)."""
+    """msgspec's reading of the text."""
     try:
-        return deep_call(msgspec.json.decode, data)
+        return msgspec.json.decode(data)
     except (msgspec.DecodeError, RecursionError, UnicodeError):
         return _NO_DATA
 

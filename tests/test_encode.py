@@ -441,14 +441,3 @@ def test_threads_encode_into_their_own_buffers() -> None:
         results = list(pool.map(encode_all, range(8)))
     for offset, texts in enumerate(results):
         assert texts == [expected[(i + offset) % 64] for i in range(400)]
-
-
-def test_a_large_document_does_not_pin_its_buffer() -> None:
-    from crucible_ir import _codec
-
-    big = ir.StageDef(name="s", options={"blob": "x" * (3 << 20)})
-    assert len(ir.to_json(big)) > 3 << 20
-    assert len(_codec._BUFFERS.buffer) <= _codec._KEEP_BUFFER
-    assert ir.to_json(ir.StageDef(name="s")) == (
-        '{"enabled":true,"module":null,"name":"s","options":null}'
-    )

@@ -40,7 +40,7 @@ VALIDITY_DIFFERENCES: dict[str, tuple[list[tuple[str, str]], str]] = {
     "reference/reliability.config/full.json": ([("hedging.percentile", "range")], PERCENTILE_95),
     "reference/reliability.hedging/full.json": ([("percentile", "range")], PERCENTILE_95),
     "reference/reliability.ensemble/string_weight_keys.json": (
-        [("weights.claude-3.5-haiku", "consistency"), ("weights.gpt-4o-mini", "consistency")],
+        [('weights["claude-3.5-haiku"]', "consistency"), ("weights.gpt-4o-mini", "consistency")],
         "weights are keyed by names that are not among models (gpt4o_mini, claude_haiku)",
     ),
     "reference/reliability.hedging/exponential_backoff.json": (

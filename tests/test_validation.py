@@ -9,6 +9,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+import msgspec
 import pytest
 
 import crucible_ir as ir
@@ -964,10 +965,25 @@ def test_opaque_maps_accept_any_json() -> None:
         "f": 1e-5,
         "list": [1, "a", None, True, [], {}],
         "nested": {"é": {"🚀": [{"x": 0.0}]}},
-        "tuple": (1, 2),
     }
     assert_valid(MAKERS["backend_ref"](options=value))
     assert_valid(MAKERS["feedback.event"](feedback_value=[value], metadata=value))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [(1, 2), {1, 2}, b"x", datetime.date(2024, 1, 1), float("nan"), float("inf"), object()],
+    ids=["tuple", "set", "bytes", "date", "nan", "inf", "object"],
+)
+def test_opaque_values_that_do_not_read_back_equal_are_refused(value: Any) -> None:
+    """(A tuple passed errors() and was written as a list, which read back unequal.)"""
+    ref = MAKERS["backend_ref"](options={"k": [value]})
+    assert [(i.path, i.code) for i in ir.errors(ref)] in (
+        [("options.k[0]", "type")],
+        [("options.k[0]", "range")],
+    )
+    with pytest.raises(ir.ValidationError):
+        ir.to_json(ref)
 
 
 # -- errors() returns every problem ---------------------------------------------------------------
@@ -1172,7 +1188,7 @@ def test_a_change_made_with_replace_is_seen_by_errors_decoded() -> None:
     assert found(ir.replace(ref, options={"x": object()})) == [("options.x", "type")]
 
 
-DEEP = 250
+DEEP = ir.MAX_DEPTH  # with the last one, a level more than the limit
 
 
 def _chain(depth: int) -> ir.BackendRef:
@@ -1194,17 +1210,34 @@ def test_deep_fallback_chain_verdict_does_not_depend_on_origin() -> None:
     with pytest.raises(ir.DecodeError):
         ir.from_dict(json.loads(text), "backend_ref")
     # Within the limit, all three agree that it is valid.
-    shallow = _chain(150)
+    shallow = _chain(DEEP - 1)
     assert found(shallow) == []
     assert ir.from_json(ir.to_json(shallow), "backend_ref") == shallow
     assert ir.from_dict(ir.to_dict(shallow), "backend_ref") == shallow
 
 
-def test_deep_opaque_map_verdict_does_not_depend_on_origin() -> None:
+def _nested_options(depth: int) -> ir.BackendRef:
+    """A backend ref nesting ``depth`` levels in all: itself, its options, and maps in them."""
     value: Any = 1
-    for _ in range(300):
+    for _ in range(depth - 1):
         value = {"a": value}
-    built = ir.BackendRef(id="b", options=value)
+    return ir.BackendRef(id="b", options=value)
+
+
+def test_deep_opaque_map_verdict_does_not_depend_on_origin() -> None:
+    built = _nested_options(ir.MAX_DEPTH)
     decoded = ir.from_json(ir.to_json(built), "backend_ref")
     assert decoded == built
-    assert found(decoded) == found(built)
+    assert found(decoded) == found(built) == []
+    assert ir.from_dict(ir.to_dict(built), "backend_ref") == built
+    deep = _nested_options(ir.MAX_DEPTH + 1)
+    where = "options" + ".a" * (ir.MAX_DEPTH - 1)
+    assert found(deep) == [(where, "syntax")]
+    with pytest.raises(ir.ValidationError) as info:
+        ir.to_json(deep)
+    assert [(i.path, i.code) for i in info.value.errors] == [(where, "syntax")]
+    text = json.dumps(msgspec.to_builtins(deep))
+    for decode in (ir.from_json, ir.from_dict):
+        with pytest.raises(ir.DecodeError) as decoding:
+            decode(text if decode is ir.from_json else json.loads(text), "backend_ref")
+        assert [(i.path, i.code) for i in decoding.value.errors] == [(where, "syntax")]

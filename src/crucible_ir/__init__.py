@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from ._errors import DecodeError, IRError, Issue, IssueCode, ValidationError
     from ._experiment import Experiment
     from ._jsonl import iter_jsonl
+    from ._jsonscan import MAX_DEPTH
     from ._model_registry import ModelRef, ModelVersion
     from ._output import OutputSpec
     from ._schema import json_schema
@@ -49,6 +50,7 @@ _WHERE = {
     "IRError": "._errors",
     "Issue": "._errors",
     "IssueCode": "._errors",
+    "MAX_DEPTH": "._jsonscan",
     "ModelRef": "._model_registry",
     "ModelVersion": "._model_registry",
     "OutputSpec": "._output",
@@ -76,6 +78,7 @@ _WHERE = {
 }
 
 __all__ = [
+    "MAX_DEPTH",
     "BackendRef",
     "Builder",
     "DatasetRef",

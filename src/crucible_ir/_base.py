@@ -35,13 +35,16 @@ class IRStruct(
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        from ._plan import guard
+
+        guard(cls)
         name = cls.__dict__.get("__ir_type__")
         if name is None:
             return
         if name in _REGISTRY:  # pragma: no cover - a programming error
             raise RuntimeError(f"IR type name {name!r} registered twice")
         _REGISTRY[name] = cls
-        cls.__doc__ = _document(cls)
+        name_publicly(cls, name)
 
     def replace(self: _T, **changes: Any) -> _T:
         """A copy with ``changes`` applied; the original is untouched.
@@ -87,6 +90,19 @@ def type_names() -> list[str]:
     """Every stable type name, sorted."""
     _load_all()
     return sorted(_REGISTRY)
+
+
+def name_publicly(cls: type, type_name: str) -> None:
+    """Give ``cls`` the name it is imported by (``reliability.Config``) and its field docs.
+
+    The name is what ``repr`` shows: ``reliability.Config(alpha=0.01)``, not
+    the private module's ``ReliabilityConfig``. ``__qualname__`` stays, so
+    pickling finds the class where it is defined.
+    """
+    if "." in type_name:
+        package, last = type_name.rsplit(".", 1)
+        cls.__name__ = f"{package}.{''.join(part.capitalize() for part in last.split('_'))}"
+    cls.__doc__ = _document(cls)
 
 
 def _load_all() -> None:

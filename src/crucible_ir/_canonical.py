@@ -28,9 +28,8 @@ from typing import Any
 import msgspec
 
 from ._base import IRStruct
-from ._errors import ValidationError
-from ._stack import deep_call
-from ._validate import encoding_problems, unwritable
+from ._codec import stack_issue, written
+from ._errors import Issue, IssueCode, ValidationError
 
 __all__ = ["canonical_data", "canonical_json", "fingerprint", "json_text"]
 
@@ -40,13 +39,11 @@ def canonical_data(obj: IRStruct) -> Any:
 
     Raises `ValidationError` for an object that cannot be written as JSON.
     """
-    problems = encoding_problems(obj)
-    if problems:
-        raise ValidationError(problems, title="cannot be written as JSON:")
+    written(obj)  # raises when it cannot be written faithfully
     try:
-        data = deep_call(msgspec.to_builtins, obj, builtin_types=(datetime.datetime,))
-    except (TypeError, ValueError, OverflowError, RecursionError, UnicodeError) as exc:
-        raise unwritable(exc) from None
+        data = msgspec.to_builtins(obj, builtin_types=(datetime.datetime,))
+    except RecursionError:
+        raise ValidationError([stack_issue("write it")]) from None
     return _utc(data)
 
 
@@ -98,25 +95,25 @@ def json_text(data: Any, *, indent: int | None = None) -> str:
 
     Keys are written in their order (`canonical_data` sorts them). With
     CPython's C encoder, called directly, and msgspec's formatter for the
-    indentation, it nests as deep as msgspec reads (a fresh stack if need be)
-    and is byte for byte what ``json.dumps`` writes, which with an indent is
-    a pure-Python encoder recursing a few hundred levels at most.
+    indentation, it is byte for byte what ``json.dumps`` writes, whose
+    indenting encoder is pure Python, recursing several frames a level.
     Raises `ValidationError` for what it cannot write.
     """
     try:
         if _COMPACT is None:  # pragma: no cover - interpreters without the C encoder
             separators = (",", ":") if indent is None else (",", ": ")
-            return deep_call(
-                json.dumps, data, ensure_ascii=False, allow_nan=False, indent=indent,
-                separators=separators,
-            )  # fmt: skip
-        # The C encoder without Python frames in between: as deep as msgspec reads.
-        text = "".join(deep_call(_COMPACT, data, 0))
+            return json.dumps(
+                data, ensure_ascii=False, allow_nan=False, indent=indent, separators=separators
+            )
+        text = "".join(_COMPACT(data, 0))
         if indent is not None:
-            text = deep_call(msgspec.json.format, text, indent=indent)
+            text = msgspec.json.format(text, indent=indent)
         return text
-    except (TypeError, ValueError, RecursionError) as exc:
-        raise unwritable(exc) from None
+    except RecursionError:
+        raise ValidationError([stack_issue("write it")]) from None
+    except (TypeError, ValueError) as exc:
+        message = f"cannot be written as JSON: {exc}"
+        raise ValidationError([Issue("", IssueCode.TYPE, message)]) from None
 
 
 def _refuse(value: object) -> object:

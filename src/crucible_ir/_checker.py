@@ -1,9 +1,13 @@
-"""The checker behind `errors()`: one generated function per IR class.
+"""The checker behind `errors()`: the type tree, interpreted over an object.
 
-Each function is straight-line Python generated from the class's `Plan` (so
-from its annotations) the first time the class is checked, the way attrs
-generates ``__init__``: no per-field interpretation at run time. The
-cross-field rules of ``_rules`` run at the end of each class's checks.
+`check` walks an IR object with an explicit stack (so neither the object's
+depth nor the caller's stack can make it fail) and reports every problem at
+its location: wrong types, values that JSON would not read back equal, broken
+constraints, nesting past `MAX_DEPTH`, reference cycles, and the cross-field
+rules of ``_rules``. It agrees with msgspec, which `errors()` asks first:
+what msgspec writes and reads back equal passes here, nothing else does
+(exact types, as msgspec's encoder wants them; a timestamp is asked to read
+back the same instant).
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import functools
-from collections.abc import Callable
+import math
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -19,36 +23,38 @@ import msgspec
 from ._base import IRStruct
 from ._errors import Issue, IssueCode, Loc
 from ._jsonscan import (
-    IR_MAX_DEPTH,
+    INT_RANGE,
     MAX_DEPTH,
-    MAX_INT_BITS,
+    TOO_DEEP,
+    enum_value,
+    got,
     int_ok,
-    json_problems,
-    json_type_name,
-    scalar_problem,
+    opaque_problem,
+    python_type,
     text_ok,
 )
-from ._plan import Node, plan
+from ._plan import Field, Node, plan
 from ._rules import RULES
 
 if TYPE_CHECKING:
     from ._rules import Rule
 
-__all__ = ["check", "check_rules_only", "enum_message", "join"]
+__all__ = [
+    "check",
+    "enum_message",
+    "holds_rules",
+    "option_for",
+    "rule_issues",
+    "safe_repr",
+    "timestamp_problem",
+]
 
-
-_MISSING = object()
-
-Checker = Callable[[Any, Loc, list[Issue], int], None]
-_CHECKERS: dict[type, Checker] = {}
-_TRUSTED_CHECKERS: dict[type, Checker] = {}
-_ENCODING_CHECKERS: dict[type, Checker] = {}
-_RULE_WALKERS: dict[type, Checker | None] = {}
-
-
-def join(loc: Loc, key: str | int) -> Loc:
-    """``loc`` one key or index further."""
-    return (*loc, key)
+C = IssueCode
+_LEAVE = object()  # a stack entry that leaves a container (for the cycle test)
+_RULES = object()  # a stack entry that runs the cross-field rules of an object
+_JSON = Node("json", nullable=True)
+_CONTAINERS = frozenset({"struct", "list", "map", "record", "json"})
+_DATETIME = msgspec.json.Decoder(datetime.datetime)
 
 
 @functools.lru_cache(maxsize=1024)  # the same wrong value tends to recur (a file of records)
@@ -59,90 +65,6 @@ def enum_message(values: tuple[str, ...], got: str) -> str:
     return f"{msg} (did you mean {close[0]!r}?)" if close else msg
 
 
-def check(
-    obj: IRStruct, path: Loc = (), out: list[Issue] | None = None, *, scan: bool = True
-) -> list[Issue]:
-    """Every problem of ``obj`` (deep), appended to ``out``.
-
-    ``scan=False`` skips checking that opaque values are plain JSON: for
-    objects built from parsed JSON, whose opaque values cannot be anything else.
-    """
-    issues: list[Issue] = [] if out is None else out
-    (checker_for if scan else _trusted_checker_for)(type(obj))(obj, path, issues, 0)
-    return issues
-
-
-def check_rules_only(obj: IRStruct, path: Loc = (), out: list[Issue] | None = None) -> list[Issue]:
-    """Only the cross-field rules of ``obj`` and everything below it.
-
-    For objects whose field types and values the decoder has already checked.
-    """
-    issues: list[Issue] = [] if out is None else out
-    walker = rule_walker_for(type(obj))
-    if walker is not None:
-        walker(obj, path, issues, 0)
-    return issues
-
-
-def checker_for(cls: type) -> Checker:
-    """The generated checker of an IR class."""
-    fn = _CHECKERS.get(cls)
-    if fn is None:
-        fn = _CHECKERS[cls] = _Generator(cls, rules_only=False).build()
-    return fn
-
-
-def encoding_checker_for(cls: type) -> Checker:
-    """The generated checker of only what writing JSON needs: types, finite numbers, offsets."""
-    fn = _ENCODING_CHECKERS.get(cls)
-    if fn is None:
-        fn = _ENCODING_CHECKERS[cls] = _Generator(cls, rules_only=False, encode_only=True).build()
-    return fn
-
-
-def _trusted_checker_for(cls: type) -> Checker:
-    """The generated checker of an IR class that trusts opaque values to be JSON."""
-    fn = _TRUSTED_CHECKERS.get(cls)
-    if fn is None:
-        fn = _TRUSTED_CHECKERS[cls] = _Generator(cls, rules_only=False, scan=False).build()
-    return fn
-
-
-def rule_walker_for(cls: type) -> Checker | None:
-    """The generated cross-field-rules walker of a class, or None when it has no rules below it."""
-    if cls not in _RULE_WALKERS:
-        _RULE_WALKERS[cls] = _Generator(cls, rules_only=True).build() if _has_rules(cls) else None
-    return _RULE_WALKERS[cls]
-
-
-def rules_of(cls: type) -> tuple[Rule, ...]:
-    """The cross-field rules of an IR class (registered under its type name)."""
-    return tuple(RULES.get(getattr(cls, "__ir_type__", ""), ()))
-
-
-def _has_rules(cls: type, seen: frozenset[type] = frozenset()) -> bool:
-    if rules_of(cls):
-        return True
-    if cls in seen:
-        return False
-    seen = seen | {cls}
-    return any(_node_has_rules(f.node, seen) for f in plan(cls).fields)
-
-
-def _node_has_rules(node: Node, seen: frozenset[type]) -> bool:
-    if node.kind == "struct" and node.cls is not None:
-        return _has_rules(node.cls, seen)
-    if node.item is not None and _node_has_rules(node.item, seen):
-        return True
-    return any(_node_has_rules(o, seen) for o in node.options) or any(
-        _node_has_rules(k.node, seen) for k in node.keys
-    )
-
-
-def _add(out: list[Issue], path: Loc, code: IssueCode, message: str) -> None:
-    out.append(Issue.at(path, code, message))
-
-
 def safe_repr(value: Any) -> str:
     """``repr(value)``, but short for integers too long to print."""
     if type(value) is int and value.bit_length() > 256:
@@ -150,357 +72,306 @@ def safe_repr(value: Any) -> str:
     return repr(value)
 
 
-def _scalar_bad(value: Any) -> bool:
-    """Whether a str, int or float cannot travel as JSON (the common cases answered fast)."""
-    kind = type(value)
-    if kind is str:
-        return not value.isascii() and not text_ok(value)
-    if kind is int:
-        return not int_ok(value)
-    return scalar_problem(value) is not None
+def check(obj: IRStruct, *, writing: bool = False) -> list[Issue]:
+    """Every problem of ``obj``, deep, in field order (an object's rules after its fields).
+
+    ``writing=True`` reports only what keeps ``obj`` from being written as JSON
+    that reads back equal: value constraints and cross-field rules are left out.
+    """
+    walk = _Walk(writing)
+    walk.run(obj)
+    return walk.out
 
 
-def _add_scalar_problem(out: list[Issue], path: Loc, value: Any) -> None:
-    found = scalar_problem(value)
-    if found is not None:
-        out.append(Issue.at(path, found[0], found[1]))
+class _Walk:
+    def __init__(self, writing: bool) -> None:
+        self.writing = writing
+        self.out: list[Issue] = []
+        self.too_deep = False
 
+    def add(self, loc: Loc, code: IssueCode, message: str) -> None:
+        self.out.append(Issue.at(loc, code, message))
 
-def _add_json(out: list[Issue], path: Loc, value: Any, max_depth: int = MAX_DEPTH) -> None:
-    for rel, code, message in json_problems(value, max_depth=max_depth):
-        out.append(Issue.at(path + rel, code, message))
-
-
-# For the check before writing, opaque values have no depth limit: whether deep
-# data can be written is msgspec's to say (what it decoded, it can write).
-_add_json_any_depth = functools.partial(_add_json, max_depth=1 << 30)
-
-
-def _check_node(
-    value: Any, node: Node, path: Loc, out: list[Issue], depth: int, *, encode_only: bool = False
-) -> None:
-    """Interpretive fallback for union nodes (rare)."""
-    if value is None:
-        if not node.nullable:
-            _add(out, path, IssueCode.TYPE, f"expected {node.describe()}, got null")
-        return
-    for option in node.options:
-        trial: list[Issue] = []
-        _checker_for_node(option, encode_only)(value, path, trial, depth)
-        # The first option whose shape fits the value itself wins, so that a
-        # problem deeper inside is reported at its own path.
-        if not any(i.code == IssueCode.TYPE and i.loc == path for i in trial):
-            out.extend(trial)
-            return
-    _add(out, path, IssueCode.TYPE, f"expected {node.describe()}, got {json_type_name(value)}")
-
-
-def _walk_rules(value: Any, node: Node, path: Loc, out: list[Issue], depth: int) -> None:
-    """Interpretive cross-field-rules walk below union and record nodes (rare)."""
-    if value is None or value is msgspec.UNSET:
-        return
-    kind = node.kind
-    if kind == "struct":
-        if isinstance(value, IRStruct):
-            walker = rule_walker_for(type(value))
-            if walker is not None:
-                walker(value, path, out, depth + 1)
-    elif kind == "list" and node.item is not None:
-        if isinstance(value, (list, tuple)):
-            for i, x in enumerate(value):
-                _walk_rules(x, node.item, join(path, i), out, depth)
-    elif kind == "record":
-        if isinstance(value, dict):
-            for key in node.keys:
-                if key.name in value:
-                    _walk_rules(value[key.name], key.node, join(path, key.name), out, depth)
-    elif kind == "union":
-        for option in node.options:
-            if (option.kind == "struct" and isinstance(value, IRStruct)) or (
-                option.kind in ("list", "record")
-                and isinstance(value, (list, tuple) if option.kind == "list" else dict)
-            ):
-                _walk_rules(value, option, path, out, depth)
-                return
-
-
-_NODE_CHECKERS: dict[tuple[int, bool], Checker] = {}
-
-
-def _checker_for_node(node: Node, encode_only: bool) -> Checker:
-    key = (id(node), encode_only)
-    fn = _NODE_CHECKERS.get(key)
-    if fn is None:
-        generator = _Generator(None, rules_only=False, encode_only=encode_only)
-        fn = _NODE_CHECKERS[key] = generator.build_node(node)
-    return fn
-
-
-class _Generator:
-    """Writes the source of one checker function and compiles it."""
-
-    def __init__(
-        self, cls: type | None, *, rules_only: bool, scan: bool = True, encode_only: bool = False
-    ) -> None:
-        self.cls = cls
-        self.rules_only = rules_only
-        self.scan = scan
-        self.encode_only = encode_only  # only what a faithful JSON encoding needs
-        self.ns: dict[str, Any] = {
-            "Issue": Issue,
-            "C": IssueCode,
-            "J": join,
-            "ADD": _add,
-            "ADD_JSON": _add_json_any_depth if encode_only else _add_json,
-            "JT": json_type_name,
-            "ENUM": enum_message,
-            "BAD": _scalar_bad,
-            "TEXT_OK": text_ok,
-            "MAX_INT_BITS": MAX_INT_BITS,
-            "INFS": (float("inf"), float("-inf")),
-            "ADD_BAD": _add_scalar_problem,
-            "R": safe_repr,
-            "DT": datetime.datetime,
-            "CHECKER": (
-                encoding_checker_for
-                if encode_only
-                else checker_for
-                if scan
-                else _trusted_checker_for
-            ),
-            "RULE_WALKER": rule_walker_for,
-            "CHECK_NODE": _check_node,
-            "WALK_RULES": _walk_rules,
-            "UNSET": msgspec.UNSET,
-            "MISSING": _MISSING,
-            "MAX_DEPTH": IR_MAX_DEPTH,
-        }
-        self.lines: list[str] = []
-        self.counter = 0
-
-    def const(self, value: Any) -> str:
-        self.counter += 1
-        name = f"K{self.counter}"
-        self.ns[name] = value
-        return name
-
-    def var(self, stem: str) -> str:
-        self.counter += 1
-        return f"{stem}{self.counter}"
-
-    def build(self) -> Checker:
-        assert self.cls is not None
-        p = plan(self.cls)
-        emit = self.lines.append
-        emit("def check(obj, p, out, depth):")
-        emit("    if depth > MAX_DEPTH:")
-        emit(
-            f"        ADD(out, p, C.SYNTAX, 'IR objects nested more than {IR_MAX_DEPTH} levels deep')"
-        )
-        emit("        return")
-        for f in p.fields:
-            if self.rules_only and not _node_has_rules(f.node, frozenset()):
+    def run(self, obj: IRStruct) -> None:
+        stack: list[tuple[Any, Any, Loc, int, Field | None]] = [
+            (obj, Node("struct", cls=type(obj)), (), 0, None)
+        ]
+        active: set[int] = set()  # the containers on the way to the value at hand
+        while stack:
+            value, node, loc, depth, f = stack.pop()
+            if value is _LEAVE:
+                active.discard(node)
                 continue
-            var = self.var("v")
-            emit(f"    {var} = obj.{f.name}")
-            path = f"(p + {(f.name,)!r})"
-            self.node(f.node, var, path, "    ", required=f.required)
-        rules = () if self.encode_only else rules_of(self.cls)
-        if rules:
-            emit(f"    for rule in {self.const(rules)}:")
-            emit("        for rel, message in rule(obj):")
-            emit("            ADD(out, p + rel, C.CONSISTENCY, message)")
-        emit("    return")
-        return self.compile()
-
-    def build_node(self, node: Node) -> Checker:
-        emit = self.lines.append
-        emit("def check(value, p, out, depth):")
-        self.node(node, "value", "p", "    ", required=False)
-        emit("    return")
-        return self.compile()
-
-    def compile(self) -> Checker:
-        source = "\n".join(self.lines)
-        name = getattr(self.cls, "__ir_type__", "node")
-        code = compile(source, f"<crucible_ir checker {name}>", "exec")
-        exec(code, self.ns)
-        fn: Checker = self.ns["check"]
-        return fn
-
-    # -- code for one value -------------------------------------------------
-    def node(self, node: Node, v: str, path: str, ind: str, *, required: bool) -> None:
-        """Check one value ``v``; ``path`` is the source of an expression for its location."""
-        emit = self.lines.append
-        if self.rules_only:
-            self.rules_node(node, v, path, ind)
-            return
-        if node.unset:  # left out on the wire: nothing to check
-            emit(f"{ind}if {v} is not UNSET:")
-            ind += "    "
-        if node.nullable:
-            emit(f"{ind}if {v} is not None:")
-        else:
-            code, msg = (
-                ("REQUIRED", "a value is required, got None")
-                if required
-                else ("TYPE", f"expected {node.describe()}, got None")
-            )
-            emit(f"{ind}if {v} is None:")
-            emit(f"{ind}    ADD(out, {path}, C.{code}, {msg!r})")
-            emit(f"{ind}else:")
-        self.value(node, v, path, ind + "    ")
-
-    def rules_node(self, node: Node, v: str, path: str, ind: str) -> None:
-        emit = self.lines.append
-        if node.kind == "struct":
-            emit(f"{ind}if {v} is not None and {v} is not UNSET:")
-            emit(f"{ind}    RULE_WALKER(type({v}))({v}, {path}, out, depth + 1)")
-        elif node.kind == "list" and node.item is not None:
-            i, x = self.var("i"), self.var("x")
-            emit(f"{ind}if {v} is not None:")
-            emit(f"{ind}    for {i}, {x} in enumerate({v}):")
-            self.rules_node(node.item, x, f"({path} + ({i},))", ind + "        ")
-        elif node.kind in ("union", "record"):
-            emit(f"{ind}WALK_RULES({v}, {self.const(node)}, {path}, out, depth)")
-
-    def value(self, node: Node, v: str, path: str, ind: str) -> None:
-        emit = self.lines.append
-        kind = node.kind
-        got = f" ' + JT({v})"
-        if kind in ("str", "literal"):
-            emit(f"{ind}if not isinstance({v}, str):")
-            emit(f"{ind}    ADD(out, {path}, C.TYPE, 'expected {node.describe()}, got{got})")
-            emit(f"{ind}elif not {v}.isascii() and BAD({v}):")
-            emit(f"{ind}    ADD_BAD(out, {path}, {v})")
-            if self.encode_only:
-                return
-            if kind == "literal":
-                values = self.const(node.values)
-                emit(f"{ind}elif {v} not in {values}:")
-                emit(f"{ind}    ADD(out, {path}, C.ENUM, ENUM({values}, {v}))")
-            if node.min_length:
-                expected = node.expected or "a non-empty string"
-                emit(f"{ind}elif not {v}:")
-                emit(
-                    f"{ind}    ADD(out, {path}, C.EMPTY, {('expected ' + expected + ', got an empty string')!r})"
-                )
-            if node.pattern is not None:
-                pattern = self.const(node.pattern)
-                expected = node.expected or f"a string matching {node.pattern.pattern}"
-                emit(f"{ind}elif not {pattern}.search({v}):")
-                emit(
-                    f"{ind}    ADD(out, {path}, C.FORMAT, {('expected ' + expected + ', got ')!r} + R({v}))"
-                )
-        elif kind == "int":
-            emit(f"{ind}if isinstance({v}, bool) or not isinstance({v}, int):")
-            emit(f"{ind}    ADD(out, {path}, C.TYPE, 'expected an integer, got{got})")
-            emit(f"{ind}elif type({v}) is not int or {v}.bit_length() > MAX_INT_BITS:")
-            emit(f"{ind}    ADD_BAD(out, {path}, {v})")
-            if not self.encode_only:
-                self.bounds(node, v, path, ind, "an integer")
-        elif kind in ("number", "float"):
-            emit(f"{ind}if isinstance({v}, bool) or not isinstance({v}, (int, float)):")
-            emit(f"{ind}    ADD(out, {path}, C.TYPE, 'expected a number, got{got})")
-            emit(
-                f"{ind}elif (type({v}) is float and ({v} != {v} or {v} in INFS)) "
-                f"or (type({v}) is int and {v}.bit_length() > MAX_INT_BITS) "
-                f"or (type({v}) is not float and type({v}) is not int):"
-            )
-            emit(f"{ind}    ADD_BAD(out, {path}, {v})")
-            if not self.encode_only:
-                self.bounds(node, v, path, ind, "a number")
-        elif kind == "bool":
-            emit(f"{ind}if {v} is not True and {v} is not False:")
-            emit(
-                f"{ind}    ADD(out, {path}, C.TYPE, 'expected a boolean (true or false), got{got})"
-            )
-        elif kind == "datetime":
-            emit(f"{ind}if not isinstance({v}, DT):")
-            emit(
-                f"{ind}    ADD(out, {path}, C.TYPE, 'expected a timezone-aware datetime, got{got})"
-            )
-            emit(f"{ind}elif {v}.utcoffset() is None:")
-            emit(
-                f"{ind}    ADD(out, {path}, C.FORMAT, 'expected a timestamp with a UTC offset, got ' + {v}.isoformat())"
-            )
-            emit(f"{ind}elif {v}.utcoffset().total_seconds() % 60:")
-            emit(
-                f"{ind}    ADD(out, {path}, C.FORMAT, 'UTC offsets have whole minutes on the wire (RFC 3339), got ' + {v}.isoformat())"
-            )
-        elif kind == "list":
-            assert node.item is not None
-            emit(f"{ind}if not isinstance({v}, (list, tuple)):")
-            emit(f"{ind}    ADD(out, {path}, C.TYPE, 'expected a list, got{got})")
-            if node.min_length and not self.encode_only:
-                emit(f"{ind}elif not {v}:")
-                emit(
-                    f"{ind}    ADD(out, {path}, C.EMPTY, 'expected a non-empty list, got an empty one')"
-                )
-            emit(f"{ind}else:")
-            i, x = self.var("i"), self.var("x")
-            emit(f"{ind}    for {i}, {x} in enumerate({v}):")
-            self.node(node.item, x, f"({path} + ({i},))", ind + "        ", required=False)
-        elif kind == "map":
-            emit(f"{ind}if not isinstance({v}, dict):")
-            emit(f"{ind}    ADD(out, {path}, C.TYPE, 'expected an object, got{got})")
-            if node.item is None:
-                if self.scan:
-                    emit(f"{ind}elif {v}:")
-                    emit(f"{ind}    ADD_JSON(out, {path}, {v})")
-            else:
-                k, x = self.var("k"), self.var("x")
-                emit(f"{ind}else:")
-                emit(f"{ind}    for {k}, {x} in {v}.items():")
-                emit(f"{ind}        if type({k}) is not str or not TEXT_OK({k}):")
-                emit(
-                    f"{ind}            ADD(out, {path}, C.TYPE, 'object keys must be text strings, got ' + R({k}))"
-                )
-                emit(f"{ind}            continue")
-                self.node(node.item, x, f"({path} + ({k},))", ind + "        ", required=False)
-        elif kind == "json":
-            emit(f"{ind}ADD_JSON(out, {path}, {v})" if self.scan else f"{ind}pass")
-        elif kind == "struct":
-            cls = self.const(node.cls)
-            emit(f"{ind}if type({v}) is not {cls} and not isinstance({v}, {cls}):")
-            emit(f"{ind}    ADD(out, {path}, C.TYPE, 'expected {node.describe()}, got{got})")
-            emit(f"{ind}else:")
-            emit(f"{ind}    CHECKER({cls})({v}, {path}, out, depth + 1)")
-        elif kind == "union":
-            emit(
-                f"{ind}CHECK_NODE({v}, {self.const(node)}, {path}, out, depth, encode_only={self.encode_only})"
-            )
-        elif kind == "record":
-            known = self.const(frozenset(k.name for k in node.keys))
-            emit(f"{ind}if not isinstance({v}, dict):")
-            emit(f"{ind}    ADD(out, {path}, C.TYPE, 'expected {node.describe()}, got{got})")
-            emit(f"{ind}else:")
-            for key in node.keys:
-                x = self.var("x")
-                emit(f"{ind}    {x} = {v}.get({key.name!r}, MISSING)")
-                emit(f"{ind}    if {x} is MISSING:")
-                if key.required:
-                    message = f"missing required key `{key.name}`"
-                    emit(f"{ind}        ADD(out, J({path}, {key.name!r}), C.REQUIRED, {message!r})")
+            if value is _RULES:
+                for rule in _rules_of(type(node)):
+                    for at, text in rule(node):
+                        self.add(loc + at, C.CONSISTENCY, text)
+                continue
+            if value is None or value is msgspec.UNSET:
+                self.absent(value, node, loc, f)
+                continue
+            if node.kind == "union":
+                option = option_for(node, value)
+                if option is None:
+                    self.add(loc, C.TYPE, f"expected {node.describe()}, got {got(value)}")
+                    continue
+                node = option
+            if node.kind not in _CONTAINERS:
+                self.scalar(value, node, loc)
+            elif self.shape_ok(value, node, loc):
+                if depth >= MAX_DEPTH:
+                    if not self.too_deep:
+                        self.too_deep = True
+                        self.add(loc, C.SYNTAX, TOO_DEEP)
+                elif id(value) in active:
+                    self.add(loc, C.TYPE, "a reference cycle: this value holds itself")
                 else:
-                    emit(f"{ind}        pass")
-                emit(f"{ind}    else:")
-                kpath = f"J({path}, {key.name!r})"
-                self.node(key.node, x, kpath, ind + "        ", required=key.required)
-            k = self.var("k")
-            emit(f"{ind}    for {k} in {v}:")
-            emit(f"{ind}        if {k} not in {known}:")
-            emit(
-                f"{ind}            ADD(out, J({path}, str({k})), C.UNKNOWN_FIELD, "
-                f"'unknown key `' + str({k}) + '` (it would be dropped on decoding)')"
-            )
-        else:  # pragma: no cover - a programming error
-            raise TypeError(f"no checker for {kind!r}")
+                    active.add(id(value))
+                    stack.append((_LEAVE, id(value), loc, depth, None))
+                    self.children(value, node, loc, depth + 1, stack)
 
-    def bounds(self, node: Node, v: str, path: str, ind: str, what: str) -> None:
-        b = node.bounds
-        if not b:
-            return
-        message = f"expected {what} {b.describe()}, got "
-        self.lines.append(f"{ind}elif {b.outside(v)}:")
-        self.lines.append(f"{ind}    ADD(out, {path}, C.RANGE, {message!r} + R({v}))")
+    def absent(self, value: Any, node: Node, loc: Loc, f: Field | None) -> None:
+        if value is None:
+            if node.nullable:
+                return
+            if f is not None and f.required:
+                self.add(loc, C.REQUIRED, "a value is required, got None")
+            else:
+                self.add(loc, C.TYPE, f"expected {node.describe()}, got None")
+        elif f is None or not f.unset:
+            self.add(loc, C.TYPE, f"expected {node.describe()}, got UNSET (a key left out)")
+
+    def shape_ok(self, value: Any, node: Node, loc: Loc) -> bool:
+        """Whether a value has the container type its node needs (reported when not)."""
+        kind = node.kind
+        if kind == "struct":
+            if type(value) is node.cls:
+                return True
+            what = got(value)
+            if isinstance(value, node.cls):  # type: ignore[arg-type]
+                what = f"a {python_type(value)} (a subclass reads back as its base class)"
+            self.add(loc, C.TYPE, f"expected {node.describe()}, got {what}")
+            return False
+        if kind == "json":
+            if isinstance(value, (dict, list)):
+                return True
+            found = opaque_problem(value)
+            if found is not None:
+                self.add(loc, IssueCode(found[0]), found[1])
+            return False
+        if isinstance(value, list if kind == "list" else dict):
+            return self.length_ok(len(value), node, loc)
+        self.add(loc, C.TYPE, f"expected {node.describe()}, got {got(value)}")
+        return False
+
+    def length_ok(self, size: int, node: Node, loc: Loc) -> bool:
+        """Always true (a wrong length does not stop the walk): reports a length out of bounds."""
+        what = "items" if node.kind == "list" else "keys"
+        if self.writing:
+            pass
+        elif node.min_length and size < node.min_length:
+            if node.min_length == 1:
+                self.add(loc, C.EMPTY, f"expected a non-empty {node.kind}, got an empty one")
+            else:
+                self.add(loc, C.RANGE, f"expected at least {node.min_length} {what}, got {size}")
+        elif node.max_length is not None and size > node.max_length:
+            self.add(loc, C.RANGE, f"expected at most {node.max_length} {what}, got {size}")
+        return True
+
+    def children(self, value: Any, node: Node, loc: Loc, depth: int, stack: list[Any]) -> None:
+        kind = node.kind
+        push = stack.append
+        if kind == "struct":
+            if not self.writing and _rules_of(type(value)):
+                push((_RULES, value, loc, depth, None))
+            for f in reversed(plan(node.cls).fields):  # type: ignore[arg-type]
+                push((getattr(value, f.name), f.node, (*loc, f.name), depth, f))
+        elif kind == "record":
+            known = {k.name for k in node.keys}
+            for key in value:
+                if key not in known:  # decoding drops it: it would not read back
+                    where = (*loc, str(key))
+                    self.add(where, C.UNKNOWN_FIELD, f"unknown key `{key}` (decoding drops it)")
+            for k in reversed(node.keys):
+                if k.name in value:
+                    push((value[k.name], k.node, (*loc, k.name), depth, k))
+                elif k.required:
+                    self.add((*loc, k.name), C.REQUIRED, f"missing required key `{k.name}`")
+        elif isinstance(value, dict):
+            item = node.item or _JSON
+            for key, sub in reversed(value.items()):
+                if isinstance(key, str) and text_ok(key):
+                    push((sub, item, (*loc, key), depth, None))
+                else:
+                    self.add(loc, C.TYPE, f"object keys must be text strings, got {safe_repr(key)}")
+        else:
+            item = node.item or _JSON
+            for i in range(len(value) - 1, -1, -1):
+                push((value[i], item, (*loc, i), depth, None))
+
+    def scalar(self, value: Any, node: Node, loc: Loc) -> None:
+        kind = node.kind
+        if kind in ("str", "literal"):
+            self.text(value, node, loc)
+        elif kind in ("int", "number"):
+            self.number(value, node, loc)
+        elif kind == "bool":
+            if value is not True and value is not False:
+                self.add(loc, C.TYPE, f"expected a boolean (true or false), got {got(value)}")
+        else:
+            problem = timestamp_problem(value)
+            if problem is not None:
+                self.add(loc, *problem)
+
+    def text(self, value: Any, node: Node, loc: Loc) -> None:
+        if type(value) is not str:
+            inner = enum_value(value, str)
+            if inner is None:
+                what = "a string" if node.kind == "str" else node.describe()
+                self.add(loc, C.TYPE, f"expected {what}, got {got(value)}")
+                return
+            value = inner
+        if not text_ok(value):
+            self.add(loc, C.TYPE, "expected text, got a string with a lone surrogate")
+        elif self.writing:
+            pass
+        elif node.kind == "literal":
+            if value not in node.values:
+                self.add(loc, C.ENUM, enum_message(node.values, value))
+        elif node.min_length and len(value) < node.min_length:
+            if node.min_length == 1:
+                expected = node.expected or "a non-empty string"
+                self.add(loc, C.EMPTY, f"expected {expected}, got an empty string")
+            else:
+                message = f"expected at least {node.min_length} characters, got {len(value)}"
+                self.add(loc, C.RANGE, message)
+        elif node.max_length is not None and len(value) > node.max_length:
+            message = f"expected at most {node.max_length} characters, got {len(value)}"
+            self.add(loc, C.RANGE, message)
+        elif node.pattern is not None and not node.pattern.search(value):
+            expected = node.expected or f"a string matching {node.pattern.pattern}"
+            self.add(loc, C.FORMAT, f"expected {expected}, got {safe_repr(value)}")
+
+    def number(self, value: Any, node: Node, loc: Loc) -> None:
+        what = "an integer" if node.kind == "int" else "a number"
+        kind = type(value)
+        if kind is not int and (kind is not float or node.kind == "int"):
+            inner = enum_value(value, int)
+            if inner is None:
+                self.add(loc, C.TYPE, f"expected {what}, got {got(value)}")
+                return
+            value = inner
+        if type(value) is int and not int_ok(value):
+            self.add(loc, C.RANGE, INT_RANGE)
+        elif type(value) is float and not math.isfinite(value):
+            self.add(loc, C.RANGE, f"expected a finite number, got {value!r}")
+        elif not self.writing and node.bounds and node.bounds.violated(value):
+            message = f"expected {what} {node.bounds.describe()}, got {safe_repr(value)}"
+            self.add(loc, C.RANGE, message)
+
+
+def timestamp_problem(value: Any) -> tuple[IssueCode, str] | None:
+    """Why a value is not a timestamp JSON reads back as the same instant, or None."""
+    if type(value) is not datetime.datetime:
+        return C.TYPE, f"expected a timezone-aware datetime, got {got(value)}"
+    offset = value.utcoffset()
+    if offset is None:
+        return C.FORMAT, f"expected a timestamp with a UTC offset, got {value.isoformat()}"
+    if offset.total_seconds() % 60:
+        text = f"UTC offsets have whole minutes on the wire (RFC 3339), got {value.isoformat()}"
+        return C.FORMAT, text
+    try:
+        if _DATETIME.decode(msgspec.json.encode(value)) == value:
+            return None
+    except (msgspec.DecodeError, ValueError, OverflowError):
+        pass
+    return (
+        C.FORMAT,
+        f"{value.isoformat()} does not read back as the same instant (a local time that its "
+        "time zone repeats or skips): give it a fixed UTC offset",
+    )
+
+
+def option_for(node: Node, value: Any) -> Node | None:
+    """The alternative of a union that a value selects by its JSON type, as msgspec's decoder does."""
+    if isinstance(value, IRStruct):
+        return next((o for o in node.options if o.cls is type(value)), None)
+    wire = _WIRE_OF.get(type(value))
+    if wire is None:
+        for kind, name in ((str, "str"), (dict, "object"), ((list, tuple), "list")):
+            if isinstance(value, kind):
+                wire = name
+                break
+    for option in node.options:
+        if option.wire == wire or (wire == "int" and option.wire == "number"):
+            return option
+    return None
+
+
+_WIRE_OF: dict[type, str] = {str: "str", int: "int", float: "number", bool: "bool", list: "list"}
+_WIRE_OF.update({dict: "object", datetime.datetime: "str", tuple: "list"})
+
+
+# -- the cross-field rules ------------------------------------------------------------------
+
+
+def _rules_of(cls: type) -> list[Rule]:
+    return RULES.get(getattr(cls, "__ir_type__", ""), [])
+
+
+def holds_rules(cls: type[IRStruct]) -> bool:
+    """Whether an object of ``cls`` may break a cross-field rule (its own or an object's in it)."""
+    return bool(_rules_of(cls)) or any(_holds_rules(f.node) for f in plan(cls).fields)
+
+
+@functools.cache
+def _holds_rules(node: Node) -> bool:
+    """Whether a value of ``node`` may hold an IR object that has cross-field rules."""
+    seen: set[int] = set()
+    todo = [node]
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if current.kind == "struct":
+            if _rules_of(current.cls):  # type: ignore[arg-type]
+                return True
+            todo.extend(f.node for f in plan(current.cls).fields)  # type: ignore[arg-type]
+        todo.extend([*current.options, *(k.node for k in current.keys)])
+        if current.item is not None:
+            todo.append(current.item)
+    return False
+
+
+def rule_issues(obj: IRStruct) -> list[Issue]:
+    """The cross-field rules of ``obj`` and of every object in it, in the order `check` gives.
+
+    For an object whose fields are known to be right: walks only where rules can be.
+    """
+    out: list[Issue] = []
+    stack: list[tuple[Any, Any, Loc]] = [(obj, Node("struct", cls=type(obj)), ())]
+    while stack:
+        value, node, loc = stack.pop()
+        if value is _RULES:
+            for rule in _rules_of(type(node)):
+                out.extend(Issue.at(loc + at, C.CONSISTENCY, text) for at, text in rule(node))
+        elif node.kind == "union":
+            option = option_for(node, value) if value is not None else None
+            if option is not None:
+                stack.append((value, option, loc))
+        elif node.kind == "struct" and type(value) is node.cls:
+            if _rules_of(node.cls):
+                stack.append((_RULES, value, loc))
+            for f in reversed(plan(node.cls).fields):
+                if _holds_rules(f.node):
+                    stack.append((getattr(value, f.name), f.node, (*loc, f.name)))
+        elif node.kind == "list" and isinstance(value, list) and node.item is not None:
+            stack.extend((value[i], node.item, (*loc, i)) for i in range(len(value) - 1, -1, -1))
+        elif node.kind == "record" and isinstance(value, dict):
+            stack.extend(
+                (value[k.name], k.node, (*loc, k.name))
+                for k in reversed(node.keys)
+                if k.name in value
+            )
+    return out

@@ -2,52 +2,120 @@
 
 Decoding tries msgspec's typed decoder first: one pass in C that builds the
 objects and checks every field type and value rule. When it refuses a
-document, the thorough walk of ``_convert`` runs to report every decoding
+document, the lenient walk of ``_convert`` runs to report every decoding
 problem at once (or to build an object whose values merely break a rule,
 which is `validate`'s business, not decoding's).
+
+Writing proves itself: what msgspec writes is read back, and only when it
+reads back equal is it returned. So `to_json` never writes NaN as null, never
+moves a timestamp, never writes what `from_json` refuses; what it cannot
+write faithfully, it refuses with a `ValidationError` saying where.
 """
 
 from __future__ import annotations
 
 import re
-from _thread import _local
+import sys
 from typing import Any, TypeVar, overload
 
 import msgspec
 
 from ._base import IRStruct, resolve_type
+from ._checker import check
 from ._convert import convert
 from ._errors import DecodeError, Issue, IssueCode, ValidationError
-from ._jsonscan import IR_MAX_DEPTH
-from ._plan import chain_paths
-from ._stack import deep_call, on_fresh_stack
-from ._validate import encoding_problems, mark_decoded, mark_typed, unwritable
+from ._jsonscan import TOO_DEEP, json_type_name, too_deep_at, within_depth
 
-__all__ = ["from_dict", "from_json", "syntax_issue", "to_dict", "to_json"]
+__all__ = ["from_dict", "from_json", "parse_json", "syntax_issue", "to_dict", "to_json"]
 
 _T = TypeVar("_T", bound=IRStruct)
-_IRClass = type[IRStruct]
+_IRClass = type[IRStruct]  # (inside the functions below, `type` is a parameter)
 # Fields are declared in wire (alphabetical) order, so struct keys come out sorted
 # without sorting; opaque maps keep their own order (decoded ones, the order read).
 _ENCODER = msgspec.json.Encoder()
-# Each thread encodes into its own reusable buffer, which saves allocating and
-# copying a bytes object on the way to the `str` that `to_json` returns.
-_BUFFERS = _local()
-_KEEP_BUFFER = 1 << 20  # a buffer grown past this by one large document is dropped
-_DECODERS: dict[type, msgspec.json.Decoder[Any]] = {}
-# The decoder for each `type` argument seen (a class or a type name): one lookup per call.
-_BY_TYPE_ARG: dict[object, msgspec.json.Decoder[Any]] = {}
+_PLAIN = msgspec.json.Decoder()
+_DECODERS: dict[object, msgspec.json.Decoder[Any]] = {}
+"""The typed decoder of each IR class, and of each ``type`` argument seen (a class or a name)."""
 _BYTE = re.compile(r"\(byte (\d+)\)")
 _LONE_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])")
 # The exponent of a number out of range; no leading digit run, so no backtracking.
 _HUGE_NUMBER = re.compile(rb"[eE][+-]?\d{3}")
 
 
-def _decoder(cls: type[_T]) -> msgspec.json.Decoder[_T]:
-    dec = _DECODERS.get(cls)
-    if dec is None:
-        dec = _DECODERS[cls] = msgspec.json.Decoder(cls)
-    return dec
+def decoder_for(type: object) -> msgspec.json.Decoder[Any]:
+    """The typed decoder of an IR class or type name (made once for each)."""
+    try:
+        return _DECODERS[type]
+    except (KeyError, TypeError):  # (a type name or class not seen yet; an unhashable value)
+        cls: _IRClass = resolve_type(type)  # type: ignore[arg-type]
+        decoder = _DECODERS[type] = _decoder_of(cls)
+        return decoder
+
+
+def _decoder_of(cls: _IRClass) -> msgspec.json.Decoder[Any]:
+    """The typed decoder of any IR class, registered under a type name or not."""
+    decoder = _DECODERS.get(cls)
+    if decoder is None:
+        decoder = _DECODERS[cls] = msgspec.json.Decoder(cls)
+    return decoder
+
+
+def stack_issue(what: str) -> Issue:
+    """The issue of a call made too deep in the stack for a nesting within `MAX_DEPTH`."""
+    return Issue(
+        "",
+        IssueCode.SYNTAX,
+        f"too little stack is left here to {what} (Python's recursion limit is "
+        f"{sys.getrecursionlimit()}): call it from a shallower stack",
+    )
+
+
+def round_trip(obj: IRStruct) -> bytes | None:
+    """The JSON of ``obj`` when the typed decoder reads it back equal (so valid fields), else None.
+
+    The typed decoder checks every type and constraint, and the comparison
+    catches whatever msgspec writes unfaithfully (NaN as null, a tuple as a
+    list, an offset of seconds rounded); the text nests within `MAX_DEPTH`.
+    """
+    try:
+        data = _ENCODER.encode(obj)
+        if within_depth(data) and _decoder_of(type(obj)).decode(data) == obj:
+            return data
+    except Exception:  # (RecursionError included: the checker, which keeps no stack, says why)
+        pass
+    return None
+
+
+def written(obj: Any) -> bytes:
+    """The JSON text of ``obj``, read back equal by `from_json`; else `ValidationError`."""
+    data = round_trip(obj)
+    if data is not None:
+        return data
+    deep = False
+    if isinstance(obj, IRStruct):
+        try:  # values that break a rule: the typed decoder refuses them, the lenient one reads them
+            data = _ENCODER.encode(obj)
+            if within_depth(data) and _read_leniently(data, type(obj)) == obj:
+                return data
+        except RecursionError:
+            deep = True
+        except Exception:
+            pass
+        problems = check(obj, writing=True)
+    else:
+        problems = [Issue("", IssueCode.TYPE, f"expected an IR object, got {json_type_name(obj)}")]
+    if not problems:
+        problems = [
+            stack_issue("write it")
+            if deep
+            else Issue("", IssueCode.TYPE, "cannot be written as JSON that reads back equal")
+        ]
+    raise ValidationError(problems, title="cannot be written as JSON:")
+
+
+def _read_leniently(data: bytes, cls: type[IRStruct]) -> Any:
+    obj, issues = convert(_PLAIN.decode(data), cls, strict=False, trusted=True)
+    return None if issues else obj
 
 
 def to_json(obj: IRStruct, *, indent: int | None = None) -> str:
@@ -58,32 +126,21 @@ def to_json(obj: IRStruct, *, indent: int | None = None) -> str:
     ``json.dumps`` does (``crucible-ir fmt`` sorts them too).
 
     Raises `ValidationError` when ``obj`` holds something JSON cannot carry
-    faithfully (NaN, a naive datetime, a set in an opaque map, ...): what is
-    written always reads back equal. Values that merely break a rule are written.
+    faithfully (NaN, a naive datetime, a tuple or a set in an opaque map, a
+    reference cycle, nesting past `MAX_DEPTH`, ...): what is written always
+    reads back equal. Values that merely break a rule are written.
 
     >>> from crucible_ir import StageDef
     >>> to_json(StageDef(name="inference"))
     '{"enabled":true,"module":null,"name":"inference","options":null}'
     """
-    problems = encoding_problems(obj)
-    if problems:
-        raise ValidationError(problems, title="cannot be written as JSON:")
-    buffer: bytearray | None = getattr(_BUFFERS, "buffer", None)
-    if buffer is None:
-        buffer = _BUFFERS.buffer = bytearray()
+    data = written(obj)
+    if indent is None:
+        return data.decode("utf-8")
     try:
-        try:
-            _ENCODER.encode_into(obj, buffer)
-        except RecursionError:  # `deep_call`, without trying the same stack again
-            on_fresh_stack(_ENCODER.encode_into, obj, buffer)
-    except (TypeError, ValueError, OverflowError, RecursionError, UnicodeError) as exc:
-        raise unwritable(exc) from None
-    finally:
-        if len(buffer) > _KEEP_BUFFER:
-            _BUFFERS.buffer = bytearray()
-    if indent is not None:
-        return msgspec.json.format(bytes(buffer), indent=indent).decode("utf-8")
-    return buffer.decode("utf-8")
+        return msgspec.json.format(data, indent=indent).decode("utf-8")
+    except RecursionError:
+        raise ValidationError([stack_issue("write it")]) from None
 
 
 def to_dict(obj: IRStruct) -> dict[str, Any]:
@@ -95,13 +152,11 @@ def to_dict(obj: IRStruct) -> dict[str, Any]:
     >>> to_dict(BackendRef(id="gpt4"))["profile"]
     'default'
     """
-    problems = encoding_problems(obj)
-    if problems:
-        raise ValidationError(problems, title="cannot be written as JSON:")
+    data = written(obj)
     try:
-        result: dict[str, Any] = deep_call(msgspec.to_builtins, obj)
-    except (TypeError, ValueError, OverflowError, RecursionError, UnicodeError) as exc:
-        raise unwritable(exc) from None
+        result: dict[str, Any] = _PLAIN.decode(data)
+    except RecursionError:
+        raise ValidationError([stack_issue("write it")]) from None
     return result
 
 
@@ -114,17 +169,14 @@ def from_json(data: str | bytes, type: type[_T] | str, *, strict: bool = False) 
 
     Raises `DecodeError` listing every problem (malformed JSON with its line
     and column, wrong JSON types, missing required fields, nulls where a value
-    is required, timestamps without an offset); with ``strict=True`` unknown
-    keys too. Value rules (ranges, vocabularies, ...) are `validate`'s job.
+    is required, timestamps without an offset, nesting past `MAX_DEPTH`); with
+    ``strict=True`` unknown keys too. Value rules (ranges, vocabularies, ...)
+    are `validate`'s job.
 
     >>> from_json('{"id": "gpt4"}', "backend_ref")
     BackendRef(id='gpt4')
     """
-    try:
-        decoder = _BY_TYPE_ARG[type]
-    except (KeyError, TypeError):
-        decoder = _decoder(resolve_type(type))
-        _BY_TYPE_ARG[type] = decoder
+    decoder = decoder_for(type)
     given: object = data
     if given.__class__ is not bytes and given.__class__ is not str:
         if isinstance(given, (bytearray, memoryview)):
@@ -134,49 +186,31 @@ def from_json(data: str | bytes, type: type[_T] | str, *, strict: bool = False) 
     if not strict:
         try:
             obj = decoder.decode(data)
-        except Exception:
+        except Exception:  # (RecursionError included: the lenient path says why)
             pass
         else:
-            if not chains_too_long(obj):
-                mark_decoded(obj)
+            if within_depth(data):
                 return obj
-    cls: _IRClass = decoder.type  # type: ignore[assignment,unused-ignore]
     raw = parse_json(data)
-    obj, issues = convert(raw, cls, strict=strict, trusted=True)
+    cls: _IRClass = decoder.type  # type: ignore[assignment]
+    obj, issues = convert(raw, cls, strict=strict, trusted=within_depth(data))
     if issues:
         raise DecodeError(issues)
-    mark_typed(obj)
     return obj
-
-
-def chains_too_long(obj: IRStruct) -> bool:
-    """Whether a self-nesting chain in ``obj`` (fallback of fallback ...) is deeper than allowed.
-
-    The thorough decoder and the checker limit IR nesting to `IR_MAX_DEPTH`;
-    msgspec's decoder does not, so its results are measured here (only along
-    the few self-referencing fields, so it costs next to nothing).
-    """
-    for path, attr in chain_paths(type(obj)):
-        node: Any = obj
-        for name in path:
-            node = getattr(node, name, None)
-        length = 0
-        while isinstance(node, IRStruct):
-            length += 1
-            if length > IR_MAX_DEPTH - len(path):
-                return True
-            node = getattr(node, attr, None)
-    return False
 
 
 def parse_json(data: str | bytes) -> Any:
     """Plain data from JSON text, or `DecodeError` with the line and column of the fault."""
     try:
-        return deep_call(msgspec.json.decode, data)
+        return _PLAIN.decode(data)
     except msgspec.DecodeError as exc:
         raise DecodeError([syntax_issue(data, str(exc))]) from None
     except RecursionError:
-        raise DecodeError([Issue("", IssueCode.SYNTAX, "document nested too deeply")]) from None
+        offset = too_deep_at(data)
+        if offset is None:
+            raise DecodeError([stack_issue("read it")]) from None
+        issue = _at_offset(data, offset, TOO_DEEP)
+        raise DecodeError([issue]) from None
     except UnicodeError as exc:
         raise DecodeError([Issue("", IssueCode.SYNTAX, f"invalid text: {exc}")]) from None
     except (ValueError, OverflowError) as exc:  # e.g. an integer beyond the digit limit
@@ -222,6 +256,12 @@ def syntax_issue(data: str | bytes, message: str) -> Issue:
     message = message.replace("JSON is malformed: ", "malformed JSON: ")
     if offset is None:
         return Issue("", IssueCode.SYNTAX, message)
+    return _at_offset(raw, offset, message)
+
+
+def _at_offset(data: str | bytes, offset: int, message: str) -> Issue:
+    """A syntax issue at a byte offset of JSON text, with its line and column (in characters)."""
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     offset = max(0, min(offset, len(raw)))
     line = raw.count(b"\n", 0, offset) + 1
     start = raw.rfind(b"\n", 0, offset) + 1
@@ -237,15 +277,29 @@ def from_dict(mapping: Any, type: type[_T] | str, *, strict: bool = False) -> An
     """Build an IR object of ``type`` from plain data (``dict``, ``list``, ``str``, ...).
 
     Accepts what `to_dict` returns and what a JSON parser gives; timestamps may
-    be ISO 8601 strings or timezone-aware datetimes. Raises `DecodeError` like
-    `from_json`, listing every problem.
+    be ISO 8601 strings or timezone-aware datetimes; tuples are read as lists.
+    The object holds copies: changing ``mapping`` later does not change it.
+    Raises `DecodeError` like `from_json`, listing every problem, and for
+    values JSON cannot carry (NaN, sets, reference cycles, ...).
 
     >>> from_dict({"name": "inference", "enabled": False}, "stage_def")
     StageDef(name='inference', enabled=False)
     """
-    cls = resolve_type(type)
-    obj, issues = convert(mapping, cls, strict=strict, trusted=False)
+    decoder = decoder_for(type)
+    trusted = False
+    if not strict:
+        try:  # plain JSON data reads as its JSON text does (a copy, made in C)
+            data = _ENCODER.encode(mapping)
+            plain = _PLAIN.decode(data) if within_depth(data) else None
+            if plain == mapping:
+                try:
+                    return decoder.decode(data)
+                except msgspec.ValidationError:  # (a value that breaks a rule, say)
+                    mapping, trusted = plain, True
+        except Exception:  # (RecursionError included: the lenient path says why)
+            pass
+    cls: _IRClass = decoder.type  # type: ignore[assignment]
+    obj, issues = convert(mapping, cls, strict=strict, trusted=trusted)
     if issues:
         raise DecodeError(issues)
-    mark_typed(obj)
     return obj

@@ -1,11 +1,15 @@
-"""The thorough decoder: plain data to IR objects, reporting every problem.
+"""The lenient decoder: plain data to IR objects, reporting every decoding problem.
 
 msgspec's typed decoder is the fast path; it stops at the first problem and
-also enforces the value rules. When it fails, or for ``from_dict`` and strict
-decoding, this walk runs instead: it checks only what decoding owns (JSON
-types, required keys, nulls, timestamps, unknown keys in strict mode),
-collects every such problem with its path, and builds the objects without
-validating them, as their constructors do.
+also enforces the value rules. When it refuses a document, and for
+``from_dict`` data it cannot take as it is, this walk runs instead. It checks
+only what decoding owns (JSON types, required keys, nulls, timestamps, unknown
+keys in strict mode, nesting, values JSON cannot carry), collects every such
+problem at its location, and builds new objects, with new lists and maps,
+without validating their values (as their constructors do).
+
+It keeps an explicit stack: neither the data's depth nor the caller's stack
+can make it fail.
 """
 
 from __future__ import annotations
@@ -18,237 +22,235 @@ from typing import Any
 import msgspec
 
 from ._base import IRStruct
+from ._checker import option_for, timestamp_problem
 from ._errors import Issue, IssueCode, Loc
 from ._jsonscan import (
-    IR_MAX_DEPTH,
     MAX_DEPTH,
-    is_plain,
-    json_problems,
+    TOO_DEEP,
+    enum_value,
+    got,
     json_type_name,
-    scalar_problem,
+    opaque_problem,
     text_ok,
 )
-from ._plan import Node, plan
-from ._stack import depth_round_trips
+from ._plan import Field, Node, plan
 from ._types import Timestamp
-from ._validate import too_deep
 
 __all__ = ["convert"]
 
+C = IssueCode
 _MISSING = object()
+# What a stack entry does (its first item).
+_VALUE, _BUILD, _ABSENT, _KEYS, _LEAVE = range(5)
+
+
+def convert(
+    data: Any, cls: type[IRStruct], *, strict: bool, trusted: bool, partial: bool = False
+) -> tuple[Any, list[Issue]]:
+    """Build a ``cls`` from plain data: ``(object, [])`` or ``(None, issues)``.
+
+    ``trusted`` data came from a JSON parser and nests within `MAX_DEPTH`: its
+    opaque values are taken as they are. Other data is checked to be plain
+    JSON and copied, so that changing it later does not change the object.
+    With ``partial=True`` the object is built even when there are issues,
+    leaving out each value that failed (its field takes its default, or None
+    when required), so that its other problems can be found too.
+    """
+    walk = _Walk(strict=strict, trusted=trusted, partial=partial)
+    obj = walk.run(data, cls)
+    if walk.issues and not partial:
+        return None, walk.issues
+    return obj, walk.issues
 
 
 class _Walk:
-    def __init__(self, *, strict: bool, trusted: bool, partial: bool = False) -> None:
+    def __init__(self, *, strict: bool, trusted: bool, partial: bool) -> None:
         self.strict = strict
-        self.trusted = trusted  # values came from a JSON parser: opaque values need no scan
-        self.partial = partial  # build objects anyway, leaving out the values that failed
+        self.trusted = trusted
+        self.partial = partial
         self.issues: list[Issue] = []
-        # Opaque values nested too deeply for the scan, each with its place in
-        # `issues`: kept aside until the whole document's depth is tried (`convert`).
-        self.deep: list[tuple[int, Issue]] = []
+        self.too_deep = False
+        self.active: set[int] = set()  # the opaque containers on the way (for cycles)
 
-    def add(self, path: Loc, code: IssueCode, message: str) -> None:
-        self.issues.append(Issue.at(path, code, message))
+    def add(self, loc: Loc, code: IssueCode, message: str) -> None:
+        self.issues.append(Issue.at(loc, code, message))
 
-    def struct(self, data: Any, cls: type[IRStruct], path: Loc, depth: int) -> Any:
-        if not isinstance(data, dict):
-            self.add(
-                path,
-                IssueCode.TYPE,
-                f"expected an object ({cls.__ir_type__}), got {json_type_name(data)}",
-            )
-            return None
-        if depth > IR_MAX_DEPTH:
-            self.add(
-                path, IssueCode.SYNTAX, f"IR objects nested more than {IR_MAX_DEPTH} levels deep"
-            )
-            return None
-        p = plan(cls)
-        before = len(self.issues)
-        kwargs: dict[str, Any] = {}
-        for f in p.fields:
-            value = data.get(f.name, _MISSING)
-            fpath = (*path, f.name)
-            if value is _MISSING:
-                if f.required:
-                    self.add(fpath, IssueCode.REQUIRED, f"missing required field `{f.name}`")
-                continue
-            if value is None and not f.node.nullable:
-                if f.required:
-                    self.add(fpath, IssueCode.REQUIRED, f"`{f.name}` is required, got null")
-                elif f.default is msgspec.UNSET:
-                    self.add(
-                        fpath,
-                        IssueCode.TYPE,
-                        f"expected {f.node.describe()}, got null (leave `{f.name}` out instead)",
-                    )
+    def deep(self, loc: Loc, depth: int) -> bool:
+        """Whether a container at ``depth`` (0 for the root) is past the limit (said once)."""
+        if depth < MAX_DEPTH:
+            return False
+        if not self.too_deep:
+            self.too_deep = True
+            self.add(loc, C.SYNTAX, TOO_DEEP)
+        return True
+
+    def run(self, data: Any, cls: type[IRStruct]) -> Any:
+        root: list[Any] = [None]
+        # (what, value, node, loc, depth, the container the result goes in, its key, field)
+        self.stack: list[tuple[Any, ...]] = [
+            (_VALUE, data, Node("struct", cls=cls), (), 0, root, 0, None)
+        ]
+        stack = self.stack
+        while stack:
+            what, value, node, loc, depth, into, key, f = stack.pop()
+            if what == _VALUE:
+                if value is None:
+                    self.null(node, loc, (into, key), f)
                 else:
-                    default = f.default_value()
-                    shown = (
-                        f"a default {default.__ir_type__} object"
-                        if isinstance(default, IRStruct)
-                        else msgspec.json.encode(default).decode()
-                    )
-                    self.add(
-                        fpath,
-                        IssueCode.TYPE,
-                        f"expected {f.node.describe()}, got null "
-                        f"(leave `{f.name}` out to get its default, {shown})",
-                    )
-                continue
-            mark = len(self.issues)
-            converted = self.value(value, f.node, fpath, depth)
-            if not self.partial or all(i.loc != fpath for i in self.issues[mark:]):
-                # (partial: a value whose own type was wrong is left out; one
-                # with problems deeper inside is kept, holding what did decode)
-                kwargs[f.name] = converted
-        if self.partial and len(self.issues) > before:
-            # Required fields that failed get None, which the checker reports
-            # at the same path as the decoding problem (and callers drop it).
-            for f in p.fields:
-                if f.required and f.name not in kwargs:
-                    kwargs[f.name] = None
-        if len(data) > len(kwargs) or self.strict:
-            for key in data:
-                if key in p.by_name:
-                    continue
-                if not isinstance(key, str):
-                    self.add(path, IssueCode.TYPE, f"object keys must be strings, got {key!r}")
-                elif self.strict:
-                    self.unknown(key, p.by_name, path)
-        if len(self.issues) > before and not self.partial:
-            return None
-        return cls(**kwargs)
+                    self.value(value, node, loc, depth, (into, key))
+            elif what == _BUILD:  # value: the issue count before the object's fields
+                if len(self.issues) == value or self.partial:
+                    if self.partial:
+                        for field in plan(node.cls).fields:
+                            if field.required:
+                                into[key].setdefault(field.name, None)
+                    into[key] = node.cls(**into[key])
+                else:
+                    into[key] = None
+            elif what == _ABSENT:
+                self.add(loc, C.REQUIRED, f"missing required {value} `{loc[-1]}`")
+            elif what == _KEYS:
+                self.keys(value, node, loc)
+            else:
+                self.active.discard(value)
+        return root[0]
 
-    def unknown(self, key: str, known: dict[str, Any], path: Loc) -> None:
-        close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
-        hint = f"; did you mean `{close[0]}`?" if close else ""
-        self.add(
-            (*path, key),
-            IssueCode.UNKNOWN_FIELD,
-            f"unknown field `{key}`{hint}",
-        )
+    def null(self, node: Node, loc: Loc, to: tuple[Any, Any], f: Field | None) -> None:
+        if node.nullable:
+            to[0][to[1]] = None
+        elif f is None:  # not a field of an IR object
+            self.add(loc, C.TYPE, f"expected {node.describe()}, got null")
+        elif f.required:
+            self.add(loc, C.REQUIRED, f"`{f.name}` is required, got null")
+        elif f.unset:
+            self.add(
+                loc, C.TYPE, f"expected {node.describe()}, got null (leave `{f.name}` out instead)"
+            )
+        else:
+            default = f.default_value()
+            shown = (
+                f"a default {default.__ir_type__} object"
+                if isinstance(default, IRStruct)
+                else msgspec.json.encode(default).decode()
+            )
+            self.add(
+                loc,
+                C.TYPE,
+                f"expected {node.describe()}, got null "
+                f"(leave `{f.name}` out to get its default, {shown})",
+            )
 
-    def value(self, value: Any, node: Node, path: Loc, depth: int) -> Any:
-        if value is None:
-            if not node.nullable:
-                self.add(path, IssueCode.TYPE, f"expected {node.describe()}, got null")
-            return None
+    def value(self, value: Any, node: Node, loc: Loc, depth: int, to: tuple[Any, Any]) -> None:
+        """Check and convert one value; the result goes in ``to`` (a container and a key)."""
+        into, key = to
+        stack = self.stack
+        if node.kind == "union":
+            option = option_for(node, value)
+            if option is None:
+                self.add(loc, C.TYPE, f"expected {node.describe()}, got {_shown(value)}")
+                return
+            node = option
         kind = node.kind
-        if kind in ("str", "literal"):
-            if isinstance(value, str):
-                return self.scalar(_exact(value, str), path)
-        elif kind == "int":
-            if isinstance(value, int) and not isinstance(value, bool):
-                return self.scalar(_exact(value, int), path)
-        elif kind in ("number", "float"):
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                return self.scalar(_exact(value, int if isinstance(value, int) else float), path)
-        elif kind == "bool":
-            if isinstance(value, bool):
-                return value
+        if kind in _SCALARS:
+            converted = self.scalar(value, node, loc)
+            if converted is not _MISSING:
+                into[key] = converted
         elif kind == "datetime":
-            return self.timestamp(value, path)
+            converted = self.timestamp(value, loc)
+            if converted is not _MISSING:
+                into[key] = converted
+        elif kind == "json" or (kind == "map" and node.item is None and isinstance(value, dict)):
+            into[key] = value if self.trusted else self.opaque(value, loc, depth)
+        elif not _shaped(value, kind):
+            shown = json_type_name(value) if kind == "struct" else _shown(value)
+            self.add(loc, C.TYPE, f"expected {node.describe()}, got {shown}")
+        elif self.deep(loc, depth):
+            pass
         elif kind == "list":
-            if isinstance(value, (list, tuple)):
-                assert node.item is not None
-                item = node.item
-                return [self.value(x, item, (*path, i), depth) for i, x in enumerate(value)]
+            items: list[Any] = [None] * len(value)
+            into[key] = items
+            for i in range(len(value) - 1, -1, -1):
+                stack.append((_VALUE, value[i], node.item, (*loc, i), depth + 1, items, i, None))
         elif kind == "map":
-            if isinstance(value, dict):
-                return self.mapping(value, node, path, depth)
-        elif kind == "json":
-            return value if self.trusted else self.scan(value, path)
-        elif kind == "struct":
-            assert node.cls is not None
-            return self.struct(value, node.cls, path, depth + 1)
-        elif kind == "union":
-            return self.union(value, node, path, depth)
-        elif kind == "record" and isinstance(value, dict):
-            return self.record(value, node, path, depth)
-        self.add(path, IssueCode.TYPE, f"expected {node.describe()}, got {_shown(value)}")
-        return None
+            mapping: dict[Any, Any] = dict.fromkeys(value)  # (the order of the keys)
+            into[key] = mapping
+            for name, sub in reversed(value.items()):
+                if type(name) is str and text_ok(name):
+                    entry = (_VALUE, sub, node.item, (*loc, name), depth + 1, mapping, name, None)
+                    stack.append(entry)
+                else:
+                    del mapping[name]
+                    self.add(loc, C.TYPE, f"object keys must be text strings, got {name!r}")
+        else:  # struct or record: its fields in order, a missing one where it belongs
+            self.fields(value, node, loc, depth, to)
 
-    def scalar(self, value: Any, path: Loc) -> Any:
-        """A string or number, with what keeps it from travelling as JSON reported."""
-        found = scalar_problem(value)
+    def fields(self, data: dict[Any, Any], node: Node, loc: Loc, depth: int, to: Any) -> None:
+        into, key = to
+        stack = self.stack
+        struct = node.kind == "struct"
+        fields = plan(node.cls).fields if struct else node.keys  # type: ignore[arg-type]
+        kwargs: dict[str, Any] = {}
+        into[key] = kwargs
+        if struct:  # built once its fields are done (they are pushed after it)
+            stack.append((_BUILD, len(self.issues), node, loc, depth, into, key, None))
+        if self.strict or len(data) > sum(f.name in data for f in fields):
+            stack.append((_KEYS, data, node, loc, depth, None, None, None))
+        for f in reversed(fields):
+            value = data.get(f.name, _MISSING)
+            if value is not _MISSING:
+                field = f if struct else None
+                entry = (_VALUE, value, f.node, (*loc, f.name), depth + 1, kwargs, f.name, field)
+                stack.append(entry)
+            elif f.required:
+                what = "field" if struct else "key"
+                stack.append((_ABSENT, what, None, (*loc, f.name), depth, None, None, None))
+
+    def keys(self, data: dict[Any, Any], node: Node, loc: Loc) -> None:
+        """Keys that are not fields: not strings (always), unknown (in strict mode)."""
+        known = plan(node.cls).by_name if node.kind == "struct" else {k.name for k in node.keys}  # type: ignore[arg-type]
+        for name in data:
+            if name in known:
+                continue
+            if not isinstance(name, str):
+                self.add(loc, C.TYPE, f"object keys must be strings, got {name!r}")
+            elif self.strict:
+                close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+                hint = f"; did you mean `{close[0]}`?" if close else ""
+                self.add((*loc, name), C.UNKNOWN_FIELD, f"unknown field `{name}`{hint}")
+
+    def scalar(self, value: Any, node: Node, loc: Loc) -> Any:
+        """A string, number or boolean in its exact type, or `_MISSING` (reported)."""
+        kind = node.kind
+        if isinstance(value, bool) or kind == "bool":
+            fits = kind == "bool" and isinstance(value, bool)
+        elif kind in ("str", "literal"):
+            fits = isinstance(value, str)
+        else:
+            fits = isinstance(value, (int, float) if kind == "number" else int)
+        if fits and isinstance(value, enum.Enum):  # written as its value: equal to it?
+            inner = enum_value(value, type(value.value))
+            fits = inner is not None and type(inner) in (str, int)
+            plain = inner
+        elif fits:
+            plain = value = _exact(value)
+        if not fits:
+            self.add(loc, C.TYPE, f"expected {node.describe()}, got {_shown(value)}")
+            return _MISSING
+        found = opaque_problem(plain)
         if found is not None:
-            self.add(path, IssueCode(found[0]), found[1])
+            self.add(loc, IssueCode(found[0]), found[1])
         return value
 
-    def mapping(self, value: dict[Any, Any], node: Node, path: Loc, depth: int) -> Any:
-        if node.item is None:
-            return value if self.trusted else self.scan(value, path)
-        result = {}
-        for key, sub in value.items():
-            if type(key) is not str or not text_ok(key):
-                self.add(path, IssueCode.TYPE, f"object keys must be text strings, got {key!r}")
-                continue
-            result[key] = self.value(sub, node.item, (*path, key), depth)
-        return result
-
-    def record(self, value: dict[Any, Any], node: Node, path: Loc, depth: int) -> Any:
-        """A JSON object with fixed keys, as a plain dict: other keys are dropped."""
-        result = {}
-        for key in node.keys:
-            sub = value.get(key.name, _MISSING)
-            kpath = (*path, key.name)
-            if sub is _MISSING:
-                if key.required:
-                    self.add(kpath, IssueCode.REQUIRED, f"missing required key `{key.name}`")
-                continue
-            result[key.name] = self.value(sub, key.node, kpath, depth)
-        known = {k.name: k for k in node.keys}
-        for name in value:
-            if not isinstance(name, str):
-                self.add(path, IssueCode.TYPE, f"object keys must be strings, got {name!r}")
-            elif self.strict and name not in known:
-                self.unknown(name, known, path)
-        return result
-
-    def union(self, value: Any, node: Node, path: Loc, depth: int) -> Any:
-        for option in node.options:
-            trial = _Walk(strict=self.strict, trusted=self.trusted)
-            result = trial.value(value, option, path, depth)
-            # The first option whose shape fits the value itself wins, so that
-            # a problem deeper inside is reported at its own path.
-            if not any(i.code == IssueCode.TYPE and i.loc == path for i in trial.issues):
-                self.deep.extend((len(self.issues) + at, i) for at, i in trial.deep)
-                self.issues.extend(trial.issues)
-                return result
-        self.add(path, IssueCode.TYPE, f"expected {node.describe()}, got {json_type_name(value)}")
-        return None
-
-    def scan(self, value: Any, path: Loc) -> Any:
-        """An opaque value checked to be JSON; tuples in it become lists (as JSON reads back)."""
-        if type(value) in (dict, list) and is_plain(value):
-            return value
-        problems = json_problems(value)
-        deep = 0
-        for rel, code, message in problems:
-            issue = Issue.at(path + rel, code, message)
-            if too_deep(issue):
-                self.deep.append((len(self.issues), issue))
-                deep += 1
-            else:
-                self.issues.append(issue)
-        return value if len(problems) > deep else _as_lists(value)
-
-    def timestamp(self, value: Any, path: Loc) -> Any:
+    def timestamp(self, value: Any, loc: Loc) -> Any:
         if isinstance(value, datetime.datetime):
-            if value.utcoffset() is None:
-                self.add(
-                    path,
-                    IssueCode.FORMAT,
-                    f"expected a timestamp with a UTC offset, got {value.isoformat()}",
-                )
+            problem = timestamp_problem(value)
+            if problem is not None:
+                self.add(loc, *problem)
+                return _MISSING
             return value
         if not isinstance(value, str):
-            self.add(
-                path, IssueCode.TYPE, f"expected a timestamp string, got {json_type_name(value)}"
-            )
-            return None
+            self.add(loc, C.TYPE, f"expected a timestamp string, got {json_type_name(value)}")
+            return _MISSING
         try:
             return msgspec.convert(value, Timestamp)
         except Exception as exc:  # not a timestamp (or not even valid text)
@@ -258,78 +260,82 @@ class _Walk:
                 else "it is not an ISO 8601 timestamp"
             )
             self.add(
-                path,
-                IssueCode.FORMAT,
-                f"expected a timestamp with a UTC offset such as 2024-03-15T09:30:00Z, got {value!r}: {reason}",
+                loc,
+                C.FORMAT,
+                "expected a timestamp with a UTC offset such as 2024-03-15T09:30:00Z, "
+                f"got {value!r}: {reason}",
             )
-            return None
+            return _MISSING
+
+    def opaque(self, value: Any, loc: Loc, depth: int) -> Any:
+        """A copy of an opaque value, checked to be plain JSON (tuples become lists)."""
+        root: list[Any] = [None]
+        stack: list[tuple[Any, Any, int, Any, Any]] = [(value, loc, depth, root, 0)]
+        while stack:
+            item, where, level, into, key = stack.pop()
+            if item is _LEAVE_OPAQUE:
+                self.active.discard(where)
+                continue
+            is_dict = isinstance(item, dict)
+            if not is_dict and not isinstance(item, (list, tuple)):
+                found = opaque_problem(item)
+                if found is not None:
+                    self.add(where, IssueCode(found[0]), found[1])
+                into[key] = item
+            elif self.deep(where, level):
+                pass
+            elif id(item) in self.active:
+                self.add(where, C.TYPE, "a reference cycle: this value holds itself")
+            else:
+                self.active.add(id(item))
+                stack.append((_LEAVE_OPAQUE, id(item), level, None, None))
+                if is_dict:
+                    copy: Any = {}
+                    for name in item:  # (the order of the keys)
+                        if type(name) is str and text_ok(name):
+                            copy[name] = None
+                        else:
+                            message = f"object keys must be strings, got {got(name)} {name!r}"
+                            self.add(where, C.TYPE, message)
+                    into[key] = copy
+                    for name in reversed(copy):
+                        stack.append((item[name], (*where, name), level + 1, copy, name))
+                else:
+                    into[key] = copy = [None] * len(item)
+                    for i in range(len(item) - 1, -1, -1):
+                        stack.append((item[i], (*where, i), level + 1, copy, i))
+        return root[0]
 
 
-def _as_lists(value: Any) -> Any:
-    """A copy of plain data with every tuple turned into a list (other values shared).
+_SCALARS = frozenset({"str", "literal", "int", "number", "bool"})
 
-    Below `MAX_DEPTH` the scan has made sure there are no tuples: no copying there.
-    """
-    if not isinstance(value, (dict, list, tuple)):
+
+def _shaped(value: Any, kind: str) -> bool:
+    """Whether a value is an array (for a list) or an object (for a map, struct or record)."""
+    return isinstance(value, (list, tuple) if kind == "list" else dict)
+
+
+_LEAVE_OPAQUE = object()
+
+
+def _exact(value: Any) -> Any:
+    """A str, int or float in its exact type (msgspec writes no subclass); a bool as it is."""
+    if isinstance(value, bool):
         return value
-    root: list[Any] = [None]
-    stack: list[tuple[Any, Any, Any, int]] = [(root, 0, value, 0)]
-    while stack:
-        parent, key, item, depth = stack.pop()
-        if depth >= MAX_DEPTH:
-            parent[key] = item
-        elif isinstance(item, dict):
-            copy: Any = {}
-            parent[key] = copy
-            for k, v in item.items():
-                stack.append((copy, k, v, depth + 1))
-        elif isinstance(item, (list, tuple)):
-            copy = [None] * len(item)
-            parent[key] = copy
-            for i, v in enumerate(item):
-                stack.append((copy, i, v, depth + 1))
-        else:
-            parent[key] = item
-    return root[0]
-
-
-def _exact(value: Any, kind: type) -> Any:
-    """``value`` as exactly ``kind`` (a subclass of str or int is not written by msgspec).
-
-    Enum members stay: they are written as their values.
-    """
-    if type(value) is kind or isinstance(value, enum.Enum):
-        return value
-    return kind(value)
+    if isinstance(value, str):
+        return value if type(value) is str else str.__str__(value)
+    if isinstance(value, int):
+        return value if type(value) is int else int.__int__(value)
+    return value if type(value) is float else float.__float__(value)
 
 
 def _shown(value: Any) -> str:
-    """``string 'yes'``, ``integer 3``, or just the JSON type for long or nested values."""
-    name = json_type_name(value)
-    if isinstance(value, (str, float)) or (isinstance(value, int) and value.bit_length() < 100):
+    """``string 'yes'``, ``integer 3``, or just the type for long or nested values."""
+    if type(value) is tuple:
+        return "array"
+    name = got(value)
+    if type(value) in (str, float) or (type(value) is int and value.bit_length() < 100):
         text = repr(value)
         if len(text) <= 40:
             return f"{name} {text}"
     return name
-
-
-def convert(
-    data: Any, cls: type[IRStruct], *, strict: bool, trusted: bool, partial: bool = False
-) -> tuple[Any, list[Issue]]:
-    """Build a ``cls`` from plain data: ``(object, [])`` or ``(None, issues)``.
-
-    With ``partial=True`` the object is built even when there are issues,
-    leaving out each value that failed (its field takes its default, or None
-    when required), so that its other problems can be found too.
-    """
-    walk = _Walk(strict=strict, trusted=trusted, partial=partial)
-    try:
-        obj = walk.struct(data, cls, (), 0)
-    except RecursionError:
-        return None, [Issue("", IssueCode.SYNTAX, "document nested too deeply")]
-    if walk.deep and not depth_round_trips(data):
-        for at, issue in reversed(walk.deep):
-            walk.issues.insert(at, issue)
-    if walk.issues and not partial:
-        return None, walk.issues
-    return obj, walk.issues

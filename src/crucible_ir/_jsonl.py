@@ -2,9 +2,10 @@
 
 Lines are read in chunks of about a megabyte and each chunk is decoded by
 msgspec's ``decode_lines`` in one call (typed and rule-checked in C), so
-memory stays bounded by the chunk whatever the file size. When a chunk holds a
-bad record, it is decoded again line by line to yield every good record before
-the bad one and to report the bad one at its line.
+memory stays bounded by the chunk whatever the file size; the cross-field
+rules and the nesting limit are checked after it. When a chunk holds a bad
+record, it is read again line by line, with `from_json` and `errors`, to yield
+every good record before the bad one and to report the bad one at its line.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from typing import IO, Any, NamedTuple, TypeVar, Union, overload
 
 import msgspec
 
-from ._base import IRStruct, resolve_type
-from ._checker import check_rules_only, rule_walker_for
-from ._codec import chains_too_long, parse_json
-from ._convert import convert
+from ._base import IRStruct
+from ._checker import holds_rules, rule_issues
+from ._codec import decoder_for, from_json
 from ._errors import DecodeError, Issue, ValidationError
-from ._plan import chain_paths, plan
+from ._jsonscan import MAX_DEPTH, within_depth
+from ._plan import plan
 from ._types import NAME_EXPECTED as NAME
+from ._validate import errors
 
 __all__ = ["BadRecord", "JSONLSource", "iter_jsonl", "scan_jsonl"]
 
@@ -87,28 +89,36 @@ def _batches(
     source: JSONLSource, type: type[_T] | str, *, strict: bool
 ) -> Iterator[tuple[list[Any], bool]]:
     """The records chunk by chunk, with whether the chunk is all good objects."""
-    cls = resolve_type(type)
-    decoder: msgspec.json.Decoder[_T] = msgspec.json.Decoder(cls)
-    has_rules = rule_walker_for(cls) is not None
-    nests = bool(chain_paths(cls))  # may hold a fallback chain deeper than allowed
+    decoder = decoder_for(type)
+    cls: Any = decoder.type
+    has_rules = holds_rules(cls)
     share = _Sharer(cls)
     for first_line, chunk in _chunks(source):
         if not strict:
             try:
                 objs = _decode_lines(decoder, chunk)
-            except Exception:
+            except Exception:  # (RecursionError included: the line by line reading says why)
                 pass
             else:
-                deep = nests and any(chains_too_long(obj) for obj in objs)
-                if not deep and (not has_rules or not any(check_rules_only(obj) for obj in objs)):
+                if _lines_within_depth(chunk) and (
+                    not has_rules or not any(rule_issues(obj) for obj in objs)
+                ):
                     share(objs)
                     yield objs, True
                     continue
-        batch = list(
-            _line_by_line(chunk, first_line, cls, decoder, strict=strict, has_rules=has_rules)
-        )
+        batch = list(_line_by_line(chunk, first_line, cls, strict=strict))
         share([obj for obj in batch if not isinstance(obj, BadRecord)])
         yield batch, False
+
+
+def _lines_within_depth(chunk: bytes | memoryview) -> bool:
+    """Whether every line of a chunk nests within `MAX_DEPTH` (short lines cannot pass it)."""
+    if len(chunk) <= 2 * MAX_DEPTH:
+        return True
+    lines = bytes(chunk).split(b"\n")
+    if max(map(len, lines)) <= 2 * MAX_DEPTH:
+        return True
+    return all(within_depth(line) for line in lines)
 
 
 def _decode_lines(decoder: msgspec.json.Decoder[_T], chunk: bytes | memoryview) -> list[_T]:
@@ -163,46 +173,19 @@ class _Sharer:
 
 
 def _line_by_line(
-    chunk: bytes | memoryview,
-    first_line: int,
-    cls: type[_T],
-    decoder: msgspec.json.Decoder[_T],
-    *,
-    strict: bool,
-    has_rules: bool,
+    chunk: bytes | memoryview, first_line: int, cls: type[_T], *, strict: bool
 ) -> Iterator[_T | BadRecord]:
-    from ._validate import errors, mark_typed
-
     lineno = first_line - 1
     for raw in bytes(chunk).split(b"\n"):
         lineno += 1
         line = raw.rstrip(b"\r")
         if not line.strip():
             continue
-        if not strict:
-            try:
-                obj = decoder.decode(line)
-                if chains_too_long(obj):
-                    raise ValueError("nested too deeply")  # the thorough path reports it
-            except Exception:
-                pass
-            else:
-                problems = check_rules_only(obj) if has_rules else []
-                if problems:
-                    yield BadRecord(lineno, _at_line(problems, lineno), False)
-                else:
-                    yield obj
-                continue
         try:
-            data = parse_json(line)
+            obj = from_json(line, cls, strict=strict)
         except DecodeError as exc:
             yield BadRecord(lineno, _at_line(exc.errors, lineno), True)
             continue
-        obj, issues = convert(data, cls, strict=strict, trusted=True)
-        if issues:
-            yield BadRecord(lineno, _at_line(issues, lineno), True)
-            continue
-        mark_typed(obj)  # as from_json does: built from parsed JSON, its opaque values are JSON
         problems = errors(obj)
         if problems:
             yield BadRecord(lineno, _at_line(problems, lineno), False)

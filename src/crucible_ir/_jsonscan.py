@@ -1,51 +1,52 @@
-"""Checks that a Python value is plain JSON data, without recursion."""
+"""The limits of what travels as JSON, and the checks of plain JSON values.
+
+One nesting limit, `MAX_DEPTH`, holds for every document and object; the
+integer and text limits are msgspec's own, so that what is checked here is
+what msgspec writes and reads.
+"""
 
 from __future__ import annotations
 
+import enum
 import math
+import re
 from typing import Any
 
-import msgspec
-
-from ._stack import on_fresh_stack
-
 __all__ = [
-    "IR_MAX_DEPTH",
+    "INT_RANGE",
     "MAX_DEPTH",
-    "NOT_JSON_BELOW",
+    "MAX_INT_CHARS",
     "TOO_DEEP",
-    "is_plain",
-    "json_problems",
+    "enum_value",
+    "got",
+    "int_ok",
     "json_type_name",
+    "opaque_problem",
+    "python_type",
+    "text_ok",
+    "too_deep_at",
+    "within_depth",
 ]
 
-MAX_DEPTH = 500
-"""Nesting inside one opaque JSON value that is accepted without further ado.
+MAX_DEPTH = 256
+"""Most levels of JSON arrays and objects in one document, counted from its root.
 
-Deeper values are accepted only when msgspec can write the whole document and
-read it back (`crucible_ir._stack.depth_round_trips`), which is what decides
-for `from_json` too: its limit is msgspec's, some 990 levels for the whole
-document, so a Python walk stopping at a fixed depth would disagree with it."""
+An IR object is a level, and so is each list and map in it: the experiment
+``{"metadata": {"a": [1]}}`` nests 3 levels. Deeper documents and objects are
+refused (by decoding, `errors` and `to_json` alike) with one issue at the place
+where the nesting passes the limit. The limit is the same on every Python and
+at any depth of the caller's stack."""
 
 TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep"
-"""The message of `json_problems` for plain JSON data nested deeper than `MAX_DEPTH`."""
-
-NOT_JSON_BELOW = (
-    f"expected plain JSON data, got values more than {MAX_DEPTH} levels deep "
-    "that JSON does not read back equal (a tuple, a date, NaN, ...)"
-)
-"""The message of `json_problems` for other data nested deeper than `MAX_DEPTH`."""
-
-IR_MAX_DEPTH = 200
-"""Deepest nesting of IR objects in one another (a fallback chain, say)."""
-
-_PLAIN = frozenset({str, int, bool, type(None)})
+"""The message of the issue for nesting past `MAX_DEPTH`."""
 
 MAX_INT_CHARS = 4300
 """Longest integer text, sign included: msgspec's limit (Python's counts digits only)."""
 
 MAX_INT_BITS = 14_280
 """Every integer of at most this many bits fits `MAX_INT_CHARS` with a sign too."""
+
+INT_RANGE = "expected an integer of at most 4300 digits (4299 when negative)"
 
 _INT_LIMIT = 10**MAX_INT_CHARS
 _NEGATIVE_LIMIT = -(10 ** (MAX_INT_CHARS - 1))
@@ -60,9 +61,6 @@ def int_ok(value: int) -> bool:
     return value.bit_length() <= MAX_INT_BITS or _NEGATIVE_LIMIT < value < _INT_LIMIT
 
 
-INT_RANGE = "expected an integer of at most 4300 digits (4299 when negative)"
-
-
 def text_ok(value: str) -> bool:
     """Whether a string is valid Unicode text (no lone surrogates), so UTF-8 can carry it."""
     if value.isascii():
@@ -72,32 +70,6 @@ def text_ok(value: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
-
-
-def scalar_problem(value: Any) -> tuple[str, str] | None:
-    """``(code, message)`` when a str, int or float cannot travel as JSON, else None."""
-    kind = type(value)
-    if kind is str:
-        return (
-            None
-            if text_ok(value)
-            else ("type", "expected text, got a string with a lone surrogate")
-        )
-    if kind is int:
-        return None if int_ok(value) else ("range", INT_RANGE)
-    if kind is float:
-        return (
-            None if math.isfinite(value) else ("range", f"expected a finite number, got {value!r}")
-        )
-    if kind is bool or value is None:
-        return None
-    import enum
-
-    if isinstance(value, enum.Enum) and type(value.value) in (str, int):
-        return None  # written as its value
-    if isinstance(value, (str, int, float)):
-        return ("type", f"expected a plain {json_type_name(value)}, got a {type(value).__name__}")
-    return ("type", f"expected a JSON value, got {json_type_name(value)}")
 
 
 def json_type_name(value: object) -> str:
@@ -112,138 +84,127 @@ def json_type_name(value: object) -> str:
         return "float"
     if isinstance(value, str):
         return "string"
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, list):
         return "array"
     if isinstance(value, dict):
         return "object"
     ir_type = getattr(type(value), "__ir_type__", None)
     if ir_type is not None:
         return f"{ir_type} object"
-    return f"Python {type(value).__name__}"
+    return f"Python {python_type(value)}"
 
 
-def json_problems(
-    value: Any, *, max_depth: int = MAX_DEPTH
-) -> list[tuple[tuple[str | int, ...], str, str]]:
-    """Every way ``value`` is not plain JSON data, as ``(relative location, code, message)``.
+def python_type(value: object) -> str:
+    """The qualified name of a value's type: ``tuple``, ``numpy.str_``."""
+    kind = type(value)
+    module = kind.__module__
+    return kind.__qualname__ if module == "builtins" else f"{module}.{kind.__qualname__}"
 
-    Accepted: ``None``, ``bool``, ``int`` (any size), finite ``float``, ``str``,
-    ``list``/``tuple`` and ``dict`` with ``str`` keys. Below ``max_depth``
-    levels only what msgspec writes as JSON and reads back equal is accepted
-    (lists, not tuples), and the scan does not go on: for each value nested
-    deeper, one problem where the nesting passes ``max_depth``, `TOO_DEEP`
-    (which callers may forgive, see `MAX_DEPTH`) or `NOT_JSON_BELOW`.
 
-    >>> json_problems({"a": [1, 2.5, None, {"b": True}]})
-    []
-    >>> for problem in json_problems({"a": float("nan"), 1: "x"}):
-    ...     print(problem)
-    ((), 'type', 'object keys must be strings, got integer 1')
-    (('a',), 'range', 'expected a finite number, got nan')
+_EXACT = frozenset({str, int, float, bool})
+
+
+def got(value: object) -> str:
+    """What a value is, for a message: its JSON type, or its Python type when msgspec refuses it.
+
+    >>> got(3), got((1, 2)), got(True)
+    ('integer', 'a tuple (JSON reads it back as a list)', 'boolean')
     """
-    if is_plain(value, max_depth):
-        return []
-    problems: list[tuple[tuple[str | int, ...], str, str]] = []
-    deep: list[tuple[tuple[str | int, ...], Any]] = []  # where the nesting passes `max_depth`
-    stack: list[tuple[Any, tuple[str | int, ...], int]] = [(value, (), 0)]
-    while stack:
-        item, path, depth = stack.pop()
-        kind = type(item)
-        if kind is dict:
-            if depth >= max_depth:
-                deep.append((path, item))
-                continue
-            for key, sub in item.items():
-                if type(key) is not str or not text_ok(key):
-                    problems.append(
-                        (
-                            path,
-                            "type",
-                            f"object keys must be strings, got {json_type_name(key)} {key!r}",
-                        )
-                    )
-                    continue
-                stack.append((sub, (*path, key), depth + 1))
-        elif kind is list or kind is tuple:
-            if depth >= max_depth:
-                deep.append((path, item))
-                continue
-            for index, sub in enumerate(item):
-                stack.append((sub, (*path, index), depth + 1))
-        elif kind in _PLAIN or kind is float:
-            found = scalar_problem(item)
-            if found is not None:
-                problems.append((path, *found))
-        elif isinstance(item, dict):
-            stack.append((dict(item), path, depth))
-        elif isinstance(item, (list, tuple)):
-            stack.append((list(item), path, depth))
-        else:
-            found = scalar_problem(item)
-            if found is not None:
-                problems.append((path, *found))
-    if deep:
-        too_deep = f"nested more than {max_depth} levels deep"
-        exact = on_fresh_stack(_read_back_equal, [item for _, item in deep])
-        for (path, _), ok in zip(deep, exact, strict=True):
-            problems.append((path, "syntax", too_deep) if ok else (path, "type", NOT_JSON_BELOW))
-    from ._errors import path_of
-
-    problems.sort(key=lambda p: path_of(p[0]))
-    return problems
+    kind = type(value)
+    if kind not in _EXACT and isinstance(value, (str, int, float)):
+        return python_type(value)  # a subclass: msgspec writes only the exact types
+    if kind is tuple:
+        return "a tuple (JSON reads it back as a list)"
+    return json_type_name(value)
 
 
-def _read_back_equal(values: list[Any]) -> list[bool]:
-    """For each value, whether msgspec writes it as JSON and reads back an equal value.
+def enum_value(value: object, kind: type) -> Any:
+    """The value of an enum member that msgspec writes as an equal ``kind`` value, else None.
 
-    A value too deep for msgspec counts as equal: its depth is what is wrong.
-
-    Done in C, on the caller's (fresh) stack: the values are nested hundreds
-    of levels deep, where a Python walk with paths would be slow.
+    msgspec writes enum members as their values; a `StrEnum` member reads back
+    equal to its text, a plain `Enum` member does not.
     """
-    result = []
-    for value in values:
-        try:
-            result.append(msgspec.json.decode(msgspec.json.encode(value)) == value)
-        except RecursionError:  # too deep for JSON at all: that is the problem to report
-            result.append(True)
-        except (TypeError, ValueError, OverflowError, msgspec.MsgspecError):
-            result.append(False)
-    return result
+    if isinstance(value, enum.Enum):
+        inner = value.value
+        if type(inner) is kind and inner == value:
+            return inner
+    return None
 
 
-def is_plain(value: Any, max_depth: int = MAX_DEPTH) -> bool:
-    """Fast yes/no for the common case: exact JSON types, no paths built."""
-    stack: list[tuple[Any, int]] = [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
-        kind = type(item)
-        if kind is dict:
-            if any(type(key) is not str or not (key.isascii() or text_ok(key)) for key in item):
-                return False
-            values: Any = item.values()
-        elif kind is list:
-            values = item
-        else:
-            if not _plain_scalar(item):
-                return False
-            continue
-        if depth >= max_depth:
-            return False
-        for sub in values:
-            if type(sub) is dict or type(sub) is list:
-                stack.append((sub, depth + 1))
-            elif not _plain_scalar(sub):
-                return False
-    return True
+def opaque_problem(value: Any) -> tuple[str, str] | None:
+    """``(code, message)`` when a scalar in an opaque value does not travel as JSON, else None.
 
-
-def _plain_scalar(value: Any) -> bool:
+    Accepted: ``None``, ``bool``, ``int`` of at most `MAX_INT_CHARS`, finite
+    ``float``, ``str`` without lone surrogates, and enum members equal to
+    their ``str`` or ``int`` value (written as it). Lists and maps are the
+    caller's to walk.
+    """
     kind = type(value)
     if kind is str:
-        return value.isascii() or text_ok(value)
+        return (
+            None
+            if text_ok(value)
+            else ("type", "expected text, got a string with a lone surrogate")
+        )
     if kind is int:
-        return int_ok(value)
+        return None if int_ok(value) else ("range", INT_RANGE)
     if kind is float:
-        return math.isfinite(value)
-    return kind is bool or value is None
+        return (
+            None if math.isfinite(value) else ("range", f"expected a finite number, got {value!r}")
+        )
+    if value is None or kind is bool:
+        return None
+    if enum_value(value, str) is not None or enum_value(value, int) is not None:
+        return opaque_problem(value.value)
+    return ("type", f"expected a JSON value, got {got(value)}")
+
+
+# -- nesting of JSON text --------------------------------------------------------------
+
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
+_AS_BRACKETS = bytes.maketrans(b"{}", b"[]")
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def _raw(text: str | bytes) -> bytes:
+    return text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+
+
+def within_depth(text: str | bytes) -> bool:
+    """Whether JSON text (known to be valid) nests at most `MAX_DEPTH` levels.
+
+    Short texts and texts with few brackets answer at once; others lose their
+    strings and everything but their brackets, then their innermost pairs, one
+    level per pass: all in C, however large the text.
+    """
+    if len(text) <= 2 * MAX_DEPTH:
+        return True
+    raw = _raw(text)
+    if raw.count(b"[") + raw.count(b"{") <= MAX_DEPTH:
+        return True
+    brackets = _STRING.sub(b"", raw).translate(_AS_BRACKETS, _NOT_BRACKETS)
+    for _ in range(MAX_DEPTH):
+        brackets = brackets.replace(b"[]", b"")
+        if not brackets:
+            return True
+    return False
+
+
+def too_deep_at(text: str | bytes) -> int | None:
+    """The byte offset of the first bracket of JSON text past `MAX_DEPTH` levels, or None.
+
+    >>> too_deep_at(b"[" * 300), too_deep_at('{"a": "[[["}')
+    (256, None)
+    """
+    raw = _raw(text)
+    depth = 0
+    for match in _TOKEN.finditer(raw):
+        char = raw[match.start()]
+        if char in b"[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return match.start()
+        elif char in b"]}":
+            depth -= 1
+    return None

@@ -1,15 +1,17 @@
-"""The rules of each IR class, read back from its annotations.
+"""The type tree: one description of every IR type, read from `msgspec.inspect`.
 
-`plan(cls)` turns the type hints of an IR class (with their `msgspec.Meta`
-constraints) into a small tree of `Node`s. The checker behind `errors()` and
-the lenient decoder interpret that tree; msgspec's own decoder reads the same
-annotations. So every rule is written once, in the class definition.
+`plan(cls)` describes the fields of an IR class as `Node` trees: their kinds,
+constraints, defaults and documentation, exactly as msgspec's own decoder
+sees them. The lenient decoder, the checker behind `errors()` and the JSON
+Schema are interpreters of this tree; so a rule written once in a class's
+annotations holds everywhere. A type or constraint the tree does not know is
+an error, never silently ignored.
 """
 
 from __future__ import annotations
 
 import datetime
-import math
+import inspect
 import re
 import types
 import typing
@@ -17,10 +19,11 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
 
 import msgspec
+import msgspec.inspect as mi
 
 from ._base import IRStruct
 
-__all__ = ["Field", "Node", "Plan", "plan"]
+__all__ = ["Bounds", "Field", "Node", "Plan", "guard", "plan"]
 
 
 @dataclass(frozen=True)
@@ -41,38 +44,17 @@ class Bounds:
             or (self.lt is not None and value >= self.lt)
         )
 
-    def outside(self, var: str) -> str:
-        """Python source that is true when ``var`` breaks the bounds (``"x < 0 or x > 1"``)."""
-        conds = []
-        if self.ge is not None:
-            conds.append(f"{var} < {self.ge!r}")
-        if self.gt is not None:
-            conds.append(f"{var} <= {self.gt!r}")
-        if self.le is not None:
-            conds.append(f"{var} > {self.le!r}")
-        if self.lt is not None:
-            conds.append(f"{var} >= {self.lt!r}")
-        return " or ".join(conds)
-
     def describe(self) -> str:
         """``in [0, 1]``, ``>= 1``, ``> 0``, ``in [0, 1)``."""
-        lo = (
-            (f"[{_n(self.ge)}" if self.ge is not None else f"({_n(self.gt)}")
-            if (self.ge is not None or self.gt is not None)
-            else None
-        )
-        hi = (
-            (f"{_n(self.le)}]" if self.le is not None else f"{_n(self.lt)})")
-            if (self.le is not None or self.lt is not None)
-            else None
-        )
-        if lo and hi:
+        lo = f"[{_n(self.ge)}" if self.ge is not None else f"({_n(self.gt)}"
+        hi = f"{_n(self.le)}]" if self.le is not None else f"{_n(self.lt)})"
+        has_lo = self.ge is not None or self.gt is not None
+        has_hi = self.le is not None or self.lt is not None
+        if has_lo and has_hi:
             return f"in {lo}, {hi}"
-        if lo:
+        if has_lo:
             return f">= {_n(self.ge)}" if self.ge is not None else f"> {_n(self.gt)}"
-        if hi:
-            return f"<= {_n(self.le)}" if self.le is not None else f"< {_n(self.lt)}"
-        return ""
+        return f"<= {_n(self.le)}" if self.le is not None else f"< {_n(self.lt)}"
 
     def __bool__(self) -> bool:
         return any(b is not None for b in (self.ge, self.gt, self.le, self.lt))
@@ -82,42 +64,50 @@ def _n(x: float | None) -> str:
     return str(int(x)) if x is not None and float(x).is_integer() else str(x)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # (compared and hashed by identity: nodes live in plans)
 class Node:
-    """One type in a plan.
+    """One type in the tree.
 
     ``kind`` is one of: str, int, number (int or float, kept as given), bool,
-    literal, datetime, list, map (JSON object with typed values), json (any
-    JSON value), struct, record (a JSON object with a fixed set of typed keys,
-    held as a plain ``dict``: a `typing.TypedDict`), union (of non-null
-    alternatives). ``unset`` means the value may be `msgspec.UNSET`: the key is
-    left out on the wire.
+    literal, datetime, list, map (JSON object with typed values; ``item`` None
+    for an opaque map), json (any JSON value), struct (an IR class), record (a
+    JSON object with a fixed set of typed keys, held as a plain ``dict``: a
+    `typing.TypedDict`), union (of non-null alternatives, told apart by their
+    JSON type).
     """
 
     kind: str
     nullable: bool = False
-    unset: bool = False
     min_length: int | None = None
+    max_length: int | None = None
     pattern: re.Pattern[str] | None = None
     expected: str | None = None
     bounds: Bounds = field(default_factory=Bounds)
     values: tuple[str, ...] = ()
     item: Node | None = None
-    cls: type[IRStruct] | None = None
+    cls: type[Any] | None = None
     options: tuple[Node, ...] = ()
     keys: tuple[Field, ...] = ()
+    schema: dict[str, Any] = field(default_factory=dict)
+    """Extra JSON Schema keywords of the type (``{"format": "uri"}``)."""
 
     def describe(self) -> str:
         """A short English name for what this node accepts."""
-        return (
-            _DESCRIBE.get(self.kind)
-            or {
-                "struct": f"an object ({self.cls.__ir_type__ if self.cls else '?'})",
-                "literal": "one of " + ", ".join(self.values),
-                "union": " or ".join(o.describe() for o in self.options),
-                "record": "an object with " + ", ".join(f"`{k.name}`" for k in self.keys),
-            }[self.kind]
-        )
+        kind = self.kind
+        if kind == "struct":
+            return f"an object ({getattr(self.cls, '__ir_type__', '?')})"
+        if kind == "literal":
+            return "one of " + ", ".join(self.values)
+        if kind == "union":
+            return " or ".join(o.describe() for o in self.options)
+        if kind == "record":
+            return "an object with " + ", ".join(f"`{k.name}`" for k in self.keys)
+        return _DESCRIBE[kind]
+
+    @property
+    def wire(self) -> str:
+        """The JSON type a value of this node is written as: str, int, number, bool, list, object."""
+        return _WIRE.get(self.kind, "object")
 
 
 _DESCRIBE = {
@@ -130,17 +120,22 @@ _DESCRIBE = {
     "map": "an object",
     "json": "a JSON value",
 }
+_WIRE = {"str": "str", "literal": "str", "datetime": "str", "int": "int", "number": "number"}
+_WIRE.update(bool="bool", list="list", json="any")
 
 
 @dataclass(frozen=True)
 class Field:
-    """One field of an IR class."""
+    """One field of an IR class (or one key of a record)."""
 
     name: str
     node: Node
     required: bool
     default: Any = msgspec.NODEFAULT
     default_factory: Any = None
+    doc: str = ""
+    unset: bool = False
+    """Whether the field may be `msgspec.UNSET`: its key is then left out of the JSON."""
 
     def default_value(self) -> Any:
         """A fresh copy of the field's default."""
@@ -151,7 +146,7 @@ class Field:
 
 @dataclass(frozen=True)
 class Plan:
-    """The fields of one IR class, in declaration order."""
+    """The fields of one IR class, in declaration (and wire) order."""
 
     cls: type[IRStruct]
     fields: tuple[Field, ...]
@@ -162,158 +157,177 @@ _PLANS: dict[type, Plan] = {}
 
 
 def plan(cls: type[IRStruct]) -> Plan:
-    """The (cached) plan of an IR class."""
+    """The type tree of an IR class's fields (worked out once per class)."""
     cached = _PLANS.get(cls)
     if cached is not None:
         return cached
+    info = mi.type_info(cls)
+    assert isinstance(info, mi.StructType)
+    # (`msgspec.inspect` shows an UNSET default as no default: the struct's own fields say)
+    unset = {f.name for f in msgspec.structs.fields(cls) if f.default is msgspec.UNSET}
+    # (and sorts the values of a literal: the annotations keep their order)
     hints = typing.get_type_hints(cls, include_extras=True)
-    info = {f.name: f for f in msgspec.structs.fields(cls)}
-    fields = []
-    for name, hint in hints.items():
-        if name not in info or get_origin(hint) is ClassVar:
-            continue
-        fi = info[name]
-        required = fi.required
-        factory = None if fi.default_factory is msgspec.NODEFAULT else fi.default_factory
-        fields.append(
-            Field(
-                name,
-                _node(hint),
-                required,
-                fi.default if not required else msgspec.NODEFAULT,
-                factory,
-            )
-        )
-    result = Plan(cls, tuple(fields), {f.name: f for f in fields})
-    _PLANS[cls] = result
+    where = cls.__qualname__
+    fields = tuple(
+        _field(f, f"{where}.{f.name}", f.name in unset, _literal_orders(hints[f.name]))
+        for f in info.fields
+    )
+    result = _PLANS[cls] = Plan(cls, fields, {f.name: f for f in fields})
     return result
 
 
-def _metas(hint: Any) -> tuple[Any, list[msgspec.Meta]]:
-    metas: list[msgspec.Meta] = []
-    while get_origin(hint) is Annotated:
-        args = get_args(hint)
-        hint = args[0]
-        metas.extend(m for m in args[1:] if isinstance(m, msgspec.Meta))
-    return hint, metas
+def _literal_orders(hint: Any) -> dict[frozenset[Any], tuple[Any, ...]]:
+    """The values of each literal in a type hint, in their written order, by their set."""
+    found: dict[frozenset[Any], tuple[Any, ...]] = {}
+    todo = [hint]
+    while todo:
+        current = todo.pop()
+        args = get_args(current)
+        if get_origin(current) is Literal:
+            found[frozenset(args)] = args
+        elif not isinstance(current, type) or not issubclass(current, IRStruct):
+            todo.extend(arg for arg in args if not isinstance(arg, msgspec.Meta))
+    return found
 
 
-def _node(hint: Any) -> Node:
-    hint, metas = _metas(hint)
-    origin = get_origin(hint)
-    if origin in (Union, types.UnionType):
-        args = get_args(hint)
-        nullable = type(None) in args
-        unset = msgspec.UnsetType in args
-        rest = [a for a in args if a is not type(None) and a is not msgspec.UnsetType]
-        nodes = [_node(a) for a in rest]
-        ints = [n for n in nodes if n.kind == "int"]
-        floats = [n for n in nodes if n.kind == "float"]
-        if len(nodes) == 2 and ints and floats:
-            merged = Node("number", nullable, unset, bounds=floats[0].bounds)
-        elif len(nodes) == 1:
-            merged = nodes[0]
-            changes = {"nullable": nullable or merged.nullable, "unset": unset or merged.unset}
-            merged = Node(**{**merged.__dict__, **changes})
-            return _with_metas(merged, metas)
-        else:
-            merged = Node("union", nullable, unset, options=tuple(nodes))
-        return _with_metas(merged, metas)
-    return _with_metas(_plain(hint, origin), metas)
+_Orders = dict[frozenset[Any], tuple[Any, ...]]
 
 
-def _plain(hint: Any, origin: Any) -> Node:
-    if hint is str:
-        return Node("str")
-    if hint is bool:
-        return Node("bool")
-    if hint is int:
-        return Node("int")
-    if hint is float:
-        return Node("float")
-    if hint is Any:
-        return Node("json", nullable=True)
-    if hint is datetime.datetime:
-        return Node("datetime")
-    if origin is Literal:
-        return Node("literal", values=tuple(get_args(hint)))
-    if origin is list:
-        (item,) = get_args(hint)
-        return Node("list", item=_node(item))
-    if origin is dict:
-        key, value = get_args(hint)
-        if key is not str:  # pragma: no cover - a programming error
-            raise TypeError(f"IR maps have string keys, not {key!r}")
-        inner = _node(value)
-        return Node("map", item=None if inner.kind == "json" else inner)
-    if isinstance(hint, type) and issubclass(hint, IRStruct):
-        return Node("struct", cls=hint)
-    if typing.is_typeddict(hint):
-        required = hint.__required_keys__
-        keys = tuple(
-            Field(name, _node(sub), name in required)
-            for name, sub in typing.get_type_hints(hint, include_extras=True).items()
-        )
-        return Node("record", keys=keys)
-    raise TypeError(f"unsupported IR field type {hint!r}")  # pragma: no cover
+def _field(info: mi.Field, where: str, unset: bool, orders: _Orders) -> Field:
+    node, doc = _node(info.type, where, orders)
+    factory = None if info.default_factory is msgspec.NODEFAULT else info.default_factory
+    default = msgspec.UNSET if unset else info.default
+    return Field(info.name, node, info.required, default, factory, doc, unset)
 
 
-def _with_metas(node: Node, metas: list[msgspec.Meta]) -> Node:
+def _node(t: mi.Type, where: str, orders: _Orders) -> tuple[Node, str]:
+    """The node of a msgspec type, and the description its metadata gives."""
+    doc = ""
+    extra: dict[str, Any] = {}
+    schema: dict[str, Any] = {}
+    while isinstance(t, mi.Metadata):
+        json_schema = dict(t.extra_json_schema or {})
+        doc = doc or json_schema.pop("description", "")
+        json_schema.pop("title", None)
+        json_schema.pop("examples", None)
+        schema = {**json_schema, **schema}
+        extra = {**(t.extra or {}), **extra}
+        t = t.type
+    node = _plain(t, where, orders)
     changes: dict[str, Any] = {}
-    for meta in metas:
-        if meta.min_length is not None:
-            changes["min_length"] = meta.min_length
-        if meta.pattern is not None:
-            changes["pattern"] = re.compile(meta.pattern)
-        if meta.extra and "expected" in meta.extra:
-            changes["expected"] = meta.extra["expected"]
-        bounds = {
-            k: getattr(meta, k) for k in ("ge", "gt", "le", "lt") if getattr(meta, k) is not None
-        }
-        if bounds:
-            changes["bounds"] = Bounds(**bounds)
-    return Node(**{**node.__dict__, **changes}) if changes else node
+    if "expected" in extra:
+        changes["expected"] = extra["expected"]
+    if schema:
+        changes["schema"] = {**node.schema, **schema}
+    return (_replace(node, **changes) if changes else node), doc
 
 
-def is_finite(value: float) -> bool:
-    """Whether a float is neither NaN nor infinite."""
-    return math.isfinite(value)
+def _plain(t: mi.Type, where: str, orders: _Orders) -> Node:
+    if isinstance(t, mi.StrType):
+        pattern = re.compile(t.pattern) if t.pattern is not None else None
+        return Node("str", min_length=t.min_length, max_length=t.max_length, pattern=pattern)
+    if isinstance(t, (mi.IntType, mi.FloatType)) and t.multiple_of is None:
+        kind = "int" if isinstance(t, mi.IntType) else "float"
+        return Node(kind, bounds=Bounds(ge=t.ge, gt=t.gt, le=t.le, lt=t.lt))
+    if isinstance(t, mi.BoolType):
+        return Node("bool")
+    if isinstance(t, mi.AnyType):
+        return Node("json", nullable=True)
+    if isinstance(t, mi.DateTimeType) and t.tz is True:
+        return Node("datetime")
+    if isinstance(t, mi.LiteralType) and all(type(v) is str for v in t.values):
+        values = orders.get(frozenset(t.values), t.values)
+        return Node("literal", values=tuple(str(v) for v in values))
+    if isinstance(t, mi.ListType):
+        item, _ = _node(t.item_type, f"{where}[]", orders)
+        return Node("list", item=item, min_length=t.min_length, max_length=t.max_length)
+    if isinstance(t, mi.DictType) and t.key_type == mi.StrType():
+        value, _ = _node(t.value_type, f"{where}{{}}", orders)
+        typed = None if value.kind == "json" else value
+        return Node("map", item=typed, min_length=t.min_length, max_length=t.max_length)
+    if isinstance(t, mi.StructType) and issubclass(t.cls, IRStruct):
+        return Node("struct", cls=t.cls)
+    if isinstance(t, mi.TypedDictType):
+        keys = []
+        for f in t.fields:
+            node, doc = _node(f.type, f"{where}.{f.name}", orders)
+            keys.append(Field(f.name, node, f.required, doc=doc))
+        return Node("record", cls=t.cls, keys=tuple(keys))
+    if isinstance(t, mi.UnionType):
+        return _union(t, where, orders)
+    raise TypeError(f"{where}: crucible_ir does not interpret the type {t!r}")
 
 
-_CHAINS: dict[type, tuple[tuple[tuple[str, ...], str], ...]] = {}
+def _union(t: mi.UnionType, where: str, orders: _Orders) -> Node:
+    nullable = any(isinstance(o, mi.NoneType) for o in t.types)
+    nodes = [_node(o, where, orders)[0] for o in t.types if not isinstance(o, mi.NoneType)]
+    kinds = sorted(n.kind for n in nodes)
+    if kinds == ["float", "int"] and nodes[0].bounds == nodes[1].bounds:
+        return Node("number", nullable, bounds=nodes[0].bounds)
+    if "float" in kinds:
+        raise TypeError(f"{where}: a float is written `Number` (int | float), not {t!r}")
+    if len(nodes) == 1:
+        return _replace(nodes[0], nullable=nullable or nodes[0].nullable)
+    wires = [n.wire for n in nodes]
+    if len(set(wires)) < len(wires) or "any" in wires:
+        raise TypeError(f"{where}: the alternatives of {t!r} have the same JSON type")
+    return Node("union", nullable, options=tuple(nodes))
 
 
-def chain_paths(cls: type[IRStruct]) -> tuple[tuple[tuple[str, ...], str], ...]:
-    """Where ``cls`` holds classes that nest in themselves: ``((path, field), ...)``.
+def _replace(node: Node, **changes: Any) -> Node:
+    return Node(**{**node.__dict__, **changes})
 
-    ``path`` is the attribute path from ``cls`` to an object whose ``field``
-    holds another object of its own class (``(("backend",), "fallback")`` for
-    an experiment). Lists are not followed: no list holds such a class.
+
+# -- checked when a class is defined ----------------------------------------------------
+
+_META_KNOWN = {"ge", "gt", "le", "lt", "min_length", "max_length", "pattern"}
+_META_KNOWN |= {"description", "title", "examples", "extra", "extra_json_schema", "tz"}
+_ATOMS = (str, int, float, bool, type(None), datetime.datetime, msgspec.UnsetType)
+_SHAPES = (list, dict, Literal, Union, types.UnionType)
+
+
+def guard(cls: type) -> None:
+    """Raise `TypeError` when ``cls`` declares a type or constraint the type tree does not know.
+
+    Called as each IR class is defined (msgspec's own description of a class
+    is only available once its definition is complete): a ``Meta`` constraint
+    such as ``multiple_of`` or a field of type ``bytes`` is refused at once,
+    not found to be ignored later.
     """
-    cached = _CHAINS.get(cls)
-    if cached is not None:
-        return cached
-    found: list[tuple[tuple[str, ...], str]] = []
-    stack: list[tuple[type[IRStruct], tuple[str, ...]]] = [(cls, ())]
-    seen: set[type] = set()
-    while stack:
-        current, path = stack.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        for f in plan(current).fields:
-            target = _struct_of(f.node)
-            if target is None:
-                continue
-            if target is current:
-                found.append((path, f.name))
-            else:
-                stack.append((target, (*path, f.name)))
-    _CHAINS[cls] = result = tuple(found)
-    return result
+    try:
+        hints = typing.get_type_hints(cls, include_extras=True, localns={cls.__name__: cls})
+    except NameError:  # a class defined further down: `plan` will check it
+        return
+    own = inspect.get_annotations(cls)
+    for name, hint in hints.items():
+        if name in own and get_origin(hint) is not ClassVar:
+            _guard_hint(hint, f"{cls.__qualname__}.{name}")
 
 
-def _struct_of(node: Node) -> type[IRStruct] | None:
-    if node.kind == "struct":
-        return node.cls
-    return None
+def _guard_hint(hint: Any, where: str) -> None:
+    origin = get_origin(hint)
+    if origin is Annotated:
+        base, *metas = get_args(hint)
+        for meta in metas:
+            if isinstance(meta, msgspec.Meta):
+                given = {k for k in dir(meta) if k[0] != "_" and getattr(meta, k) is not None}
+                unknown = given - _META_KNOWN
+                if unknown or meta.tz is False:
+                    bad = ", ".join(sorted(unknown)) or "tz=False"
+                    raise TypeError(f"{where}: crucible_ir does not interpret Meta({bad})")
+        _guard_hint(base, where)
+    elif origin in _SHAPES:
+        if origin is dict and get_args(hint)[0] is not str:
+            raise TypeError(f"{where}: JSON objects have string keys, not {hint!r}")
+        for arg in get_args(hint):
+            if origin is not Literal:
+                _guard_hint(arg, where)
+            elif type(arg) is not str:
+                raise TypeError(f"{where}: literal values are strings, not {arg!r}")
+    elif not (
+        hint is Any
+        or hint in _ATOMS
+        or (isinstance(hint, type) and issubclass(hint, IRStruct))
+        or typing.is_typeddict(hint)
+    ):
+        raise TypeError(f"{where}: crucible_ir does not interpret the type {hint!r}")

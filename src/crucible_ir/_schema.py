@@ -1,9 +1,9 @@
-"""JSON Schema (draft 2020-12) for every IR type, generated from the classes.
+"""JSON Schema (draft 2020-12) for every IR type, written from the type tree.
 
-msgspec writes the schema from the same annotations that carry the rules; this
-module tidies it for people and editors: a short title and description per
-type, enums in the order the contract lists them, and "integer or float"
-numbers written as one ``number``.
+The schema is one more interpreter of ``_plan``: the same kinds, constraints,
+defaults and field descriptions that the decoders and the checker use. Class
+descriptions come from the docstrings through `inspect.cleandoc`, so the
+documents do not depend on how an interpreter or msgspec indents them.
 """
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ from typing import Any
 
 import msgspec
 
-from ._base import IRStruct, resolve_type, type_names
-from ._plan import plan
+from ._base import IRStruct, resolve_type
+from ._plan import Field, Node, plan
 
 __all__ = ["SCHEMA_DIALECT", "json_schema"]
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _ID_BASE = "urn:crucible-ir:schema:"
+_BOUNDS = {"ge": "minimum", "gt": "exclusiveMinimum", "le": "maximum", "lt": "exclusiveMaximum"}
 
 
 def json_schema(type: type[IRStruct] | str) -> dict[str, Any]:
@@ -30,104 +31,107 @@ def json_schema(type: type[IRStruct] | str) -> dict[str, Any]:
     (['off', 'fixed', 'percentile'], 'off')
     """
     cls = resolve_type(type)
-    (root,), defs = msgspec.json.schema_components([cls], ref_template="#/$defs/{name}")
-    by_title = {_def_name(c): c for c in _all_classes(cls)}
-    for name, definition in defs.items():
-        owner = by_title.get(name)
-        if owner is not None:
-            _tidy(definition, owner)
-        elif "description" in definition:
-            # Docstrings of other classes (typed dicts) are cleaned here, not left to
-            # however the installed msgspec dedents them.
-            definition["description"] = inspect.cleandoc(definition["description"])
-    top_name = root["$ref"].rsplit("/", 1)[-1]
-    top = defs.pop(top_name)
+    writer = _Writer(cls)
     document: dict[str, Any] = {
         "$schema": SCHEMA_DIALECT,
         "$id": f"{_ID_BASE}{cls.__ir_type__}",
-        **top,
+        **writer.object(cls),
     }
-    document["title"] = cls.__ir_type__
-    if defs:
-        document["$defs"] = dict(sorted(defs.items()))
-    # References to the top type itself (BackendRef.fallback) point at the root.
-    result: dict[str, Any] = _retarget(document, f"#/$defs/{top_name}", "#")
-    return result
+    if writer.defs:
+        document["$defs"] = dict(sorted(writer.defs.items()))
+    return document
 
 
-def all_schemas() -> dict[str, dict[str, Any]]:
-    """Every type name with its schema."""
-    return {name: json_schema(name) for name in type_names()}
+class _Writer:
+    def __init__(self, root: type[IRStruct]) -> None:
+        self.root = root
+        self.defs: dict[str, dict[str, Any]] = {}
 
-
-def _def_name(cls: type) -> str:
-    return cls.__name__
-
-
-def _all_classes(cls: type[IRStruct]) -> list[type[IRStruct]]:
-    seen: list[type[IRStruct]] = []
-    stack = [cls]
-    while stack:
-        current = stack.pop()
-        if current in seen:
-            continue
-        seen.append(current)
-        for f in plan(current).fields:
-            stack.extend(_classes_in(f.node))
-    return seen
-
-
-def _classes_in(node: Any) -> list[type[IRStruct]]:
-    found = [node.cls] if node.cls is not None else []
-    if node.item is not None:
-        found += _classes_in(node.item)
-    for option in node.options:
-        found += _classes_in(option)
-    return found
-
-
-def _tidy(definition: dict[str, Any], cls: type[IRStruct]) -> None:
-    doc = (cls.__doc__ or "").strip()
-    definition["title"] = getattr(cls, "__ir_type__", cls.__name__)
-    definition["description"] = doc.split("\n\n", 1)[0].strip()
-    # Unknown keys are dropped by the default (lax) decoding, so the schema allows them;
-    # the classes forbid them only to route such documents to the thorough decoder.
-    definition.pop("additionalProperties", None)
-    fields = plan(cls).by_name
-    for name, prop in definition.get("properties", {}).items():
-        f = fields.get(name)
-        if f is None:
-            continue
-        _merge_numbers(prop)
-        if f.node.kind == "literal" and "enum" in prop:
-            prop["enum"] = list(f.node.values)
-        if f.default_factory is not None:
-            prop["default"] = msgspec.to_builtins(f.default_factory())
-
-
-def _merge_numbers(prop: dict[str, Any]) -> None:
-    """``anyOf: [integer(bounds), number(bounds), ...]`` becomes one ``number``."""
-    options = prop.get("anyOf")
-    if not options:
-        return
-    ints = [o for o in options if o.get("type") == "integer"]
-    nums = [o for o in options if o.get("type") == "number"]
-    if len(ints) == 1 and len(nums) == 1:
-        merged = dict(nums[0])
-        rest = [o for o in options if o is not ints[0] and o is not nums[0]]
-        if rest:
-            prop["anyOf"] = [merged, *rest]
+    def object(self, cls: type[Any], keys: tuple[Field, ...] = ()) -> dict[str, Any]:
+        """The schema of an IR class, or of a record (``keys`` given) as a plain object."""
+        doc = inspect.cleandoc(cls.__doc__ or "")
+        if keys:
+            title, description, fields = cls.__qualname__, doc, keys
         else:
-            del prop["anyOf"]
-            prop.update(merged)
-
-
-def _retarget(value: Any, old: str, new: str) -> Any:
-    if isinstance(value, dict):
+            title, fields = cls.__ir_type__, plan(cls).fields
+            description = doc.split("\n\n", 1)[0]
         return {
-            k: (new if k == "$ref" and v == old else _retarget(v, old, new))
-            for k, v in value.items()
+            "title": title,
+            "description": description,
+            "type": "object",
+            "properties": {f.name: self.field(f) for f in fields},
+            "required": [f.name for f in fields if f.required],
         }
-    if isinstance(value, list):
-        return [_retarget(v, old, new) for v in value]
-    return value
+
+    def field(self, f: Field) -> dict[str, Any]:
+        schema = {"description": f.doc} if f.doc else {}
+        schema.update(self.type(f.node))
+        if f.default_factory is not None:
+            schema["default"] = msgspec.to_builtins(f.default_factory())
+        elif not f.required and not f.unset:
+            schema["default"] = msgspec.to_builtins(f.default)
+        return schema
+
+    def type(self, node: Node) -> dict[str, Any]:
+        kind = node.kind
+        schema: dict[str, Any] = dict(node.schema)
+        if kind in ("struct", "record"):
+            schema["$ref"] = self.ref(node)
+        elif kind == "union":
+            schema["anyOf"] = [self.type(option) for option in node.options]
+        elif kind == "literal":
+            schema["enum"] = list(node.values)
+        elif kind != "json":
+            schema.update(_SIMPLE[kind])
+            schema.update(self.details(node))
+        if node.nullable and kind != "json":
+            if kind == "union":
+                schema["anyOf"].append({"type": "null"})
+            else:
+                schema = {"anyOf": [schema, {"type": "null"}]}
+        return schema
+
+    def details(self, node: Node) -> dict[str, Any]:
+        """The constraints of a string, number, list or map node, in JSON Schema terms."""
+        found: dict[str, Any] = {}
+        if node.kind in ("list", "map"):
+            if node.item is not None:
+                found["items" if node.kind == "list" else "additionalProperties"] = self.type(
+                    node.item
+                )
+            names = ("minItems", "maxItems") if node.kind == "list" else _PROPS
+        else:
+            names = ("minLength", "maxLength")
+        for name, value in zip(names, (node.min_length, node.max_length), strict=True):
+            if value is not None:
+                found[name] = value
+        if node.pattern is not None:
+            found["pattern"] = node.pattern.pattern
+        for bound, name in _BOUNDS.items():
+            value = getattr(node.bounds, bound)
+            if value is not None:
+                found[name] = value
+        return found
+
+    def ref(self, node: Node) -> str:
+        cls = node.cls
+        assert cls is not None
+        if cls is self.root:
+            return "#"
+        name = cls.__qualname__
+        if name not in self.defs:
+            self.defs[name] = {}  # (taken, for a class that holds itself)
+            self.defs[name] = self.object(cls, node.keys)
+        return f"#/$defs/{name}"
+
+
+_PROPS = ("minProperties", "maxProperties")
+_SIMPLE: dict[str, dict[str, Any]] = {
+    "str": {"type": "string"},
+    "int": {"type": "integer"},
+    "number": {"type": "number"},
+    "bool": {"type": "boolean"},
+    "datetime": {"type": "string", "format": "date-time"},
+    "list": {"type": "array"},
+    "map": {"type": "object"},
+}

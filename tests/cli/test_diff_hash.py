@@ -311,8 +311,8 @@ def test_a_value_too_deep_to_show_is_a_one_line_error(
 ) -> None:
     """What a command cannot follow for depth is the input's fault, not an internal error.
 
-    Run in-process from 400 frames down: the readers retry on a fresh stack,
-    the ``json.dumps`` that shows a changed value does not.
+    Run in-process from 400 frames down: the reader places the nesting limit
+    the same at any depth of the stack.
     """
     from crucible_ir._cli import main
 
@@ -321,4 +321,7 @@ def test_a_value_too_deep_to_show_is_a_one_line_error(
     (tmp_path / "new.json").write_text('{"name": "s", "options": {"o": ' + deep + "}}")
     argv = ["diff", "--type", "stage_def", str(tmp_path / "old.json"), str(tmp_path / "new.json")]
     assert _at_stack_depth(400, lambda: main(argv)) == 2
-    assert capsys.readouterr().err.splitlines() == ["crucible-ir: diff: input nested too deeply"]
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"{tmp_path / 'new.json'}:1:286: (root): nested too deeply (more than 256 levels)"
+    ]

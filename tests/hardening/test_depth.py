@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -298,9 +299,9 @@ def test_deep_python_object_fingerprint() -> None:
         ir.fingerprint(ref)
 
 
-@pytest.mark.parametrize("depth", [201, 300, 600, 900])
+@pytest.mark.parametrize("depth", [ir.MAX_DEPTH, 300, 600, 900])
 def test_fallback_chains_past_the_limit_are_refused_alike(depth: int) -> None:
-    """Past 200 IR levels every decoder says no (found by the fuzz run: from_json and the
+    """Past the limit every decoder says no (found by the fuzz run: from_json and the
     bulk decoder accepted chains that from_dict and strict decoding refused, so a decoded
     object did not round-trip)."""
     text = fallback_chain_json(depth)
@@ -331,32 +332,58 @@ def _at_stack_depth(frames: int, fn: Any) -> Any:
     return fn() if frames <= 0 else _at_stack_depth(frames - 1, fn)
 
 
-def test_how_deep_the_caller_is_does_not_decide_what_reads_and_writes() -> None:
-    """msgspec's limit is the recursion limit less the caller's stack: calls retry afresh."""
-    depth = 800  # well past the 500 checked in Python, within msgspec's own limit
-    text = (
-        '{"id": "e", "feedback_value": {"v": '
-        + "[" * depth
-        + "]" * depth
-        + "}, "
-        + '"metadata": {"m": '
-        + '{"a": ' * depth
-        + "1"
-        + "}" * depth
-        + "}}"
-    )
+def _frames_in_use() -> int:
+    frame, count = sys._getframe(), 0
+    while frame is not None:
+        frame, count = frame.f_back, count + 1
+    return count
+
+
+def _outcome(fn: Any) -> Any:
+    """What ``fn()`` gives: its result, or the issues of the IRError it raises."""
+    try:
+        return fn()
+    except ir.IRError as exc:
+        return [(i.path, i.code, i.message.split(" (")[0]) for i in exc.errors]
+
+
+def test_how_deep_the_caller_is_does_not_decide_the_verdict() -> None:
+    """One plain limit, however deep the caller: no fresh stacks, never a RecursionError.
+
+    errors() keeps its own stack, so its verdict is the same at any depth; reading and
+    writing, which msgspec does recursively, either give the same result or say that
+    too little stack is left (only within a few hundred frames of Python's limit).
+    """
+    depth = ir.MAX_DEPTH - 1  # the event is a level too
+    text = '{"id": "e", "feedback_value": ' + "[" * depth + "]" * depth + "}"
     event = ir.from_json(text, "feedback.event")
-    expected = ir.to_json(event)
-    fingerprint = ir.fingerprint(event)
-    frames = 350  # leaves far fewer than 800 levels of recursion below
-    with pytest.raises(RecursionError):
-        _at_stack_depth(frames, lambda: msgspec.json.decode(text))  # the bare limit
-    assert _at_stack_depth(frames, lambda: ir.from_json(text, "feedback.event")) == event
-    assert (
-        _at_stack_depth(frames, lambda: ir.from_json(text, "feedback.event", strict=True)) == event
-    )
-    assert _at_stack_depth(frames, lambda: ir.to_json(event)) == expected
-    assert _at_stack_depth(frames, lambda: ir.to_dict(event)) == msgspec.json.decode(expected)
-    assert _at_stack_depth(frames, lambda: ir.fingerprint(event)) == fingerprint
-    records = _at_stack_depth(frames, lambda: list(ir.iter_jsonl(text.encode(), "feedback.event")))
-    assert records == [event]
+    too_deep = ir.replace(event, feedback_value=[event.feedback_value])
+    expected = {
+        "errors": ir.errors(event),
+        "errors_too_deep": ir.errors(too_deep),
+        "to_json": ir.to_json(event, indent=2),
+        "to_json_too_deep": _outcome(lambda: ir.to_json(too_deep)),
+        "from_json": event,
+        "fingerprint": ir.fingerprint(event),
+    }
+    assert expected["errors"] == []
+    assert [i.code for i in expected["errors_too_deep"]] == ["syntax"]
+    calls = {
+        "errors": lambda: ir.errors(event),
+        "errors_too_deep": lambda: ir.errors(too_deep),
+        "to_json": lambda: _outcome(lambda: ir.to_json(event, indent=2)),
+        "to_json_too_deep": lambda: _outcome(lambda: ir.to_json(too_deep)),
+        "from_json": lambda: _outcome(lambda: ir.from_json(text, "feedback.event")),
+        "fingerprint": lambda: _outcome(lambda: ir.fingerprint(event)),
+    }
+    room = sys.getrecursionlimit() - _frames_in_use()
+    for frames in (room // 4, room // 2, room - depth - 80, room - 40):
+        for name, call in calls.items():
+            got = _at_stack_depth(frames, call)
+            if name.startswith("errors") or got == expected[name]:
+                assert got == expected[name], (frames, name)
+            else:  # reading or writing this deep in the stack: said so, at the root
+                assert isinstance(got, list), (frames, name, got)
+                ((path, code, message),) = got
+                assert (path, code) == ("", "syntax")
+                assert message.startswith("too little stack is left here to")

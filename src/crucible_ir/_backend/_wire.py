@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from .._base import IRStruct, _document
+from .._base import IRStruct, name_publicly
 
 __all__ = ["wire_object"]
 
@@ -26,7 +26,7 @@ def wire_object(name: str) -> Callable[[_C], _C]:
 
     def name_it(cls: _C) -> _C:
         cls.__ir_type__ = name
-        cls.__doc__ = _document(cls)
+        name_publicly(cls, name)
         return cls
 
     return name_it

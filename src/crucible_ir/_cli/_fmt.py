@@ -9,7 +9,6 @@ from typing import Any
 from .._base import IRStruct
 from .._canonical import canonical_data, canonical_json, json_text
 from .._plan import plan
-from .._stack import deep_call
 from ._common import CLIError, Loaded, atomic_write, detect_format, ir_class, load, read_bytes
 from ._report import print_problems
 
@@ -72,7 +71,7 @@ def run_convert(args: argparse.Namespace) -> int:
     else:
         writer = _yaml if args.to == "yaml" else _toml
         try:
-            text = deep_call(writer, data)
+            text = writer(data)
         except RecursionError:  # their writers recurse, a few frames a level
             raise CLIError(
                 f"{args.file}: nested too deeply to write as {args.to.upper()} (write JSON)"

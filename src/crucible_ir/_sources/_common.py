@@ -20,6 +20,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeAlias, TypeVar
 
+from .._jsonscan import MAX_DEPTH
+
 __all__ = [
     "MAX_DEPTH",
     "NON_FINITE",
@@ -39,17 +41,13 @@ __all__ = [
 Path: TypeAlias = tuple[str | int, ...]
 """Where a value sits in a document: object keys and array indexes, from the root."""
 
-MAX_DEPTH = 256
-"""Deepest nesting of arrays and objects a YAML or TOML document may have.
-
-IR documents are a handful of levels deep; the limit keeps hostile input from
-reaching recursive code (ours, the caller's, or a parser's). The YAML reader's
-scanner stops at this depth of flow collections, so a line of ``[[[[`` costs
-nothing past it. JSON is bounded by msgspec instead (about 1000 levels).
-"""
+# The library's nesting limit, for every format: IR documents are a handful of
+# levels deep; the limit keeps hostile input from reaching recursive code (ours,
+# the caller's, or a parser's). The YAML reader's scanner stops at this depth of
+# flow collections, so a line of ``[[[[`` costs nothing past it.
 
 TOO_DEEP = f"nested too deeply (more than {MAX_DEPTH} levels)"
-"""The message for nesting deeper than `MAX_DEPTH` (YAML and TOML)."""
+"""The message for nesting deeper than `MAX_DEPTH`."""
 
 NON_FINITE = "non-finite numbers are not allowed in IR documents"
 """The message for ``.inf``/``.nan`` (YAML) and ``inf``/``nan`` (TOML)."""

@@ -7,9 +7,8 @@ The text is valid JSON by then, so the scanner only tells strings, brackets,
 punctuation and bare scalars apart; it keeps an explicit stack, never recursing.
 
 A repeated key keeps its last value, as in every JSON parser; the position is
-the last one's too. Nesting is bounded by msgspec (about 1000 levels, the
-recursion limit; the decoding runs on a fresh stack when the caller's is too
-deep for it): deeper input is an error, not a `RecursionError`.
+the last one's too. Nesting past `MAX_DEPTH` levels is an error at the first
+bracket past it, as in the other readers, never a `RecursionError`.
 """
 
 from __future__ import annotations
@@ -18,8 +17,9 @@ import re
 
 import msgspec
 
-from .._stack import deep_call, on_fresh_stack
+from .._jsonscan import too_deep_at, within_depth
 from ._common import (
+    TOO_DEEP,
     Document,
     LineIndex,
     Node,
@@ -39,6 +39,7 @@ _BYTE_OFFSET = re.compile(r"\(byte (\d+)\)$")
 _MALFORMED = "JSON is malformed: "
 
 _DECODER = msgspec.json.Decoder()
+_TOO_DEEP = object()
 
 
 def load_json(text: str | bytes) -> Document:
@@ -49,18 +50,20 @@ def load_json(text: str | bytes) -> Document:
         raw = bytes(text)
         buffer = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
     try:
-        data = deep_call(_DECODER.decode, buffer)
+        data = _DECODER.decode(buffer)
     except msgspec.ValidationError as exc:  # a number out of range
         message = str(exc).split(" - at ", 1)[0]
         message = message[:1].lower() + message[1:]
         raise SourceError(message, *position_in(source, _bad_number(source))) from None
     except msgspec.DecodeError as exc:
         raise _syntax_error(str(exc), source) from None
-    except RecursionError:  # on a fresh stack: deeper than the recursion limit allows
-        depth, offset = on_fresh_stack(_too_deep, source)
-        raise SourceError(
-            f"nested too deeply (more than {depth} levels)", *position_in(source, offset)
-        ) from None
+    except RecursionError:  # deeper than the stack allows here: the limit says where
+        data = _TOO_DEEP
+    if data is _TOO_DEEP or not within_depth(buffer):
+        offset = too_deep_at(buffer)
+        if offset is None:  # within the limit: the caller's stack is too deep
+            raise SourceError("too little stack is left here to read it", 1, 1) from None
+        raise SourceError(TOO_DEEP, *position_in(source, char_offset(source, offset)))
     return Document(data, TreeLocator(lambda: _tree(source), LineIndex(source).position))
 
 
@@ -87,41 +90,6 @@ def _bad_number(source: str) -> int:
             except msgspec.ValidationError:
                 return match.start()
     return 0
-
-
-def _too_deep(source: str) -> tuple[int, int]:
-    """The most levels msgspec reads here, and the offset of the first bracket past them.
-
-    msgspec reads the text in order and gives up at the first bracket too
-    deep, so the shortest prefix it gives up on ends there: a binary search of
-    C-speed decodes finds it, where a Python loop over megabytes of tokens
-    would take seconds.
-    """
-
-    def gives_up(text: str) -> bool:
-        try:
-            _DECODER.decode(text)
-        except RecursionError:
-            return True
-        except (msgspec.DecodeError, ValueError):
-            return False
-        return False
-
-    low, high = 1, len(source)  # the shortest prefix given up on is in (low - 1, high]
-    while low < high:
-        middle = (low + high) // 2
-        if gives_up(source[:middle]):
-            high = middle
-        else:
-            low = middle + 1
-    most, deeper = 0, high  # the most levels read: the longest "[[...]]" read
-    while most + 1 < deeper:
-        middle = (most + deeper) // 2
-        if gives_up("[" * middle + "]" * middle):
-            deeper = middle
-        else:
-            most = middle
-    return most, high - 1
 
 
 class _Open:
