@@ -34,6 +34,23 @@ def test_schema_is_valid_2020_12_and_documents_every_field(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_schema_states_the_ir_version_it_describes(name: str) -> None:
+    schema = ir.json_schema(name)
+    assert schema["x-crucible-ir-version"] == ir.IR_VERSION == "0.3.0"
+    shipped = json.loads((SHIPPED / f"{name}.schema.json").read_text(encoding="utf-8"))
+    assert shipped["x-crucible-ir-version"] == "0.3.0"
+    Draft202012Validator.check_schema(schema)  # an annotation the dialect allows
+
+
+def test_ir_version_is_exported() -> None:
+    from crucible_ir._version import IR_VERSION
+
+    assert ir.IR_VERSION is IR_VERSION
+    assert "IR_VERSION" in ir.__all__
+    assert "IR_VERSION" in dir(ir)
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_shipped_schema_is_up_to_date(name: str) -> None:
     shipped = json.loads((SHIPPED / f"{name}.schema.json").read_text(encoding="utf-8"))
     assert shipped == ir.json_schema(name), "run `make schemas` and commit the result"

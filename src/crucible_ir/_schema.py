@@ -3,7 +3,8 @@
 msgspec writes the schema from the same annotations that carry the rules; this
 module tidies it for people and editors: a short title and description per
 type, enums in the order the contract lists them, and "integer or float"
-numbers written as one ``number``.
+numbers written as one ``number``. Each document states the IR version it
+describes under ``x-crucible-ir-version`` (an annotation JSON Schema ignores).
 """
 
 from __future__ import annotations
@@ -15,10 +16,13 @@ import msgspec
 
 from ._base import IRStruct, resolve_type, type_names
 from ._plan import plan
+from ._version import IR_VERSION
 
-__all__ = ["SCHEMA_DIALECT", "json_schema"]
+__all__ = ["SCHEMA_DIALECT", "VERSION_KEY", "json_schema"]
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+VERSION_KEY = "x-crucible-ir-version"
+"""The top-level key naming the IR version (`IR_VERSION`) a schema describes."""
 _ID_BASE = "urn:crucible-ir:schema:"
 
 
@@ -45,6 +49,7 @@ def json_schema(type: type[IRStruct] | str) -> dict[str, Any]:
     document: dict[str, Any] = {
         "$schema": SCHEMA_DIALECT,
         "$id": f"{_ID_BASE}{cls.__ir_type__}",
+        VERSION_KEY: IR_VERSION,
         **top,
     }
     document["title"] = cls.__ir_type__
