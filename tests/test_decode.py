@@ -84,6 +84,14 @@ NON_NULL_DEFAULTS = [
     ("feedback.event", "feedback_type"),
 ]
 
+# Of those, the names (`profile`, `strategy`, ...): the reference writes a name set to nil
+# as null, so a null there decodes, is kept and is reported by validation. A null in a
+# boolean, number or list field with a default is a decoding error.
+NULL_KEPT = [
+    (t, f) for t, f in NON_NULL_DEFAULTS if isinstance(getattr(ir.from_dict(MINIMAL[t], t), f), str)
+]
+NULL_REFUSED = [pair for pair in NON_NULL_DEFAULTS if pair not in NULL_KEPT]
+
 REQUIRED = [
     ("experiment", "id"),
     ("experiment", "backend"),
@@ -385,27 +393,92 @@ def test_all_missing_required_fields_are_listed() -> None:
     )
 
 
-@pytest.mark.parametrize(("type_name", "field"), NON_NULL_DEFAULTS)
-def test_null_for_a_field_with_a_non_null_default_is_a_decode_error(
+def test_every_field_with_a_non_null_default_is_listed() -> None:
+    found = set()
+    for type_name, doc in MINIMAL.items():
+        written = ir.to_dict(ir.from_dict(doc, type_name))
+        found |= {(type_name, k) for k, v in written.items() if v is not None and k not in doc}
+    assert found == set(NON_NULL_DEFAULTS)
+    assert len(NULL_KEPT) == 20
+    assert ("backend_ref", "profile") in NULL_KEPT
+    assert ("training.run", "status") in NULL_KEPT  # a closed vocabulary too
+
+
+@pytest.mark.parametrize(("type_name", "field"), NULL_REFUSED)
+def test_null_for_a_non_name_field_with_a_non_null_default_is_a_decode_error(
     type_name: str, field: str
 ) -> None:
     doc = {**MINIMAL[type_name], field: None}
-    with pytest.raises(ir.DecodeError) as info:
-        ir.from_json(json.dumps(doc), type_name)
-    assert [(i.path, str(i.code)) for i in info.value.errors] == [(field, "type")]
-    assert "null" in info.value.errors[0].message
-    assert dict_issues(doc, type_name) == [(field, "type")]
+    for strict in (False, True):
+        with pytest.raises(ir.DecodeError) as info:
+            ir.from_json(json.dumps(doc), type_name, strict=strict)
+        assert [(i.path, str(i.code)) for i in info.value.errors] == [(field, "type")]
+        assert dict_issues(doc, type_name, strict=strict) == [(field, "type")]
+    message = info.value.errors[0].message
+    assert message.startswith("expected ")
+    assert ", got null (leave `" in message
+    assert "to get its default" in message
     # Leaving the key out gives the default.
     obj = ir.from_json(json.dumps(MINIMAL[type_name]), type_name)
     assert getattr(obj, field) is not None
 
 
-def test_profile_null_is_rejected_nested_too() -> None:
+@pytest.mark.parametrize(("type_name", "field"), NULL_KEPT)
+def test_null_in_a_name_field_with_a_default_is_kept_and_reported(
+    type_name: str, field: str
+) -> None:
+    default = getattr(ir.from_dict(MINIMAL[type_name], type_name), field)
+    doc = {**MINIMAL[type_name], field: None}
+    obj = ir.from_json(json.dumps(doc), type_name)
+    assert getattr(obj, field) is None
+    for strict in (False, True):
+        assert ir.from_json(json.dumps(doc).encode(), type_name, strict=strict) == obj
+        assert ir.from_dict(doc, type_name, strict=strict) == obj
+    # Written back as null, and read back the same.
+    assert json.loads(ir.to_json(obj))[field] is None
+    assert ir.to_dict(obj)[field] is None
+    assert ir.from_json(ir.to_json(obj), type_name) == obj
+    assert ir.from_dict(ir.to_dict(obj), type_name) == obj
+    # Validation reports it at its path, naming the default to use.
+    issues = ir.errors(obj)
+    assert [(i.path, str(i.code)) for i in issues] == [(field, "type")]
+    assert issues[0].message.endswith(f" null (the default is {default!r})")
+    assert not ir.is_valid(obj)
+    with pytest.raises(ir.ValidationError) as info:
+        ir.validate(obj)
+    assert info.value.errors == issues
+    # A constructed object with None there is written the same way.
+    made = ir.replace(ir.from_dict(MINIMAL[type_name], type_name), **{field: None})
+    assert made == obj
+    assert ir.to_json(made) == ir.to_json(obj)
+    assert ir.errors(made) == issues
+
+
+def test_null_names_are_kept_and_reported_nested_too() -> None:
     doc = {
         **MINIMAL["experiment"],
         "backend": {"id": "b", "fallback": {"id": "c", "profile": None}},
+        "outputs": [{"name": "a"}, {"name": "b", "sink": None}],
+        "reliability": {"ensemble": {"strategy": None}, "hedging": {"strategy": "fixed"}},
     }
-    assert both_issues(doc, "experiment") == [("backend.fallback.profile", "type")]
+    exp = ir.from_json(json.dumps(doc), "experiment")
+    assert ir.from_dict(doc, "experiment") == exp
+    assert exp.backend.fallback is not None
+    assert exp.backend.fallback.profile is None
+    assert [(i.path, str(i.code)) for i in ir.errors(exp)] == [
+        ("backend.fallback.profile", "type"),
+        ("outputs[1].sink", "type"),
+        ("reliability.ensemble.strategy", "type"),
+    ]
+    written = json.loads(ir.to_json(exp))
+    assert written["backend"]["fallback"]["profile"] is None
+    assert written["outputs"][1]["sink"] is None
+    assert written["reliability"]["ensemble"]["strategy"] is None
+
+
+def test_null_names_beside_decoding_errors_are_not_decoding_errors() -> None:
+    doc = {"id": 1, "profile": None, "fallback": {"id": "c", "profile": None}}
+    assert both_issues(doc, "backend_ref") == [("id", "type")]
 
 
 def test_null_accepted_for_fields_defaulting_to_none() -> None:

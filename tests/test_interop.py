@@ -317,8 +317,9 @@ NORMALIZATION: dict[str, tuple[Any, ...]] = {
     # The reference keeps an unparseable string; a typed field must hold a timestamp.
     "03_experiment_datetime_garbage": ("decode", [("updated_at", "format")]),
     "05_experiment_unknown_keys_dropped": ("output", [], {}),
-    # The reference keeps explicit nulls; for fields with a non-null default we reject them.
-    "07_backend_ref_profile_null_kept": ("decode", [("profile", "type")]),
+    # An explicit null is kept in a name field with a default (the reference writes a nil
+    # name so) and reported by validation; a boolean field with a default refuses it.
+    "07_backend_ref_profile_null_kept": ("output", [("profile", "type")], {}),
     "09_stage_def_enabled_null_kept": ("decode", [("enabled", "type")]),
     # Kinds are kept (99 stays an integer); a percentile of 99 is out of [0, 1] for us.
     "11_reliability.hedging_integer_and_float_kept": ("output", [("percentile", "range")], {}),

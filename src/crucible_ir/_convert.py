@@ -74,6 +74,9 @@ class _Walk:
                 if f.required:
                     self.add(fpath, IssueCode.REQUIRED, f"missing required field `{f.name}`")
                 continue
+            if value is None and f.null_kept:
+                kwargs[f.name] = None  # kept as written; `errors()` reports it
+                continue
             if value is None and not f.node.nullable:
                 if f.required:
                     self.add(fpath, IssueCode.REQUIRED, f"`{f.name}` is required, got null")

@@ -148,6 +148,20 @@ class Field:
             return self.default_factory()
         return self.default
 
+    @property
+    def null_kept(self) -> bool:
+        """Whether an explicit null is read, kept and left to validation to report.
+
+        True for a name with a non-null default (``profile``, ``strategy``,
+        ...): the reference writes ``null`` for such a name set to ``nil``,
+        which its types allow (``nil`` is an atom). Other typed fields refuse null.
+        """
+        return (
+            self.node.kind in ("str", "literal")
+            and not self.node.nullable
+            and isinstance(self.default, str)
+        )
+
 
 @dataclass(frozen=True)
 class Plan:
