@@ -481,6 +481,101 @@ def test_null_names_beside_decoding_errors_are_not_decoding_errors() -> None:
     assert both_issues(doc, "backend_ref") == [("id", "type")]
 
 
+# -- empty keyword lists ---------------------------------------------------------------------------
+
+# Every field holding a map (opaque objects and the typed `weights`): where the reference
+# writes an empty keyword list, as `[]`.
+MAP_FIELDS = [
+    ("backend_ref", "options"),
+    ("dataset_ref", "options"),
+    ("dataset_ref", "schema"),
+    ("deployment.config", "endpoint"),
+    ("deployment.config", "health_check"),
+    ("deployment.config", "metadata"),
+    ("deployment.config", "options"),
+    ("deployment.config", "resources"),
+    ("deployment.config", "scaling"),
+    ("deployment.config", "target"),
+    ("experiment", "metadata"),
+    ("feedback.config", "drift_detection"),
+    ("feedback.config", "options"),
+    ("feedback.config", "retraining_trigger"),
+    ("feedback.event", "input"),
+    ("feedback.event", "metadata"),
+    ("feedback.event", "output"),
+    ("model_ref", "metadata"),
+    ("model_ref", "options"),
+    ("model_version", "metrics"),
+    ("model_version", "options"),
+    ("output_spec", "options"),
+    ("reliability.config", "circuit_breaker"),
+    ("reliability.config", "drift"),
+    ("reliability.config", "monitoring"),
+    ("reliability.ensemble", "options"),
+    ("reliability.ensemble", "weights"),
+    ("reliability.fairness", "options"),
+    ("reliability.guardrail", "options"),
+    ("reliability.hedging", "options"),
+    ("reliability.stats", "options"),
+    ("stage_def", "options"),
+    ("training.config", "early_stopping"),
+    ("training.config", "options"),
+    ("training.run", "best_metrics"),
+    ("training.run", "options"),
+]
+
+
+@pytest.mark.parametrize(("type_name", "field"), MAP_FIELDS)
+def test_an_empty_array_for_a_map_is_read_as_an_empty_object(type_name: str, field: str) -> None:
+    doc = {**MINIMAL[type_name], field: []}
+    obj = ir.from_json(json.dumps(doc), type_name)
+    assert getattr(obj, field) == {}
+    for strict in (False, True):
+        assert ir.from_json(json.dumps(doc), type_name, strict=strict) == obj
+        assert ir.from_dict(doc, type_name, strict=strict) == obj
+    assert ir.from_dict({**doc, field: ()}, type_name) == obj
+    assert json.loads(ir.to_json(obj))[field] == {}
+    assert ir.to_dict(obj)[field] == {}
+    assert ir.errors(obj) == []
+    # Only an empty array: one with items is not an object.
+    assert both_issues({**doc, field: [1]}, type_name) == [(field, "type")]
+
+
+def test_empty_arrays_for_maps_nested_and_in_lists() -> None:
+    doc = {
+        **MINIMAL["experiment"],
+        "metadata": [],
+        "backend": {"id": "b", "options": [], "fallback": {"id": "c", "options": []}},
+        "pipeline": [{"name": "a", "options": []}],
+        "dataset": {"name": "d", "options": [], "schema": {"fields": []}},
+        "reliability": {"ensemble": {"models": ["a"], "weights": []}, "monitoring": []},
+    }
+    exp = ir.from_json(json.dumps(doc), "experiment")
+    assert ir.from_dict(doc, "experiment") == exp
+    assert exp.backend.options == {}
+    assert exp.backend.fallback is not None
+    assert exp.backend.fallback.options == {}
+    assert exp.pipeline[0].options == {}
+    assert exp.dataset is not None
+    assert exp.dataset.options == {}
+    assert exp.dataset.schema == {"fields": []}  # inside an opaque map, untouched
+    assert exp.reliability is not None
+    assert exp.reliability.ensemble is not None
+    assert exp.reliability.ensemble.weights == {}
+    assert ir.errors(exp) == []
+    run = ir.from_dict(
+        {**MINIMAL["training.run"], "metrics_history": [{"loss": 1.0}, []]}, "training.run"
+    )
+    assert run.metrics_history == [{"loss": 1.0}, {}]
+    prompt = ir.from_json(
+        '{"metadata": [], "tools": [[]], "options": {"extra": []}}', "backend.prompt"
+    )
+    assert (prompt.metadata, prompt.tools, prompt.options.extra) == ({}, [{}], {})
+    # Opaque values that are not maps keep their arrays.
+    event = ir.from_json('{"id": "e", "feedback_value": []}', "feedback.event")
+    assert event.feedback_value == []
+
+
 def test_null_accepted_for_fields_defaulting_to_none() -> None:
     doc = {
         **MINIMAL["experiment"],

@@ -97,3 +97,28 @@ def test_schema_agrees_with_validation_on_a_range_rule() -> None:
     assert validator.is_valid({"alpha": 0.5})
     assert not validator.is_valid({"alpha": 1.5})
     assert not ir.is_valid(ir.reliability.Stats(alpha=1.5))
+
+
+def test_schema_reads_an_empty_array_as_a_map_and_refuses_a_null_name() -> None:
+    """The schemas describe valid documents: `[]` for a map is one, a null name is not."""
+    dataset = Draft202012Validator(ir.json_schema("dataset_ref"))
+    assert dataset.is_valid({"name": "d", "options": [], "schema": {}})
+    assert not dataset.is_valid({"name": "d", "options": [1]})
+    assert not dataset.is_valid({"name": "d", "options": "x"})
+    assert not dataset.is_valid({"name": "d", "provider": None})
+    assert dataset.is_valid({"name": "d", "version": None})
+    ensemble = Draft202012Validator(ir.json_schema("reliability.ensemble"))
+    assert ensemble.is_valid({"weights": []})
+    assert not ensemble.is_valid({"weights": {"a": -1}})
+    assert not ensemble.is_valid({"strategy": None})
+    run = Draft202012Validator(ir.json_schema("training.run"))
+    minimal = {
+        "id": "r",
+        "config": {"id": "c", "model_ref": {"id": "m"}, "dataset_ref": {"name": "d"}},
+    }
+    assert run.is_valid({**minimal, "metrics_history": [[], {"loss": 1.0}]})
+    assert not run.is_valid({**minimal, "metrics_history": [[1]]})
+    assert not run.is_valid({**minimal, "status": None})
+    # IR objects are not maps: an array is no backend.
+    experiment = Draft202012Validator(ir.json_schema("experiment"))
+    assert not experiment.is_valid({"id": "e", "backend": [], "pipeline": [{"name": "a"}]})

@@ -5,7 +5,10 @@ also enforces the value rules. When it fails, or for ``from_dict`` and strict
 decoding, this walk runs instead: it checks only what decoding owns (JSON
 types, required keys, nulls, timestamps, unknown keys in strict mode),
 collects every such problem with its path, and builds the objects without
-validating them, as their constructors do.
+validating them, as their constructors do. It also reads what the reference
+writes but msgspec refuses: ``null`` for a name with a default (kept, for
+`errors()` to report), ``[]`` for an empty object, and timestamps with more
+than six fractional digits (truncated, as the reference does).
 """
 
 from __future__ import annotations
@@ -161,6 +164,8 @@ class _Walk:
         elif kind == "map":
             if isinstance(value, dict):
                 return self.mapping(value, node, path, depth)
+            if isinstance(value, (list, tuple)) and not value:
+                return {}  # how the reference writes an empty keyword list (`options: []`)
         elif kind == "json":
             return value if self.trusted else self.scan(value, path)
         elif kind == "struct":
