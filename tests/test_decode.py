@@ -576,6 +576,122 @@ def test_empty_arrays_for_maps_nested_and_in_lists() -> None:
     assert event.feedback_value == []
 
 
+# -- ensemble members ------------------------------------------------------------------------------
+
+
+def _ref(id: str, **fields: Any) -> dict[str, Any]:
+    """A backend ref as the reference writes it: every field present."""
+    return {
+        "deployment_id": None,
+        "endpoint_url": None,
+        "fallback": None,
+        "id": id,
+        "model_version": None,
+        "options": None,
+        "profile": "default",
+        **fields,
+    }
+
+
+# An ensemble as the reference framework's backend-call stage writes one: its members are
+# backend refs (with a name among them here too).
+FRAMEWORK_ENSEMBLE = {
+    "execution_mode": "parallel",
+    "min_agreement": 0.5,
+    "models": [
+        _ref("mock", options={}),
+        _ref("openai", options={"model": "gpt-4o-mini"}, fallback=_ref("mock")),
+        "claude",
+    ],
+    "options": None,
+    "strategy": "weighted",
+    "timeout_ms": 30000,
+    "weights": {"claude": 0.2, "mock": 0.3, "openai": 0.5},
+}
+
+
+def test_ensemble_models_hold_names_and_backend_refs() -> None:
+    text = json.dumps(FRAMEWORK_ENSEMBLE)
+    ens = ir.from_json(text, "reliability.ensemble")
+    assert ens.models is not None
+    mock, openai, claude = ens.models
+    assert mock == ir.BackendRef(id="mock", options={})
+    assert isinstance(openai, ir.BackendRef)
+    assert openai.fallback == ir.BackendRef(id="mock")
+    assert claude == "claude"
+    for strict in (False, True):
+        assert ir.from_json(text.encode(), "reliability.ensemble", strict=strict) == ens
+        assert ir.from_dict(FRAMEWORK_ENSEMBLE, "reliability.ensemble", strict=strict) == ens
+    # Re-encoded to the same data, and read back equal.
+    assert helpers.diff(json.loads(ir.to_json(ens)), FRAMEWORK_ENSEMBLE) == []
+    assert helpers.diff(ir.to_dict(ens), FRAMEWORK_ENSEMBLE) == []
+    assert ir.from_json(ir.to_json(ens), "reliability.ensemble") == ens
+    assert ir.from_dict(ir.to_dict(ens), "reliability.ensemble") == ens
+    assert ir.errors(ens) == []  # the weights name the refs by id
+
+
+def test_backend_refs_in_models_are_read_like_any_backend_ref() -> None:
+    doc = {
+        **MINIMAL["experiment"],
+        "reliability": {
+            "ensemble": {
+                "models": [_ref("mock", profile=None, options=[]), "gpt4"],
+                "weights": {"mock": 1, "gpt4": 1},
+            }
+        },
+    }
+    exp = ir.from_json(json.dumps(doc), "experiment")
+    assert ir.from_dict(doc, "experiment") == exp
+    assert exp.reliability is not None
+    assert exp.reliability.ensemble is not None
+    assert exp.reliability.ensemble.models == [
+        ir.BackendRef(id="mock", profile=None, options={}),
+        "gpt4",
+    ]
+    assert [(i.path, str(i.code)) for i in ir.errors(exp)] == [
+        ("reliability.ensemble.models[0].profile", "type")
+    ]
+    # Unknown keys inside a ref: dropped, or reported when strict.
+    doc = {"models": [{"id": "mock", "region": "eu"}]}
+    assert ir.from_json(json.dumps(doc), "reliability.ensemble").models == [
+        ir.BackendRef(id="mock")
+    ]
+    assert both_issues(doc, "reliability.ensemble", strict=True) == [
+        ("models[0].region", "unknown_field")
+    ]
+
+
+def test_ensemble_members_that_decode_to_neither_a_name_nor_a_ref() -> None:
+    doc = {"models": [1, {"id": None}, {}, ["gpt4"], None, {"id": "ok", "fallback": {}}]}
+    assert both_issues(doc, "reliability.ensemble") == [
+        ("models[0]", "type"),
+        ("models[1].id", "required"),
+        ("models[2].id", "required"),
+        ("models[3]", "type"),
+        ("models[4]", "type"),
+        ("models[5].fallback.id", "required"),
+    ]
+
+
+@pytest.mark.parametrize("depth", [150, 250])
+def test_a_fallback_chain_in_models_has_the_usual_depth_limit(depth: int) -> None:
+    chain = '{"id": "b", "fallback": ' * depth + '{"id": "last"}' + "}" * depth
+    text = '{"models": ["a", ' + chain + "]}"
+    decoders = [
+        lambda: ir.from_json(text, "reliability.ensemble"),
+        lambda: ir.from_json(text, "reliability.ensemble", strict=True),
+        lambda: ir.from_dict(json.loads(text), "reliability.ensemble"),
+    ]
+    for decode in decoders:  # every decoder agrees
+        if depth < 200:
+            assert decode() == ir.from_dict(json.loads(text), "reliability.ensemble")
+            continue
+        with pytest.raises(ir.DecodeError) as info:
+            decode()
+        assert [i.code for i in info.value.errors] == [ir.IssueCode.SYNTAX]
+        assert info.value.errors[0].path.startswith("models[1].fallback.fallback")
+
+
 def test_null_accepted_for_fields_defaulting_to_none() -> None:
     doc = {
         **MINIMAL["experiment"],

@@ -157,15 +157,20 @@ def chains_too_long(obj: IRStruct) -> bool:
     the few self-referencing fields, so it costs next to nothing).
     """
     for path, attr in chain_paths(type(obj)):
-        node: Any = obj
-        for name in path:
-            node = getattr(node, name, None)
-        length = 0
-        while isinstance(node, IRStruct):
-            length += 1
-            if length > IR_MAX_DEPTH - len(path):
-                return True
-            node = getattr(node, attr, None)
+        nodes: list[Any] = [obj]
+        for step in path:
+            name = step.removesuffix("[]")
+            values = [getattr(node, name, None) for node in nodes]
+            if name != step:  # every item of a list
+                values = [x for v in values if isinstance(v, list) for x in v]
+            nodes = [v for v in values if isinstance(v, IRStruct)]
+        for node in nodes:
+            length = 0
+            while isinstance(node, IRStruct):
+                length += 1
+                if length > IR_MAX_DEPTH - len(path):
+                    return True
+                node = getattr(node, attr, None)
     return False
 
 

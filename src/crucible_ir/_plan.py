@@ -302,32 +302,34 @@ def chain_paths(cls: type[IRStruct]) -> tuple[tuple[tuple[str, ...], str], ...]:
 
     ``path`` is the attribute path from ``cls`` to an object whose ``field``
     holds another object of its own class (``(("backend",), "fallback")`` for
-    an experiment). Lists are not followed: no list holds such a class.
+    an experiment); a step ending in ``[]`` stands for every item of a list
+    (``(("reliability", "ensemble", "models[]"), "fallback")``).
     """
     cached = _CHAINS.get(cls)
     if cached is not None:
         return cached
     found: list[tuple[tuple[str, ...], str]] = []
-    stack: list[tuple[type[IRStruct], tuple[str, ...]]] = [(cls, ())]
-    seen: set[type] = set()
+    # (class, path to it, the classes above it): a class met again below itself is
+    # a cycle through other classes, which no IR type has; it is not followed.
+    stack: list[tuple[type[IRStruct], tuple[str, ...], frozenset[type]]] = [(cls, (), frozenset())]
     while stack:
-        current, path = stack.pop()
-        if current in seen:
-            continue
-        seen.add(current)
+        current, path, above = stack.pop()
         for f in plan(current).fields:
-            target = _struct_of(f.node)
-            if target is None:
-                continue
-            if target is current:
-                found.append((path, f.name))
-            else:
-                stack.append((target, (*path, f.name)))
-    _CHAINS[cls] = result = tuple(found)
+            for target, step in _struct_steps(f.node, f.name):
+                if target is current and step == f.name:
+                    found.append((path, f.name))
+                elif target not in above and target is not current:
+                    stack.append((target, (*path, step), above | {current}))
+    _CHAINS[cls] = result = tuple(sorted(found))
     return result
 
 
-def _struct_of(node: Node) -> type[IRStruct] | None:
-    if node.kind == "struct":
-        return node.cls
-    return None
+def _struct_steps(node: Node, name: str) -> list[tuple[type[IRStruct], str]]:
+    """The IR classes a field holds, each with its step: ``name``, or ``name[]`` in a list."""
+    if node.kind == "struct" and node.cls is not None:
+        return [(node.cls, name)]
+    if node.kind == "union":
+        return [step for option in node.options for step in _struct_steps(option, name)]
+    if node.kind == "list" and node.item is not None:
+        return [(cls, f"{name}[]") for cls, _ in _struct_steps(node.item, name)]
+    return []
