@@ -792,6 +792,127 @@ def test_timestamp_problems_at_nested_paths() -> None:
     ]
 
 
+UTC = datetime.timezone.utc
+
+
+def _every_decoder(doc: dict[str, Any], type_name: str) -> list[Any]:
+    """The object from from_json (str and bytes, lax and strict) and from_dict, all equal."""
+    text = json.dumps(doc)
+    objs = [
+        ir.from_json(data, type_name, strict=strict)
+        for data in (text, text.encode())
+        for strict in (False, True)
+    ]
+    objs += [ir.from_dict(doc, type_name, strict=strict) for strict in (False, True)]
+    assert objs == [objs[0]] * len(objs)
+    return objs
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The reference keeps microseconds and drops the digits past the sixth: it
+        # truncates where rounding would move the value up (by one microsecond, or
+        # across a second, a day, a year).
+        ("2024-03-15T09:30:00.1234565Z", datetime.datetime(2024, 3, 15, 9, 30, 0, 123456, UTC)),
+        ("2024-03-15T09:30:00.1234569Z", datetime.datetime(2024, 3, 15, 9, 30, 0, 123456, UTC)),
+        ("2024-03-15T09:30:00.1234561Z", datetime.datetime(2024, 3, 15, 9, 30, 0, 123456, UTC)),
+        ("2024-03-15T09:30:00.123456789Z", datetime.datetime(2024, 3, 15, 9, 30, 0, 123456, UTC)),
+        ("2024-03-15T09:30:00.0000009Z", datetime.datetime(2024, 3, 15, 9, 30, 0, 0, UTC)),
+        ("2024-12-31T23:59:59.9999999Z", datetime.datetime(2024, 12, 31, 23, 59, 59, 999999, UTC)),
+        (
+            "2024-03-15T09:30:00.99999999999999999999+02:00",
+            datetime.datetime(
+                2024, 3, 15, 9, 30, 0, 999999, datetime.timezone(datetime.timedelta(hours=2))
+            ),
+        ),
+        ("2024-03-15 09:30:00.1234567z", datetime.datetime(2024, 3, 15, 9, 30, 0, 123456, UTC)),
+        # The largest instant: rounded it would not exist, truncated it is valid.
+        ("9999-12-31T23:59:59.9999999Z", datetime.datetime(9999, 12, 31, 23, 59, 59, 999999, UTC)),
+    ],
+)
+def test_more_than_six_fractional_digits_are_truncated(
+    text: str, expected: datetime.datetime
+) -> None:
+    obj = _every_decoder({**TS_DOC, "created_at": text}, "model_version")[0]
+    assert obj.created_at == expected
+    assert obj.created_at.utcoffset() == expected.utcoffset()
+    assert ir.errors(obj) == []
+    written = json.loads(ir.to_json(obj))["created_at"]
+    assert helpers.instant(written) == expected
+    assert ir.from_json(ir.to_json(obj), "model_version") == obj
+
+
+def test_truncation_everywhere_in_a_document() -> None:
+    doc = {
+        **MINIMAL["experiment"],
+        # A float and a text with seven digits after a point are not timestamps.
+        "metadata": {"ratio": 0.123456789, "note": "at 12:00:00.1234567"},
+        "created_at": "2024-03-15T09:30:00.1234567Z",
+        "updated_at": "2024-03-15T09:30:00.9999999Z",
+        "model_version": {**TS_DOC, "created_at": "2024-03-15T09:30:00.0000005Z"},
+    }
+    exp = _every_decoder(doc, "experiment")[0]
+    assert exp.metadata == {"ratio": 0.123456789, "note": "at 12:00:00.1234567"}
+    assert exp.created_at == datetime.datetime(2024, 3, 15, 9, 30, 0, 123456, UTC)
+    assert exp.updated_at == datetime.datetime(2024, 3, 15, 9, 30, 0, 999999, UTC)
+    assert exp.model_version is not None
+    assert exp.model_version.created_at == datetime.datetime(2024, 3, 15, 9, 30, 0, 0, UTC)
+    # Long floats alone leave a document on the fast path, read the same.
+    plain = {**MINIMAL["experiment"], "metadata": {"ratio": 0.123456789}}
+    _every_decoder(plain, "experiment")
+
+
+def test_digits_written_as_escapes_are_truncated_too() -> None:
+    for text in (
+        '"2024-03-15T09:30:00.123456\\u0037Z"',
+        '"2024-03-15T09:30:00\\u002e1234567Z"',
+        '"2024-03-15T09:30:0\\u0030.1234567Z"',
+    ):
+        doc = '{"id": "v", "model_id": "m", "version": "1.0.0", "created_at": ' + text + "}"
+        mv = ir.from_json(doc, "model_version")
+        assert ir.from_json(doc, "model_version", strict=True) == mv
+        assert ir.from_dict(json.loads(doc), "model_version") == mv
+        assert mv.created_at == datetime.datetime(2024, 3, 15, 9, 30, 0, 123456, UTC)
+
+
+def test_jsonl_records_truncate_like_documents(tmp_path: pathlib.Path) -> None:
+    stamps = ["2024-03-15T09:30:00.1234567Z", "2024-03-15T09:30:00.120Z", "2024-03-15T09:30:00Z"]
+    lines = [json.dumps({"id": f"e{i}", "timestamp": s}) for i, s in enumerate(stamps)]
+    path = tmp_path / "events.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    events = list(ir.iter_jsonl(path, "feedback.event"))
+    assert [e.timestamp for e in events] == [
+        datetime.datetime(2024, 3, 15, 9, 30, 0, 123456, UTC),
+        datetime.datetime(2024, 3, 15, 9, 30, 0, 120000, UTC),
+        datetime.datetime(2024, 3, 15, 9, 30, 0, 0, UTC),
+    ]
+    assert events == [ir.from_json(line, "feedback.event") for line in lines]
+
+
+@pytest.mark.parametrize(
+    ("written", "rewritten"),
+    [
+        # Python's datetime holds microseconds and not how many digits were written:
+        # a fraction comes back with six digits, a zero one without any. The instant
+        # is the same.
+        ("2023-11-30T20:00:00.120Z", "2023-11-30T20:00:00.120000Z"),
+        ("2024-04-01T12:00:00.5Z", "2024-04-01T12:00:00.500000Z"),
+        ("2024-03-15T09:30:00.000000Z", "2024-03-15T09:30:00Z"),
+        ("2024-03-15T09:30:00.000Z", "2024-03-15T09:30:00Z"),
+        ("2024-03-15T09:30:00.123456Z", "2024-03-15T09:30:00.123456Z"),
+        ("2024-03-15T09:30:00Z", "2024-03-15T09:30:00Z"),
+        ("2024-03-15T09:30:00.1234567Z", "2024-03-15T09:30:00.123456Z"),
+    ],
+)
+def test_fractions_are_written_with_six_digits_or_none(written: str, rewritten: str) -> None:
+    mv = _every_decoder({**TS_DOC, "created_at": written}, "model_version")[0]
+    assert json.loads(ir.to_json(mv))["created_at"] == rewritten
+    assert ir.to_dict(mv)["created_at"] == rewritten
+    assert helpers.instant(rewritten) == helpers.instant(written)  # (it truncates too)
+    assert ir.from_json(ir.to_json(mv), "model_version") == mv
+
+
 def test_from_dict_accepts_datetime_objects() -> None:
     aware = datetime.datetime(
         2024, 3, 15, 9, 30, 0, 1, tzinfo=datetime.timezone(datetime.timedelta(hours=-3))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import enum
+import re
 from typing import Any
 
 import msgspec
@@ -39,6 +40,9 @@ from ._validate import too_deep
 __all__ = ["convert"]
 
 _MISSING = object()
+# The digits of a fraction of seconds past the sixth: the reference truncates them
+# (its datetimes hold microseconds); msgspec would round.
+_EXCESS_DIGITS = re.compile(r"(:\d\d\.\d{6})\d+")
 
 
 class _Walk:
@@ -258,6 +262,8 @@ class _Walk:
             )
             return None
         try:
+            if len(value) > 26:  # room for a fraction of more than six digits
+                value = _EXCESS_DIGITS.sub(r"\1", value, count=1)
             return msgspec.convert(value, Timestamp)
         except Exception as exc:  # not a timestamp (or not even valid text)
             reason = (

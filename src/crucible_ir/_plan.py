@@ -333,3 +333,35 @@ def _struct_steps(node: Node, name: str) -> list[tuple[type[IRStruct], str]]:
     if node.kind == "list" and node.item is not None:
         return [(cls, f"{name}[]") for cls, _ in _struct_steps(node.item, name)]
     return []
+
+
+_TIMESTAMPED: dict[type, bool] = {}
+
+
+def holds_timestamps(cls: type[IRStruct]) -> bool:
+    """Whether objects of ``cls`` (or any IR object inside them) have a timestamp field."""
+    cached = _TIMESTAMPED.get(cls)
+    if cached is not None:
+        return cached
+    seen: set[type] = set()
+    stack: list[type[IRStruct]] = [cls]
+    found = False
+    while stack and not found:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for f in plan(current).fields:
+            found = found or _has_datetime(f.node)
+            stack.extend(target for target, _ in _struct_steps(f.node, f.name))
+    _TIMESTAMPED[cls] = found
+    return found
+
+
+def _has_datetime(node: Node) -> bool:
+    return (
+        node.kind == "datetime"
+        or (node.item is not None and _has_datetime(node.item))
+        or any(_has_datetime(option) for option in node.options)
+        or any(_has_datetime(key.node) for key in node.keys)
+    )
