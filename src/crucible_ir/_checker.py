@@ -134,7 +134,12 @@ class _Walk:
         if value is None:
             if node.nullable:
                 return
-            if f is not None and f.required:
+            if f is not None and f.null_kept:  # read and written (the reference's nil): invalid
+                if not self.writing:
+                    got = "; got" if node.kind == "literal" else ", got"  # (after a list of values)
+                    message = f"expected {node.describe()}{got} null (the default is {f.default!r})"
+                    self.add(loc, C.TYPE, message)
+            elif f is not None and f.required:
                 self.add(loc, C.REQUIRED, "a value is required, got None")
             else:
                 self.add(loc, C.TYPE, f"expected {node.describe()}, got None")

@@ -25,8 +25,17 @@ from ._checker import check
 from ._convert import convert
 from ._errors import DecodeError, Issue, IssueCode, ValidationError
 from ._jsonscan import TOO_DEEP, json_type_name, too_deep_at, within_depth
+from ._plan import holds_timestamps
 
-__all__ = ["from_dict", "from_json", "parse_json", "syntax_issue", "to_dict", "to_json"]
+__all__ = [
+    "from_dict",
+    "from_json",
+    "may_round_timestamps",
+    "parse_json",
+    "syntax_issue",
+    "to_dict",
+    "to_json",
+]
 
 _T = TypeVar("_T", bound=IRStruct)
 _IRClass = type[IRStruct]  # (inside the functions below, `type` is a parameter)
@@ -40,6 +49,13 @@ _BYTE = re.compile(r"\(byte (\d+)\)")
 _LONE_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])")
 # The exponent of a number out of range; no leading digit run, so no backtracking.
 _HUGE_NUMBER = re.compile(rb"[eE][+-]?\d{3}")
+# A timestamp with more than six fractional digits, which msgspec's decoder rounds to
+# the microsecond where the reference truncates (and so does the lenient decoder): a
+# quick test, the exact one, and the \u escapes of the characters a timestamp's digits
+# and separators are made of (digits : + - .), which no JSON writer escapes.
+_SEVEN_AFTER_POINT = re.compile(rb"\.\d{7}")
+_LONG_FRACTION = re.compile(rb":\d\d\.\d{7}")
+_ESCAPED = re.compile(rb"\\u00(?:3[0-9aA]|2[bBdDeE])")
 
 
 def decoder_for(type: object) -> msgspec.json.Decoder[Any]:
@@ -183,7 +199,8 @@ def from_json(data: str | bytes, type: type[_T] | str, *, strict: bool = False) 
             data = bytes(given)
         elif not isinstance(given, (str, bytes)):
             raise TypeError(f"from_json expects str or bytes, got {data.__class__.__name__}")
-    if not strict:
+    cls: _IRClass = decoder.type  # type: ignore[assignment]
+    if not strict and not (holds_timestamps(cls) and may_round_timestamps(data)):
         try:
             obj = decoder.decode(data)
         except Exception:  # (RecursionError included: the lenient path says why)
@@ -192,11 +209,36 @@ def from_json(data: str | bytes, type: type[_T] | str, *, strict: bool = False) 
             if within_depth(data):
                 return obj
     raw = parse_json(data)
-    cls: _IRClass = decoder.type  # type: ignore[assignment]
     obj, issues = convert(raw, cls, strict=strict, trusted=within_depth(data))
     if issues:
         raise DecodeError(issues)
     return obj
+
+
+def may_round_timestamps(data: str | bytes | memoryview) -> bool:
+    r"""Whether ``data`` may hold a timestamp that msgspec's decoder would round.
+
+    msgspec rounds a fraction of more than six digits to the microsecond; the
+    reference truncates it, and so does the lenient decoder, which such text
+    is left to. A float with seven digits after its point is looked at twice;
+    a text with a digit or separator written as a ``\u`` escape is left to the
+    lenient decoder too (the quick tests read the raw text).
+    """
+    if isinstance(data, str):  # (the characters looked for are ASCII)
+        data = data.encode("utf-8", "surrogatepass")
+    found = _SEVEN_AFTER_POINT.search(data)
+    if found is not None and _LONG_FRACTION.search(data, max(found.start() - 3, 0)):
+        return True
+    if isinstance(data, memoryview):
+        return _ESCAPED.search(data) is not None
+    at = data.find(b"\\")
+    for _ in range(8):  # a few backslashes are looked at one by one, faster than a search
+        if at < 0:
+            return False
+        if _ESCAPED.match(data, at):
+            return True
+        at = data.find(b"\\", at + 2)  # (past the escaped character)
+    return at >= 0 and _ESCAPED.search(data, at) is not None
 
 
 def parse_json(data: str | bytes) -> Any:
@@ -286,19 +328,17 @@ def from_dict(mapping: Any, type: type[_T] | str, *, strict: bool = False) -> An
     StageDef(name='inference', enabled=False)
     """
     decoder = decoder_for(type)
-    trusted = False
-    if not strict:
-        try:  # plain JSON data reads as its JSON text does (a copy, made in C)
-            data = _ENCODER.encode(mapping)
-            plain = _PLAIN.decode(data) if within_depth(data) else None
-            if plain == mapping:
-                try:
-                    return decoder.decode(data)
-                except msgspec.ValidationError:  # (a value that breaks a rule, say)
-                    mapping, trusted = plain, True
-        except Exception:  # (RecursionError included: the lenient path says why)
-            pass
     cls: _IRClass = decoder.type  # type: ignore[assignment]
+    trusted = False
+    try:  # plain JSON data reads as its JSON text does (a copy, made in C)
+        data = _ENCODER.encode(mapping)
+        plain = _PLAIN.decode(data) if within_depth(data) else None
+        if plain == mapping:
+            mapping, trusted = plain, True
+            if not strict and not (holds_timestamps(cls) and may_round_timestamps(data)):
+                return decoder.decode(data)
+    except Exception:  # (a value that breaks a rule; RecursionError: the lenient path says)
+        pass
     obj, issues = convert(mapping, cls, strict=strict, trusted=trusted)
     if issues:
         raise DecodeError(issues)

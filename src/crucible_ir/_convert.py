@@ -6,7 +6,11 @@ also enforces the value rules. When it refuses a document, and for
 only what decoding owns (JSON types, required keys, nulls, timestamps, unknown
 keys in strict mode, nesting, values JSON cannot carry), collects every such
 problem at its location, and builds new objects, with new lists and maps,
-without validating their values (as their constructors do).
+without validating their values (as their constructors do). It also reads
+what the reference writes but msgspec refuses: ``null`` for a name with a
+default (kept, for `errors()` to report), ``[]`` for an empty object, and
+timestamps with more than six fractional digits (truncated, as the reference
+does).
 
 It keeps an explicit stack: neither the data's depth nor the caller's stack
 can make it fail.
@@ -17,6 +21,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import enum
+import re
 from typing import Any
 
 import msgspec
@@ -40,6 +45,9 @@ __all__ = ["convert"]
 
 C = IssueCode
 _MISSING = object()
+# The digits of a fraction of seconds past the sixth: the reference truncates them
+# (its datetimes hold microseconds); msgspec would round.
+_EXCESS_DIGITS = re.compile(r"(:\d\d\.\d{6})\d+")
 # What a stack entry does (its first item).
 _VALUE, _BUILD, _ABSENT, _KEYS, _LEAVE = range(5)
 
@@ -116,7 +124,7 @@ class _Walk:
         return root[0]
 
     def null(self, node: Node, loc: Loc, to: tuple[Any, Any], f: Field | None) -> None:
-        if node.nullable:
+        if node.nullable or (f is not None and f.null_kept):  # (kept: `errors()` reports it)
             to[0][to[1]] = None
         elif f is None:  # not a field of an IR object
             self.add(loc, C.TYPE, f"expected {node.describe()}, got null")
@@ -161,6 +169,8 @@ class _Walk:
                 into[key] = converted
         elif kind == "json" or (kind == "map" and node.item is None and isinstance(value, dict)):
             into[key] = value if self.trusted else self.opaque(value, loc, depth)
+        elif kind == "map" and isinstance(value, (list, tuple)) and not value:
+            into[key] = {}  # how the reference writes an empty keyword list (`options: []`)
         elif not _shaped(value, kind):
             shown = json_type_name(value) if kind == "struct" else _shown(value)
             self.add(loc, C.TYPE, f"expected {node.describe()}, got {shown}")
@@ -252,6 +262,8 @@ class _Walk:
             self.add(loc, C.TYPE, f"expected a timestamp string, got {json_type_name(value)}")
             return _MISSING
         try:
+            if len(value) > 26:  # room for a fraction of more than six digits
+                value = _EXCESS_DIGITS.sub(r"\1", value, count=1)
             return msgspec.convert(value, Timestamp)
         except Exception as exc:  # not a timestamp (or not even valid text)
             reason = (

@@ -20,10 +20,10 @@ import msgspec
 
 from ._base import IRStruct
 from ._checker import holds_rules, rule_issues
-from ._codec import decoder_for, from_json
+from ._codec import decoder_for, from_json, may_round_timestamps
 from ._errors import DecodeError, Issue, ValidationError
 from ._jsonscan import MAX_DEPTH, within_depth
-from ._plan import plan
+from ._plan import holds_timestamps, plan
 from ._types import NAME_EXPECTED as NAME
 from ._validate import errors
 
@@ -92,9 +92,10 @@ def _batches(
     decoder = decoder_for(type)
     cls: Any = decoder.type
     has_rules = holds_rules(cls)
+    stamped = holds_timestamps(cls)  # may hold a timestamp msgspec would round
     share = _Sharer(cls)
     for first_line, chunk in _chunks(source):
-        if not strict:
+        if not strict and not (stamped and may_round_timestamps(chunk)):
             try:
                 objs = _decode_lines(decoder, chunk)
             except Exception:  # (RecursionError included: the line by line reading says why)

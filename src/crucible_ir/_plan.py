@@ -23,7 +23,7 @@ import msgspec.inspect as mi
 
 from ._base import IRStruct
 
-__all__ = ["Bounds", "Field", "Node", "Plan", "guard", "plan"]
+__all__ = ["Bounds", "Field", "Node", "Plan", "guard", "holds_timestamps", "plan"]
 
 
 @dataclass(frozen=True)
@@ -143,6 +143,20 @@ class Field:
             return self.default_factory()
         return self.default
 
+    @property
+    def null_kept(self) -> bool:
+        """Whether an explicit null is read, kept and left to validation to report.
+
+        True for a name with a non-null default (``profile``, ``strategy``,
+        ...): the reference writes ``null`` for such a name set to ``nil``,
+        which its types allow (``nil`` is an atom). Other typed fields refuse null.
+        """
+        return (
+            self.node.kind in ("str", "literal")
+            and not self.node.nullable
+            and isinstance(self.default, str)
+        )
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -191,6 +205,31 @@ def _literal_orders(hint: Any) -> dict[frozenset[Any], tuple[Any, ...]]:
 
 
 _Orders = dict[frozenset[Any], tuple[Any, ...]]
+
+
+_TIMESTAMPED: dict[type, bool] = {}
+
+
+def holds_timestamps(cls: type[IRStruct]) -> bool:
+    """Whether objects of ``cls`` (or any IR object inside them) may hold a timestamp."""
+    cached = _TIMESTAMPED.get(cls)
+    if cached is None:
+        seen: set[int] = set()
+        todo = [f.node for f in plan(cls).fields]
+        cached = False
+        while todo and not cached:
+            node = todo.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            cached = node.kind == "datetime"
+            if node.kind == "struct":
+                todo.extend(f.node for f in plan(node.cls).fields)  # type: ignore[arg-type]
+            todo.extend([*node.options, *(k.node for k in node.keys)])
+            if node.item is not None:
+                todo.append(node.item)
+        _TIMESTAMPED[cls] = cached
+    return cached
 
 
 def _field(info: mi.Field, where: str, unset: bool, orders: _Orders) -> Field:

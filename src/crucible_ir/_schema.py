@@ -3,7 +3,12 @@
 The schema is one more interpreter of ``_plan``: the same kinds, constraints,
 defaults and field descriptions that the decoders and the checker use. Class
 descriptions come from the docstrings through `inspect.cleandoc`, so the
-documents do not depend on how an interpreter or msgspec indents them.
+documents do not depend on how an interpreter or msgspec indents them. An
+empty array is allowed wherever a map is (decoding reads ``[]`` there as
+``{}``: the reference's empty keyword list), and each document states the IR
+version it describes under ``x-crucible-ir-version`` (an annotation JSON Schema
+ignores). A schema describes valid documents: a ``null`` name where the field
+has a default (``"profile": null``) decodes but is invalid, so it is refused.
 """
 
 from __future__ import annotations
@@ -15,10 +20,13 @@ import msgspec
 
 from ._base import IRStruct, resolve_type
 from ._plan import Field, Node, plan
+from ._version import IR_VERSION
 
-__all__ = ["SCHEMA_DIALECT", "json_schema"]
+__all__ = ["SCHEMA_DIALECT", "VERSION_KEY", "json_schema"]
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+VERSION_KEY = "x-crucible-ir-version"
+"""The top-level key naming the IR version (`IR_VERSION`) a schema describes."""
 _ID_BASE = "urn:crucible-ir:schema:"
 _BOUNDS = {"ge": "minimum", "gt": "exclusiveMinimum", "le": "maximum", "lt": "exclusiveMaximum"}
 
@@ -35,6 +43,7 @@ def json_schema(type: type[IRStruct] | str) -> dict[str, Any]:
     document: dict[str, Any] = {
         "$schema": SCHEMA_DIALECT,
         "$id": f"{_ID_BASE}{cls.__ir_type__}",
+        VERSION_KEY: IR_VERSION,
         **writer.object(cls),
     }
     if writer.defs:
@@ -84,6 +93,9 @@ class _Writer:
         elif kind != "json":
             schema.update(_SIMPLE[kind])
             schema.update(self.details(node))
+            if kind == "map":  # decoding reads `[]` as `{}`: "an object, or an empty array"
+                schema["type"] = ["object", "array"]
+                schema["maxItems"] = 0
         if node.nullable and kind != "json":
             if kind == "union":
                 schema["anyOf"].append({"type": "null"})
