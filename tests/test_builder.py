@@ -450,3 +450,17 @@ def test_builder_reproduces_the_reference_builder_fixture() -> None:
     )
     assert helpers.diff(json.loads(ir.to_json(exp)), expected) == []
     assert exp == ir.from_json(path.read_text(encoding="utf-8"), "experiment")
+
+
+def test_a_single_string_is_one_item_not_its_characters() -> None:
+    """(add_output(formats="json") gave ['j', 's', 'o', 'n'], and with_stats("ttest") the same.)"""
+    exp = base().add_output("o", formats="json").with_stats("ttest", alpha=0.01).build()
+    assert exp.outputs == [ir.OutputSpec(name="o", formats=["json"])]
+    assert exp.reliability is not None
+    assert exp.reliability.stats == reliability.Stats(tests=["ttest"], alpha=0.01)
+    listed = base().add_output("o", formats=("json", "csv")).with_stats(iter(["anova"])).draft()
+    assert listed.outputs is not None
+    assert listed.outputs[0].formats == ["json", "csv"]
+    assert listed.reliability is not None
+    assert listed.reliability.stats is not None
+    assert listed.reliability.stats.tests == ["anova"]

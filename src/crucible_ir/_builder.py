@@ -128,14 +128,14 @@ class ExperimentBuilder:
         self,
         name: str,
         *,
-        formats: Sequence[str] = ("markdown",),
+        formats: str | Sequence[str] = ("markdown",),
         sink: str = "file",
         options: Mapping[str, Any] | None = None,
     ) -> ExperimentBuilder:
-        """Append an output."""
+        """Append an output; ``formats`` is a list of formats, or one format (``"json"``)."""
         output = OutputSpec(
             name=name,
-            formats=list(formats),
+            formats=_items(formats),
             sink=sink,
             options=dict(options) if options is not None else None,
         )
@@ -150,9 +150,13 @@ class ExperimentBuilder:
         """Set request hedging."""
         return self._with_reliability(hedging=Hedging(strategy=strategy, **fields))  # type: ignore[arg-type]
 
-    def with_stats(self, tests: Iterable[str], **fields: Any) -> ExperimentBuilder:
-        """Set statistical testing (``alpha`` defaults to 0.05)."""
-        return self._with_reliability(stats=Stats(tests=list(tests), **fields))
+    def with_stats(self, tests: str | Iterable[str], **fields: Any) -> ExperimentBuilder:
+        """Set statistical testing: a list of tests, or one test (``"ttest"``); alpha is 0.05.
+
+        >>> experiment("e").with_stats("ttest").draft().reliability.stats.tests
+        ['ttest']
+        """
+        return self._with_reliability(stats=Stats(tests=_items(tests), **fields))
 
     def with_fairness(self, **fields: Any) -> ExperimentBuilder:
         """Set fairness checks (``enabled`` defaults to True here)."""
@@ -204,6 +208,11 @@ class ExperimentBuilder:
     def build(self) -> Experiment:
         """The experiment, validated; raises `ValidationError` listing every problem."""
         return validate(self.draft())
+
+
+def _items(values: str | Iterable[str]) -> list[str]:
+    """A list of names: one string is one name, never split into its characters."""
+    return [values] if isinstance(values, str) else list(values)
 
 
 def experiment(id: str) -> ExperimentBuilder:

@@ -266,7 +266,7 @@ def _plain(t: mi.Type, where: str, orders: _Orders) -> Node:
         pattern = re.compile(t.pattern) if t.pattern is not None else None
         return Node("str", min_length=t.min_length, max_length=t.max_length, pattern=pattern)
     if isinstance(t, (mi.IntType, mi.FloatType)) and t.multiple_of is None:
-        kind = "int" if isinstance(t, mi.IntType) else "float"
+        kind = "int" if isinstance(t, mi.IntType) else "number"  # (a JSON integer reads as a float)
         return Node(kind, bounds=Bounds(ge=t.ge, gt=t.gt, le=t.le, lt=t.lt))
     if isinstance(t, mi.BoolType):
         return Node("bool")
@@ -301,10 +301,8 @@ def _union(t: mi.UnionType, where: str, orders: _Orders) -> Node:
     nullable = any(isinstance(o, mi.NoneType) for o in t.types)
     nodes = [_node(o, where, orders)[0] for o in t.types if not isinstance(o, mi.NoneType)]
     kinds = sorted(n.kind for n in nodes)
-    if kinds == ["float", "int"] and nodes[0].bounds == nodes[1].bounds:
-        return Node("number", nullable, bounds=nodes[0].bounds)
-    if "float" in kinds:
-        raise TypeError(f"{where}: a float is written `Number` (int | float), not {t!r}")
+    if kinds == ["int", "number"] and nodes[0].bounds == nodes[1].bounds:
+        return Node("number", nullable, bounds=nodes[0].bounds)  # an int stays an int
     if len(nodes) == 1:
         return _replace(nodes[0], nullable=nullable or nodes[0].nullable)
     wires = [n.wire for n in nodes]

@@ -62,7 +62,7 @@ class _Writer:
         if keys:
             title, description, fields = cls.__qualname__, doc, keys
         else:
-            title, fields = cls.__ir_type__, plan(cls).fields
+            title, fields = getattr(cls, "__ir_type__", cls.__qualname__), plan(cls).fields
             description = doc.split("\n\n", 1)[0]
         return {
             "title": title,
