@@ -559,3 +559,45 @@ def test_every_field_has_a_schema_description(path: str) -> None:
         extra = getattr(f.type, "extra_json_schema", None) or {}
         assert isinstance(extra.get("description"), str), f.name
         assert extra["description"].strip(), f.name
+
+
+# -- repr: the names classes are imported by ------------------------------------------------------
+
+
+def _public(name: str) -> object:
+    """``crucible_ir.<name>``, dotted names followed through the public modules."""
+    found: object = ir
+    for part in name.split("."):
+        found = getattr(found, part)
+    return found
+
+
+@pytest.mark.parametrize("type_name", ir.type_names())
+def test_repr_uses_the_public_importable_name(type_name: str) -> None:
+    cls = ir._base.resolve_type(type_name)
+    assert _public(cls.__name__) is cls
+
+
+def test_repr_examples() -> None:
+    from crucible_ir import backend, reliability, training
+
+    assert repr(reliability.Config(stats=reliability.Stats(alpha=0.01))) == (
+        "reliability.Config(stats=reliability.Stats(alpha=0.01, tests=['ttest', 'bootstrap']))"
+    )
+    run = training.Run(
+        id="r",
+        config=training.Config(
+            id="c", model_ref=ir.ModelRef(id="m"), dataset_ref=ir.DatasetRef(name="d")
+        ),
+    )
+    assert repr(run).startswith("training.Run(config=training.Config(")
+    assert repr(backend.Prompt.chat("hi")).startswith("backend.Prompt(messages=[backend.Message(")
+    assert repr(ir.BackendRef(id="b")) == "BackendRef(id='b')"
+    for wire in (
+        backend.Message,
+        backend.ContentPart,
+        backend.ToolCall,
+        backend.Choice,
+        backend.Usage,
+    ):
+        assert _public(wire.__name__) is wire

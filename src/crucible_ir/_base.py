@@ -62,7 +62,7 @@ def replace(obj: _T, /, **changes: Any) -> _T:
 
     >>> from crucible_ir import StageDef
     >>> replace(StageDef(name="inference"), enabled=False)
-    StageDef(name='inference', enabled=False)
+    StageDef(enabled=False, name='inference')
     """
     return msgspec.structs.replace(obj, **changes)
 

@@ -32,9 +32,9 @@ class ContentPart(IRStruct, frozen=True, kw_only=True):
     result. Keys that are not given stay out of the JSON.
 
     >>> ContentPart(type="text", text="Describe this picture.")
-    ContentPart(type='text', text='Describe this picture.')
+    backend.ContentPart(text='Describe this picture.', type='text')
     >>> ContentPart.image(url="https://example.com/cat.png")
-    ContentPart(type='image', url='https://example.com/cat.png')
+    backend.ContentPart(type='image', url='https://example.com/cat.png')
     >>> ContentPart.tool_result("call_001", '{"temp_c": 18.5}').tool_call_id
     'call_001'
     """
@@ -120,7 +120,7 @@ class Message(IRStruct, frozen=True, kw_only=True):
     The class methods build the common cases:
 
     >>> Message.user("Hello!")
-    Message(role='user', content='Hello!')
+    backend.Message(content='Hello!', role='user')
     >>> Message.system("Be brief.").role
     'system'
     >>> msg = Message.user("What is this?", ContentPart.image(url="https://example.com/cat.png"))

@@ -79,7 +79,7 @@ class Prompt(IRStruct, frozen=True, kw_only=True):
 
         >>> p = Prompt.chat(system="Be brief.", user="Say hi in Japanese.", max_tokens=32)
         >>> p.system, p.messages, p.options.max_tokens
-        ('Be brief.', [Message(role='user', content='Say hi in Japanese.')], 32)
+        ('Be brief.', [backend.Message(content='Say hi in Japanese.', role='user')], 32)
         >>> p = Prompt.chat(
         ...     ["What is this?", ContentPart.image(url="https://example.com/cat.png")],
         ...     history=[Message.user("Hi."), Message.assistant("Hello!")],
