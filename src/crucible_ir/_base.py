@@ -23,7 +23,6 @@ class IRStruct(
     msgspec.Struct,
     frozen=True,
     kw_only=True,
-    weakref=True,
     repr_omit_defaults=True,
     # msgspec's decoder skips the value of an unknown key unread; refusing it sends
     # the document to the thorough decoder, which checks the value before dropping it.

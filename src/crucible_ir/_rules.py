@@ -3,20 +3,19 @@
 A rule takes one IR object and yields ``(relative location, message)`` for each
 violation; the checker reports them with code ``consistency``. Rules run after
 the field checks of their class, on objects that may hold values of the wrong
-type, so each rule looks only at values of the types it understands and reads
-fields with ``getattr``: it works the same on an IR object and on the light
-record the command line's quick check builds from parsed JSON. This module
-imports nothing heavy for that reason.
+type, so each rule looks only at values of the types it understands.
 """
 
 from __future__ import annotations
 
-import sys
+import datetime
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
-TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: this module is on the fast start-up path
+import msgspec
+
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
-    from typing import Any, TypeAlias
+    from typing import TypeAlias
 
     Violation: TypeAlias = tuple[tuple[str | int, ...], str]
     """``(location relative to the object, message)``."""
@@ -39,11 +38,8 @@ def _rule(*type_names: str) -> Callable[[Rule], Rule]:
 
 
 def _absent(value: Any) -> bool:
-    """None, or msgspec's UNSET (which exists only once msgspec is loaded)."""
-    if value is None:
-        return True
-    msgspec = sys.modules.get("msgspec")
-    return msgspec is not None and value is msgspec.UNSET
+    """None, or msgspec's UNSET (a key left out)."""
+    return value is None or value is msgspec.UNSET
 
 
 def _duplicates(items: Any, field: str, what: str) -> Iterable[Violation]:
@@ -74,9 +70,6 @@ def _duplicates_one_by_one(items: Any, field: str, what: str) -> Iterator[Violat
 
 def _not_before(obj: Any, earlier: str, later: str) -> Iterable[Violation]:
     start, end = getattr(obj, earlier, None), getattr(obj, later, None)
-    datetime = sys.modules.get("datetime")
-    if start is None or end is None or datetime is None:  # (no datetime module, no datetimes)
-        return ()
     if (
         isinstance(start, datetime.datetime)
         and isinstance(end, datetime.datetime)
