@@ -142,6 +142,8 @@ class Bulk:
     na: str | None = None
     min_speed_ratio: float | None = None
     max_memory_ratio: float | None = None
+    #: Further speed goals: (the other loader's key, least ratio, collector on?).
+    min_ratios_to: list[tuple[str, float, bool]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     runs_ns: list[int] = field(default_factory=list)
     """Load times with the cyclic garbage collector running, as programs run."""
@@ -256,8 +258,8 @@ def micro_contenders(ctx: Context) -> list[Micro]:
                 "crucible.validate_from_json",
                 '`crucible_ir.validate(crucible_ir.from_json(doc, "experiment"))`',
                 "decode",
-                goal_text=f"≤ 1.5{TIMES} orjson.loads",
-                goal_ratio=1.5,
+                goal_text=f"≤ 1.4{TIMES} orjson.loads",
+                goal_ratio=1.4,
             ),
             ("from_json", "validate"),
             build_validate,
@@ -421,8 +423,14 @@ def bulk_contenders(ctx: Context) -> list[Bulk]:
     crucible = Bulk(
         "crucible",
         '`list(crucible_ir.iter_jsonl(path, "feedback.event"))`',
-        min_speed_ratio=1.8,
+        min_speed_ratio=2.0,
         max_memory_ratio=0.73,
+        min_ratios_to=[("msgspec.lines", 0.9, False)],
+    )
+    validated = Bulk(
+        "crucible.validate",
+        '`[crucible_ir.validate(x) for x in crucible_ir.iter_jsonl(path, "feedback.event")]`',
+        min_ratios_to=[("crucible", 0.5, True)],
     )
     cir = ctx.cir
     if cir is None:
@@ -436,6 +444,11 @@ def bulk_contenders(ctx: Context) -> list[Bulk]:
         def crucible_load() -> list[Any]:
             return list(iter_jsonl(path, "feedback.event"))
 
+        validate = cir.validate
+
+        def crucible_validated() -> list[Any]:
+            return [validate(x) for x in iter_jsonl(path, "feedback.event")]
+
         try:  # smoke call on the first few lines, and a type check
             with path.open("rb") as fh:
                 head = b"".join(fh.readline() for _ in range(5))
@@ -447,9 +460,10 @@ def bulk_contenders(ctx: Context) -> list[Bulk]:
                     f"iter_jsonl yielded {type(sample[0]).__qualname__}, not feedback.Event"
                 )
             crucible.fn = crucible_load
+            validated.fn = crucible_validated
         except Exception as exc:
-            crucible.na = first_line(exc)
-    out.append(crucible)
+            crucible.na = validated.na = first_line(exc)
+    out += [crucible, validated]
     return out
 
 
@@ -757,6 +771,28 @@ def bulk_table(ctx: Context, bulks: list[Bulk], goals: list[Goal]) -> list[str]:
                     f"≤ {bulk.max_memory_ratio}{TIMES} orjson",
                     times(mem_ratio, 3),
                     mem_ok,
+                )
+            )
+        for other_key, least, collector in bulk.min_ratios_to:
+            other = next(b for b in bulks if b.key == other_key)
+            runs = other.runs_ns if collector else other.runs_gc_off_ns
+            mine = bulk.runs_ns if collector else bulk.runs_gc_off_ns
+            if not runs:
+                goals.append(
+                    Goal(f"{bulk.label}: events/s", f"≥ {least}{TIMES} {other.label}", "n/a", None)
+                )
+                continue
+            ratio = statistics.median(runs) / statistics.median(mine)  # speed ratio: times inverted
+            ok = ratio >= least
+            state = "on" if collector else "off"
+            goal_text += f"; ≥ {least}{TIMES} `{other_key}` (collector {state})"
+            result += f"; vs `{other_key}` {verdict(ok)}"
+            goals.append(
+                Goal(
+                    f"{bulk.label}: events/s, collector {state}",
+                    f"≥ {least}{TIMES} {other.label}",
+                    times(ratio, 3),
+                    ok,
                 )
             )
         lines.append(

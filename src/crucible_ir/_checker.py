@@ -94,7 +94,7 @@ class _Walk:
 
     def run(self, obj: IRStruct) -> None:
         stack: list[tuple[Any, Any, Loc, int, Field | None]] = [
-            (obj, Node("struct", cls=type(obj)), (), 0, None)
+            (obj, _root(type(obj)), (), 0, None)
         ]
         active: set[int] = set()  # the containers on the way to the value at hand
         while stack:
@@ -349,13 +349,32 @@ def _holds_rules(node: Node) -> bool:
     return False
 
 
+@functools.cache
+def _root(cls: type[IRStruct]) -> Node:
+    """The node of an object given to be checked."""
+    return Node("struct", cls=cls)
+
+
+_RULE_FIELDS: dict[type, tuple[Field, ...]] = {}
+
+
+def _fields_with_rules(cls: type[IRStruct]) -> tuple[Field, ...]:
+    """The fields of ``cls`` that may hold an object with rules, last first (for a stack)."""
+    found = _RULE_FIELDS.get(cls)
+    if found is None:
+        found = _RULE_FIELDS[cls] = tuple(
+            f for f in reversed(plan(cls).fields) if _holds_rules(f.node)
+        )
+    return found
+
+
 def rule_issues(obj: IRStruct) -> list[Issue]:
     """The cross-field rules of ``obj`` and of every object in it, in the order `check` gives.
 
     For an object whose fields are known to be right: walks only where rules can be.
     """
     out: list[Issue] = []
-    stack: list[tuple[Any, Any, Loc]] = [(obj, Node("struct", cls=type(obj)), ())]
+    stack: list[tuple[Any, Any, Loc]] = [(obj, _root(type(obj)), ())]
     while stack:
         value, node, loc = stack.pop()
         if value is _RULES:
@@ -368,9 +387,8 @@ def rule_issues(obj: IRStruct) -> list[Issue]:
         elif node.kind == "struct" and type(value) is node.cls:
             if _rules_of(node.cls):
                 stack.append((_RULES, value, loc))
-            for f in reversed(plan(node.cls).fields):
-                if _holds_rules(f.node):
-                    stack.append((getattr(value, f.name), f.node, (*loc, f.name)))
+            for f in _fields_with_rules(type(value)):
+                stack.append((getattr(value, f.name), f.node, (*loc, f.name)))
         elif node.kind == "list" and isinstance(value, list) and node.item is not None:
             stack.extend((value[i], node.item, (*loc, i)) for i in range(len(value) - 1, -1, -1))
         elif node.kind == "record" and isinstance(value, dict):

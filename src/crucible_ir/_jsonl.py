@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import io
+import itertools
 import os
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar, Union, overload
@@ -171,14 +172,19 @@ def iter_jsonl(source: JSONLSource, type: type[_T] | str, *, strict: bool = Fals
     >>> [event.id for event in iter_jsonl(data, "feedback.event")]
     ['evt_1', 'evt_2']
     """
-    for batch, clean in _batches(source, type, strict=strict):
-        if clean:
-            yield from batch
-            continue
-        for item in batch:
-            if isinstance(item, BadRecord):
-                raise (DecodeError if item.decode_failed else ValidationError)(item.issues)
-            yield item
+    # (chained in C: a clean chunk's records are not each handed through a generator)
+    return itertools.chain.from_iterable(
+        batch if clean else _raising(batch)
+        for batch, clean in _batches(source, type, strict=strict)
+    )
+
+
+def _raising(batch: list[Any]) -> Iterator[Any]:
+    """The records of a chunk up to its first bad one, which raises."""
+    for item in batch:
+        if isinstance(item, BadRecord):
+            raise (DecodeError if item.decode_failed else ValidationError)(item.issues)
+        yield item
 
 
 def scan_jsonl(
@@ -202,32 +208,33 @@ def _batches(
     has_rules = holds_rules(cls)
     stamped = holds_timestamps(cls)  # may hold a timestamp msgspec would round
     share = _Sharer(cls)
-    for first_line, chunk in _chunks(source):
-        if not strict and not (stamped and may_round_timestamps(chunk)):
+    line = 1
+    for chunk in _chunks(source):
+        raw = bytes(chunk)  # (bytes search faster than a memoryview; and split)
+        lines = raw.split(b"\n")  # the line count, and each line's length for the depth limit
+        first_line, line = line, line + len(lines) - 1
+        if not strict and not (stamped and may_round_timestamps(raw)):
             try:
                 objs = _decode_lines(decoder, chunk)
             except Exception:  # (RecursionError included: the line by line reading says why)
                 pass
             else:
-                if _lines_within_depth(chunk) and (
+                if _within_depth(lines) and (
                     not has_rules or not any(rule_issues(obj) for obj in objs)
                 ):
                     share(objs)
                     yield objs, True
                     continue
-        batch = list(_line_by_line(chunk, first_line, cls, strict=strict))
+        batch = list(_line_by_line(lines, first_line, cls, strict=strict))
         share([obj for obj in batch if not isinstance(obj, BadRecord)])
         yield batch, False
 
 
-def _lines_within_depth(chunk: bytes | memoryview) -> bool:
-    """Whether every line of a chunk nests within `MAX_DEPTH` (short lines cannot pass it)."""
-    if len(chunk) <= 2 * MAX_DEPTH:
-        return True
-    lines = bytes(chunk).split(b"\n")
+def _within_depth(lines: list[bytes]) -> bool:
+    """Whether every line nests within `MAX_DEPTH` (a short line cannot pass it)."""
     if max(map(len, lines)) <= 2 * MAX_DEPTH:
         return True
-    return all(within_depth(line) for line in lines)
+    return all(within_depth(line) for line in lines if len(line) > 2 * MAX_DEPTH)
 
 
 def _decode_lines(decoder: msgspec.json.Decoder[_T], chunk: bytes | memoryview) -> list[_T]:
@@ -282,10 +289,10 @@ class _Sharer:
 
 
 def _line_by_line(
-    chunk: bytes | memoryview, first_line: int, cls: type[_T], *, strict: bool
+    lines: list[bytes], first_line: int, cls: type[_T], *, strict: bool
 ) -> Iterator[_T | BadRecord]:
     lineno = first_line - 1
-    for raw in bytes(chunk).split(b"\n"):
+    for raw in lines:
         lineno += 1
         line = raw.rstrip(b"\r")
         if not line.strip():
@@ -306,8 +313,8 @@ def _at_line(issues: list[Issue], lineno: int) -> list[Issue]:
     return [Issue(i.path, i.code, i.message, lineno, i.column, i.loc) for i in issues]
 
 
-def _chunks(source: JSONLSource) -> Iterator[tuple[int, bytes | memoryview]]:
-    """``(number of the chunk's first line, chunk)``; every chunk ends at a line end.
+def _chunks(source: JSONLSource) -> Iterator[bytes | memoryview]:
+    """The source in chunks of about `CHUNK_SIZE` bytes, each ending at a line end.
 
     Each block read is handed on without copying (a memoryview), but for the
     line cut by the block boundary, which is joined to the rest of its line.
@@ -322,25 +329,21 @@ def _chunks(source: JSONLSource) -> Iterator[tuple[int, bytes | memoryview]]:
         stream = source
         close = False
     try:
-        line = 1
         rest = b""
         while True:
             block = stream.read(CHUNK_SIZE)
             if not block:
                 if rest:
-                    yield line, rest
+                    yield rest
                 return
             first = block.find(b"\n")
             if first < 0:
                 rest += block
                 continue
-            head = rest + block[: first + 1]
-            yield line, head
-            line += head.count(b"\n")
+            yield rest + block[: first + 1]
             last = block.rfind(b"\n")
             if last > first:
-                yield line, memoryview(block)[first + 1 : last + 1]
-                line += block.count(b"\n", first + 1, last + 1)
+                yield memoryview(block)[first + 1 : last + 1]
             rest = block[last + 1 :]
     finally:
         if close:
