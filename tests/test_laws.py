@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 
 import crucible_ir as ir
 from crucible_ir._checker import check
+from crucible_ir._validate import encoding_problems
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 import strategies
@@ -170,6 +171,7 @@ def assert_laws(x: Any) -> None:
     for issue in issues:
         assert issue.path == ir._errors.path_of(issue.loc)
     unwritable = check(x, writing=True)
+    assert encoding_problems(x) == unwritable
     if unwritable:
         assert issues, "valid, yet not written"
         with pytest.raises(ir.ValidationError) as refused:

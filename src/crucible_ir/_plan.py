@@ -78,6 +78,8 @@ class Node:
 
     kind: str
     nullable: bool = False
+    unset: bool = False
+    """Whether the value may be `msgspec.UNSET` (a field whose key is left out of the JSON)."""
     min_length: int | None = None
     max_length: int | None = None
     pattern: re.Pattern[str] | None = None
@@ -134,8 +136,11 @@ class Field:
     default: Any = msgspec.NODEFAULT
     default_factory: Any = None
     doc: str = ""
-    unset: bool = False
-    """Whether the field may be `msgspec.UNSET`: its key is then left out of the JSON."""
+
+    @property
+    def unset(self) -> bool:
+        """Whether the field may be `msgspec.UNSET`: its key is then left out of the JSON."""
+        return self.node.unset
 
     def default_value(self) -> Any:
         """A fresh copy of the field's default."""
@@ -236,7 +241,8 @@ def _field(info: mi.Field, where: str, unset: bool, orders: _Orders) -> Field:
     node, doc = _node(info.type, where, orders)
     factory = None if info.default_factory is msgspec.NODEFAULT else info.default_factory
     default = msgspec.UNSET if unset else info.default
-    return Field(info.name, node, info.required, default, factory, doc, unset)
+    node = _replace(node, unset=True) if unset else node
+    return Field(info.name, node, info.required, default, factory, doc)
 
 
 def _node(t: mi.Type, where: str, orders: _Orders) -> tuple[Node, str]:

@@ -14,11 +14,11 @@ from typing import Any, TypeVar
 
 from ._base import IRStruct
 from ._checker import check, rule_issues
-from ._codec import round_trip
+from ._codec import round_trip, written
 from ._errors import Issue, IssueCode, ValidationError
 from ._jsonscan import json_type_name
 
-__all__ = ["errors", "is_valid", "validate"]
+__all__ = ["encoding_problems", "errors", "is_valid", "validate"]
 
 _T = TypeVar("_T")
 
@@ -37,6 +37,18 @@ def errors(obj: Any) -> list[Issue]:
     if round_trip(obj) is not None:
         return rule_issues(obj)
     return check(obj)
+
+
+def encoding_problems(obj: Any) -> list[Issue]:
+    """What keeps ``obj`` from being written as JSON that reads back equal; ``[]`` when nothing.
+
+    Exactly what `to_json` would refuse it for (values that merely break a rule are fine).
+    """
+    try:
+        written(obj)
+    except ValidationError as exc:
+        return exc.errors
+    return []
 
 
 def validate(obj: _T) -> _T:
