@@ -785,8 +785,10 @@ def bulk_table(ctx: Context, bulks: list[Bulk], goals: list[Goal]) -> list[str]:
             ratio = statistics.median(runs) / statistics.median(mine)  # speed ratio: times inverted
             ok = ratio >= least
             state = "on" if collector else "off"
-            goal_text += f"; ≥ {least}{TIMES} `{other_key}` (collector {state})"
-            result += f"; vs `{other_key}` {verdict(ok)}"
+            goal_text += (
+                f"{'; ' if goal_text else ''}≥ {least}{TIMES} `{other_key}` (collector {state})"
+            )
+            result += f"{'; ' if result else ''}vs `{other_key}` {verdict(ok)}"
             goals.append(
                 Goal(
                     f"{bulk.label}: events/s, collector {state}",
