@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import importlib
 
-from ._version import __version__
+from ._version import IR_VERSION, __version__
 
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing costs start-up time
 if TYPE_CHECKING:
@@ -76,6 +76,7 @@ _WHERE = {
 }
 
 __all__ = [
+    "IR_VERSION",
     "BackendRef",
     "Builder",
     "DatasetRef",
