@@ -24,6 +24,7 @@ True
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar, overload
@@ -35,11 +36,11 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
         "crucible_ir.arrow needs pyarrow: pip install 'crucible-ir[arrow]'", name=exc.name
     ) from exc
 
-from ._arrow._parquet import batches_of
+from ._arrow._parquet import chunked, record_batches
 from ._arrow._parquet import jsonl_to_parquet as _jsonl_to_parquet
 from ._arrow._parquet import read_parquet as _read_parquet
 from ._arrow._parquet import write_parquet as _write_parquet
-from ._arrow._read import check_type, iter_batches
+from ._arrow._read import check_type, object_lists
 from ._arrow._write import schema_of
 from ._base import IRStruct, resolve_type
 from ._jsonl import JSONLSource
@@ -77,7 +78,7 @@ def to_table(objects: Iterable[IRStruct], type: type[IRStruct] | str) -> pa.Tabl
     raises `ValidationError` at its path, ``[i].field`` for the i-th object.
     """
     cls = resolve_type(type)
-    return pa.Table.from_batches(list(batches_of(objects, cls)), schema_of(cls))
+    return pa.Table.from_batches(list(record_batches(chunked(objects), cls)), schema_of(cls))
 
 
 @overload
@@ -95,7 +96,7 @@ def from_table(table: pa.Table | pa.RecordBatch, type: type[_T] | str) -> Iterat
     cls = resolve_type(type)
     check_type(table.schema, cls, "")
     batches = table.to_batches() if isinstance(table, pa.Table) else [table]
-    return iter_batches(batches, cls)
+    return itertools.chain.from_iterable(object_lists(batches, cls))
 
 
 def write_parquet(
@@ -115,7 +116,9 @@ def write_parquet(
     cannot be written (see `to_table`) or the source fails midway, no file or
     directory is left.
     """
-    return _write_parquet(objects, path, resolve_type(type), partition_by=partition_by)
+    cls = resolve_type(type)
+    batches = record_batches(chunked(objects), cls)
+    return _write_parquet(batches, path, cls, partition_by=partition_by)
 
 
 @overload
@@ -129,7 +132,7 @@ def read_parquet(path: PathLike, type: type[_T] | str) -> Iterator[Any]:
     row. A directory's files are read in path order, each with its partition
     values.
     """
-    return _read_parquet(path, resolve_type(type))
+    return itertools.chain.from_iterable(_read_parquet(path, resolve_type(type)))
 
 
 def jsonl_to_parquet(

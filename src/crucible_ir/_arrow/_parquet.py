@@ -9,6 +9,7 @@ memory stays bounded whatever the number of records.
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import itertools
 import os
@@ -25,12 +26,19 @@ import pyarrow.parquet as pq
 
 from .._base import IRStruct
 from .._errors import Issue, ValidationError
-from .._jsonl import JSONLSource, iter_jsonl
-from ._read import ROWS_PER_BATCH, check_type, iter_batches
+from .._jsonl import JSONLSource
+from ._read import ROWS_PER_BATCH, check_type, decoded_lists, object_lists
 from ._shape import BOOL, INT, STR, VOCAB, shape_of
 from ._write import record_batch, schema_of
 
-__all__ = ["ROWS_PER_GROUP", "batches_of", "jsonl_to_parquet", "read_parquet", "write_parquet"]
+__all__ = [
+    "ROWS_PER_GROUP",
+    "chunked",
+    "jsonl_to_parquet",
+    "read_parquet",
+    "record_batches",
+    "write_parquet",
+]
 
 ROWS_PER_GROUP = 4 * ROWS_PER_BATCH
 """Rows per Parquet row group (and the most rows held as Arrow data while writing)."""
@@ -39,32 +47,46 @@ COMPRESSION = "zstd"
 _PARTITION_KINDS = (STR, VOCAB, INT, BOOL)
 
 
-def batches_of(
-    objects: Iterable[Any], cls: type[IRStruct], *, trusted: bool = False
-) -> Iterator[pa.RecordBatch]:
-    """Record batches of ``ROWS_PER_BATCH`` objects each (see `record_batch`)."""
+def chunked(objects: Iterable[Any]) -> Iterator[list[Any]]:
+    """``objects`` in lists of ``ROWS_PER_BATCH``."""
     source = iter(objects)
+    while chunk := list(itertools.islice(source, ROWS_PER_BATCH)):
+        yield chunk
+
+
+def regrouped(lists: Iterable[list[Any]]) -> Iterator[list[Any]]:
+    """Small lists joined into lists of at least ``ROWS_PER_BATCH`` (but the last)."""
+    pending: list[Any] = []
+    for items in lists:
+        pending.extend(items)
+        if len(pending) >= ROWS_PER_BATCH:
+            yield pending
+            pending = []
+    if pending:
+        yield pending
+
+
+def record_batches(
+    lists: Iterable[list[Any]], cls: type[IRStruct], *, trusted: bool = False
+) -> Iterator[pa.RecordBatch]:
+    """A record batch per list of objects (see `record_batch`)."""
     done = 0
-    while True:
-        chunk = list(itertools.islice(source, ROWS_PER_BATCH))
-        if not chunk:
-            return
-        yield record_batch(chunk, cls, first=done, trusted=trusted)
-        done += len(chunk)
+    for objects in lists:
+        yield record_batch(objects, cls, first=done, trusted=trusted)
+        done += len(objects)
 
 
 def write_parquet(
-    objects: Iterable[Any],
+    batches: Iterable[pa.RecordBatch],
     path: str | os.PathLike[str],
     cls: type[IRStruct],
     *,
     partition_by: Iterable[str] | None = None,
-    trusted: bool = False,
 ) -> int:
-    """Write ``objects`` as Parquet at ``path``; the number of records written."""
+    """Write record batches of ``cls`` as Parquet at ``path``; the number of rows written."""
     target = os.path.realpath(os.fspath(path))  # through a symbolic link, write its target
     columns = list(partition_by or ())
-    counted = _Counter(batches_of(objects, cls, trusted=trusted))
+    counted = _Counter(iter(batches))
     if columns:
         _write_directory(counted, target, cls, columns, os.fspath(path))
     else:
@@ -95,7 +117,9 @@ def _write_file(
     batches: Iterable[pa.RecordBatch], target: str, cls: type[IRStruct], shown: str
 ) -> None:
     if os.path.isdir(target):
-        raise IsADirectoryError(f"{shown}: is a directory (give a file name, or partition_by)")
+        raise IsADirectoryError(
+            errno.EISDIR, "is a directory (give a file name, or partition_by)", shown
+        )
     schema = schema_of(cls)
     tmp = _temporary_name(target)
     os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))  # the umask applies
@@ -139,7 +163,7 @@ def _write_directory(
         raise ValueError(f"partition_by names a column twice: {columns}")
     if os.path.lexists(target):
         raise FileExistsError(
-            f"{shown}: already exists (remove it first: a partitioned write makes a new directory)"
+            errno.EEXIST, "already exists (a partitioned write makes a new directory)", shown
         )
     partitioning = ds.partitioning(
         pa.schema([_plain(schema.field(name)) for name in columns]), flavor="hive"
@@ -189,8 +213,8 @@ def _partitionable(batch: pa.RecordBatch, columns: list[str]) -> pa.RecordBatch:
     return batch
 
 
-def read_parquet(path: str | os.PathLike[str], cls: type[IRStruct]) -> Iterator[Any]:
-    """The IR objects of a Parquet file, or of every Parquet file of a partitioned directory."""
+def read_parquet(path: str | os.PathLike[str], cls: type[IRStruct]) -> Iterator[list[Any]]:
+    """The IR objects of a Parquet file, or of every file of a partitioned directory, in lists."""
     shown = os.fspath(path)
     if os.path.isdir(shown):
         yield from _read_directory(shown, cls)
@@ -201,14 +225,14 @@ def read_parquet(path: str | os.PathLike[str], cls: type[IRStruct]) -> Iterator[
 
 def _read_file(
     file: pq.ParquetFile, cls: type[IRStruct], where: str, extra: dict[str, Any] | None = None
-) -> Iterator[Any]:
+) -> Iterator[list[Any]]:
     schema = file.schema_arrow
     check_type(schema, cls, where)
     wanted = [name for name, _ in shape_of(cls).fields if name in schema.names]
     batches = file.iter_batches(batch_size=ROWS_PER_BATCH, columns=wanted)
     if extra:
         batches = (_with_columns(batch, extra) for batch in batches)
-    yield from iter_batches(batches, cls, where=where)
+    yield from object_lists(batches, cls, where=where)
 
 
 def _with_columns(batch: pa.RecordBatch, extra: dict[str, pa.Scalar]) -> pa.RecordBatch:
@@ -221,7 +245,7 @@ def _with_columns(batch: pa.RecordBatch, extra: dict[str, pa.Scalar]) -> pa.Reco
     return pa.RecordBatch.from_arrays(arrays, names=names)
 
 
-def _read_directory(path: str, cls: type[IRStruct]) -> Iterator[Any]:
+def _read_directory(path: str, cls: type[IRStruct]) -> Iterator[list[Any]]:
     """Every file of a Hive-partitioned directory, in path order, with its partition values."""
     found = ds.dataset(path, format="parquet", partitioning="hive").partitioning
     names = found.schema.names if found is not None else []
@@ -246,8 +270,8 @@ def jsonl_to_parquet(
 ) -> int:
     """`iter_jsonl` into `write_parquet`; a record Arrow cannot hold is reported at its line."""
     try:
-        records = iter_jsonl(source, cls)
-        return write_parquet(records, path, cls, partition_by=partition_by, trusted=True)
+        batches = record_batches(regrouped(decoded_lists(source, cls)), cls, trusted=True)
+        return write_parquet(batches, path, cls, partition_by=partition_by)
     except ValidationError as exc:
         placed = _at_line(exc, source)
         if placed is None:

@@ -3,14 +3,13 @@
 Each row of a record batch is written as one line of JSON, column by column
 with Arrow's vectorized string functions (strings quoted, integers and
 timestamps formatted, JSON text columns checked and spliced in), and the lines
-go through `iter_jsonl`: one decoder and one set of rules for both formats,
+go through `iter_jsonl`'s decoding: one decoder and one set of rules for both formats,
 and a bad row is reported the way a bad line is, with its number.
 """
 
 from __future__ import annotations
 
 import bisect
-import collections
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -19,19 +18,21 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .._base import IRStruct
-from .._errors import DecodeError, IRError, Issue, IssueCode
-from .._jsonl import iter_jsonl
+from .._errors import DecodeError, IRError, Issue, IssueCode, ValidationError
+from .._jsonl import BadRecord, JSONLSource
+from .._jsonl import _batches as _jsonl_batches
 from ._shape import BOOL, FLOAT, INT, JSON, STR, STRUCT, TIME, VOCAB, Shape, shape_of
 from ._write import TYPE_KEY
 
-__all__ = ["ROWS_PER_BATCH", "check_type", "iter_batches"]
+__all__ = ["ROWS_PER_BATCH", "check_type", "decoded_lists", "object_lists"]
 
 ROWS_PER_BATCH = 16_384
 """Rows turned into JSON lines at a time: some megabytes of text."""
 
 _LARGE = pa.large_string()
 _ENCODE = msgspec.json.Encoder().encode
-_RAW = msgspec.json.Decoder(msgspec.Raw).decode
+_RAW_DECODER = msgspec.json.Decoder(msgspec.Raw)
+_RAW, _RAW_LINES = _RAW_DECODER.decode, _RAW_DECODER.decode_lines
 _NEEDS_ESCAPE = r'[\x00-\x1f"\\]'
 _TIMESTAMP_US = pa.timestamp("us")
 
@@ -42,7 +43,7 @@ def _lit(text: str) -> pa.Scalar:
 
 _EMPTY, _NULL, _QUOTE, _OPEN, _CLOSE = _lit(""), _lit("null"), _lit('"'), _lit("{"), _lit("}")
 _COMMA, _ZQUOTE, _LINE_END = _lit(","), _lit('Z"'), _lit("}\n")
-_OPEN_LIST, _CLOSE_LIST = _lit("["), _lit("]")
+_OPEN_LIST, _CLOSE_LIST, _NEWLINE = _lit("["), _lit("]"), _lit("\n")
 
 
 class _BadCellError(Exception):
@@ -78,14 +79,14 @@ def check_type(schema: pa.Schema, cls: type[IRStruct], where: str) -> None:
         )
 
 
-def iter_batches(
+def object_lists(
     batches: Iterable[pa.RecordBatch], cls: type[IRStruct], *, where: str = ""
-) -> Iterator[Any]:
-    """The IR objects of the rows of ``batches``, in order.
+) -> Iterator[list[Any]]:
+    """The IR objects of the rows of ``batches``, in order, a list at a time.
 
     A bad row raises `DecodeError` or `ValidationError` titled ``{where}row
-    N:`` (N counts from 1 over all the batches); a column of the wrong type
-    raises `DecodeError` titled ``{where}column PATH:``.
+    N:`` (N counts from 1 over all the batches), after the rows before it; a
+    column of the wrong type raises `DecodeError` titled ``{where}column PATH:``.
     """
     shape = shape_of(cls)
     done = 0
@@ -94,12 +95,28 @@ def iter_batches(
             part = batch.slice(start, ROWS_PER_BATCH)
             data = _lines(part, shape, done, where)
             try:
-                yield from iter_jsonl(data, cls)
+                yield from decoded_lists(data, cls)
             except IRError as exc:
                 line = (exc.errors[0].line or 1) if exc.errors else 1
                 issues = [Issue(i.path, i.code, i.message) for i in exc.errors]
                 raise type(exc)(issues, title=f"{where}row {done + line}:") from None
             done += part.num_rows
+
+
+def decoded_lists(source: JSONLSource, cls: type[IRStruct]) -> Iterator[list[Any]]:
+    """What `iter_jsonl` yields, a list at a time (a chunk of the source each).
+
+    The same decoding and the same checks, minus a generator step per record.
+    """
+    for batch, clean in _jsonl_batches(source, cls, strict=False):
+        if clean:
+            yield batch
+            continue
+        for i, item in enumerate(batch):
+            if isinstance(item, BadRecord):
+                yield batch[:i]
+                raise (DecodeError if item.decode_failed else ValidationError)(item.issues)
+        yield batch
 
 
 def _lines(batch: pa.RecordBatch, shape: Shape, done: int, where: str) -> memoryview:
@@ -115,11 +132,7 @@ def _lines(batch: pa.RecordBatch, shape: Shape, done: int, where: str) -> memory
         raise DecodeError(
             [Issue(bad.path, IssueCode.TYPE, bad.message)], title=f"{where}column {bad.path}:"
         ) from None
-    if batch.num_rows == 0:
-        return memoryview(b"")
-    _, offsets, data = lines.buffers()
-    bounds = memoryview(offsets).cast("q")
-    return memoryview(data)[bounds[lines.offset] : bounds[lines.offset + len(lines)]]
+    return _text_buffer(lines)
 
 
 def _object(
@@ -214,24 +227,42 @@ def _quoted(array: pa.Array) -> pa.Array:
 
 def _json_text(array: pa.Array) -> pa.Array:
     """JSON text cells, each checked to hold exactly one JSON value, on one line."""
-    texts = pc.fill_null(array, _NULL).to_pylist()
-    try:
-        collections.deque(map(_RAW, texts), maxlen=0)
-    except msgspec.DecodeError:
-        for i, text in enumerate(texts):
-            try:
-                _RAW(text)
-            except msgspec.DecodeError as exc:
-                raise _BadCellError(
-                    i, "", f"expected JSON text, got {text[:40]!r} ({exc})", IssueCode.SYNTAX
-                ) from None
-    broken = pc.fill_null(pc.match_substring(array, "\n"), False)
-    if pc.any(broken).as_py():  # a line break between tokens would split the line
+    if not len(array):
+        return array
+    filled = pc.fill_null(array, _NULL)
+    broken = pc.fill_null(pc.match_substring_regex(array, r"[\r\n]"), False)
+    if not pc.any(broken).as_py():
+        # A cell a line: decoding the lines finds one value on each exactly when each
+        # cell holds one value (a blank cell, or one holding two values, fails).
+        lines = pc.binary_join_element_wise(filled, _NEWLINE, _EMPTY)
+        try:
+            if len(_RAW_LINES(_text_buffer(lines))) == len(array):
+                return array
+        except msgspec.DecodeError:
+            pass
+    texts = filled.to_pylist()  # the slow way: cell by cell
+    for i, text in enumerate(texts):
+        try:
+            _RAW(text)
+        except msgspec.DecodeError as exc:
+            raise _BadCellError(
+                i, "", f"expected JSON text, got {text[:40]!r} ({exc})", IssueCode.SYNTAX
+            ) from None
+    if pc.any(broken).as_py():  # a line break between tokens would split the row's line
         compact = [
             msgspec.json.format(text, indent=-1) for text in array.filter(broken).to_pylist()
         ]
         array = pc.replace_with_mask(array, broken, pa.array(compact, _LARGE))
     return array
+
+
+def _text_buffer(array: pa.Array) -> memoryview:
+    """The characters of a large string array without nulls, all of them, as one buffer."""
+    if not len(array):
+        return memoryview(b"")
+    _, offsets, data = array.buffers()
+    bounds = memoryview(offsets).cast("q")
+    return memoryview(data)[bounds[array.offset] : bounds[array.offset + len(array)]]
 
 
 def _timestamps(array: pa.Array) -> pa.Array:
