@@ -54,6 +54,16 @@ def test_quick_agrees_with_full_check_on_golden_files(entry: dict[str, Any]) -> 
         assert full_says_valid(entry["type"], text)
 
 
+def test_quick_accepts_backend_refs_as_ensemble_members() -> None:
+    text = (
+        b'{"id": "x", "backend": {"id": "g"}, "pipeline": [{"name": "r"}], "reliability": '
+        b'{"ensemble": {"models": [{"id": "mock", "options": {}}, "gpt4"], '
+        b'"weights": {"mock": 0.5, "gpt4": 0.5}}}}'
+    )
+    assert quick_says_valid("experiment", text)
+    assert full_says_valid("experiment", text)
+
+
 def test_quick_accepts_common_documents() -> None:
     small = (
         b'{"id": "x", "backend": {"id": "gpt4"}, "pipeline": [{"name": "run"}, {"name": "eval"}]}'
@@ -85,6 +95,14 @@ def test_quick_accepts_common_documents() -> None:
         b'{"id": "x", "backend": {"id": "g"}, "pipeline": [{"name": "r"}]} trailing',
         b'{"id": "x", "backend": {"id": "g", "endpoint_url": "ftp://x"}, "pipeline": [{"name": "r"}]}',
         b'{"id": "x", "backend": {"id": "g"}, "pipeline": [{"name": "r"}], "created_at": "yesterday"}',
+        b'{"id": "x", "backend": {"id": "g"}, "pipeline": [{"name": "r"}], '
+        b'"reliability": {"ensemble": {"models": [{"id": "m"}, "a"], "weights": {"b": 1}}}}',
+        b'{"id": "x", "backend": {"id": "g"}, "pipeline": [{"name": "r"}], '
+        b'"reliability": {"ensemble": {"models": [{"id": ""}]}}}',
+        b'{"id": "x", "backend": {"id": "g"}, "pipeline": [{"name": "r"}], '
+        b'"reliability": {"ensemble": {"models": [{"id": "m", "profile": null}]}}}',
+        b'{"id": "x", "backend": {"id": "g"}, "pipeline": [{"name": "r"}], '
+        b'"reliability": {"ensemble": {"models": [1]}}}',
         b"\xff\xfe",
         b"[]",
         b"",

@@ -8,6 +8,9 @@ validation that reports every problem at its path; a fluent builder.
 >>> ir.from_json(ir.to_json(exp), "experiment") == exp
 True
 
+``IR_VERSION`` is the version of the reference's IR that is read and written
+("0.3.0"); ``__version__`` is this package's.
+
 Names are imported on first use, so ``import crucible_ir`` costs next to
 nothing and a command that needs little starts fast.
 """

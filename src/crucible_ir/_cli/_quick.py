@@ -812,7 +812,20 @@ def q_backend_tool_call(d, depth=0):
         if v66 is None:
             pass
         else:
-            raise Unsure
+            if type(v66) is dict:
+                if v66 is None:
+                    raise Unsure
+                else:
+                    if type(v66) is not dict:
+                        raise Unsure
+            elif type(v66) is str:
+                if v66 is None:
+                    raise Unsure
+                else:
+                    if type(v66) is not str:
+                        raise Unsure
+            else:
+                raise Unsure
         r['arguments'] = v66
     v67 = d.get('id', _M)
     if v67 is _M:
@@ -2209,67 +2222,81 @@ def q_reliability_ensemble(d, depth=0):
         else:
             if type(v189) is not list:
                 raise Unsure
+            items191 = []
             for x190 in v189:
                 if x190 is None:
                     raise Unsure
                 else:
-                    if type(x190) is not str:
+                    if type(x190) is str:
+                        if x190 is None:
+                            raise Unsure
+                        else:
+                            if type(x190) is not str:
+                                raise Unsure
+                            if not x190:
+                                raise Unsure
+                    elif type(x190) is dict:
+                        if x190 is None:
+                            raise Unsure
+                        else:
+                            x190 = q_backend_ref(x190, depth + 1)
+                    else:
                         raise Unsure
-                    if not x190:
-                        raise Unsure
+                items191.append(x190)
+            v189 = items191
         r['models'] = v189
-    v191 = d.get('options', _M)
-    if v191 is _M:
+    v192 = d.get('options', _M)
+    if v192 is _M:
         r['options'] = None
     else:
-        if v191 is None:
+        if v192 is None:
             pass
         else:
-            if type(v191) is not dict:
+            if type(v192) is not dict:
                 raise Unsure
-        r['options'] = v191
-    v192 = d.get('strategy', _M)
-    if v192 is _M:
+        r['options'] = v192
+    v193 = d.get('strategy', _M)
+    if v193 is _M:
         r['strategy'] = 'none'
     else:
-        if v192 is None:
+        if v193 is None:
             raise Unsure
         else:
-            if v192 not in ('none', 'majority', 'weighted', 'best_confidence', 'unanimous'):
+            if v193 not in ('none', 'majority', 'weighted', 'best_confidence', 'unanimous'):
                 raise Unsure
-        r['strategy'] = v192
-    v193 = d.get('timeout_ms', _M)
-    if v193 is _M:
-        r['timeout_ms'] = None
-    else:
-        if v193 is None:
-            pass
-        else:
-            if type(v193) is not int:
-                raise Unsure
-            if v193 < 1:
-                raise Unsure
-        r['timeout_ms'] = v193
-    v194 = d.get('weights', _M)
+        r['strategy'] = v193
+    v194 = d.get('timeout_ms', _M)
     if v194 is _M:
-        r['weights'] = None
+        r['timeout_ms'] = None
     else:
         if v194 is None:
             pass
         else:
-            if type(v194) is not dict:
+            if type(v194) is not int:
                 raise Unsure
-            for x195 in v194.values():
-                if x195 is None:
+            if v194 < 1:
+                raise Unsure
+        r['timeout_ms'] = v194
+    v195 = d.get('weights', _M)
+    if v195 is _M:
+        r['weights'] = None
+    else:
+        if v195 is None:
+            pass
+        else:
+            if type(v195) is not dict:
+                raise Unsure
+            for x196 in v195.values():
+                if x196 is None:
                     raise Unsure
                 else:
-                    if type(x195) is not int and type(x195) is not float:
+                    if type(x196) is not int and type(x196) is not float:
                         raise Unsure
-                    if x195 != x195 or x195 == _INF or x195 == -_INF:
+                    if x196 != x196 or x196 == _INF or x196 == -_INF:
                         raise Unsure
-                    if x195 < 0:
+                    if x196 < 0:
                         raise Unsure
-        r['weights'] = v194
+        r['weights'] = v195
     return _rules('reliability.ensemble', _Record(r))
 
 
@@ -2277,80 +2304,80 @@ def q_reliability_fairness(d, depth=0):
     if type(d) is not dict or depth > 200:
         raise Unsure
     r = {}
-    v196 = d.get('enabled', _M)
-    if v196 is _M:
+    v197 = d.get('enabled', _M)
+    if v197 is _M:
         r['enabled'] = False
     else:
-        if v196 is None:
-            raise Unsure
-        else:
-            if v196 is not True and v196 is not False:
-                raise Unsure
-        r['enabled'] = v196
-    v197 = d.get('fail_on_violation', _M)
-    if v197 is _M:
-        r['fail_on_violation'] = None
-    else:
         if v197 is None:
-            pass
+            raise Unsure
         else:
             if v197 is not True and v197 is not False:
                 raise Unsure
-        r['fail_on_violation'] = v197
-    v198 = d.get('group_by', _M)
+        r['enabled'] = v197
+    v198 = d.get('fail_on_violation', _M)
     if v198 is _M:
-        r['group_by'] = None
+        r['fail_on_violation'] = None
     else:
         if v198 is None:
             pass
         else:
-            if type(v198) is not str:
+            if v198 is not True and v198 is not False:
                 raise Unsure
-            if not v198:
-                raise Unsure
-        r['group_by'] = v198
-    v199 = d.get('metrics', _M)
+        r['fail_on_violation'] = v198
+    v199 = d.get('group_by', _M)
     if v199 is _M:
-        r['metrics'] = None
+        r['group_by'] = None
     else:
         if v199 is None:
             pass
         else:
-            if type(v199) is not list:
+            if type(v199) is not str:
                 raise Unsure
-            for x200 in v199:
-                if x200 is None:
-                    raise Unsure
-                else:
-                    if type(x200) is not str:
-                        raise Unsure
-                    if not x200:
-                        raise Unsure
-        r['metrics'] = v199
-    v201 = d.get('options', _M)
-    if v201 is _M:
-        r['options'] = None
+            if not v199:
+                raise Unsure
+        r['group_by'] = v199
+    v200 = d.get('metrics', _M)
+    if v200 is _M:
+        r['metrics'] = None
     else:
-        if v201 is None:
+        if v200 is None:
             pass
         else:
-            if type(v201) is not dict:
+            if type(v200) is not list:
                 raise Unsure
-        r['options'] = v201
-    v202 = d.get('threshold', _M)
+            for x201 in v200:
+                if x201 is None:
+                    raise Unsure
+                else:
+                    if type(x201) is not str:
+                        raise Unsure
+                    if not x201:
+                        raise Unsure
+        r['metrics'] = v200
+    v202 = d.get('options', _M)
     if v202 is _M:
-        r['threshold'] = None
+        r['options'] = None
     else:
         if v202 is None:
             pass
         else:
-            if type(v202) is not int and type(v202) is not float:
+            if type(v202) is not dict:
                 raise Unsure
-            if v202 != v202 or v202 == _INF or v202 == -_INF:
+        r['options'] = v202
+    v203 = d.get('threshold', _M)
+    if v203 is _M:
+        r['threshold'] = None
+    else:
+        if v203 is None:
+            pass
+        else:
+            if type(v203) is not int and type(v203) is not float:
                 raise Unsure
-            if v202 < 0 or v202 > 1:
+            if v203 != v203 or v203 == _INF or v203 == -_INF:
                 raise Unsure
-        r['threshold'] = v202
+            if v203 < 0 or v203 > 1:
+                raise Unsure
+        r['threshold'] = v203
     return _rules('reliability.fairness', _Record(r))
 
 
@@ -2358,94 +2385,94 @@ def q_reliability_guardrail(d, depth=0):
     if type(d) is not dict or depth > 200:
         raise Unsure
     r = {}
-    v203 = d.get('content_moderation', _M)
-    if v203 is _M:
-        r['content_moderation'] = None
-    else:
-        if v203 is None:
-            pass
-        else:
-            if v203 is not True and v203 is not False:
-                raise Unsure
-        r['content_moderation'] = v203
-    v204 = d.get('fail_on_detection', _M)
+    v204 = d.get('content_moderation', _M)
     if v204 is _M:
-        r['fail_on_detection'] = None
+        r['content_moderation'] = None
     else:
         if v204 is None:
             pass
         else:
             if v204 is not True and v204 is not False:
                 raise Unsure
-        r['fail_on_detection'] = v204
-    v205 = d.get('jailbreak_detection', _M)
+        r['content_moderation'] = v204
+    v205 = d.get('fail_on_detection', _M)
     if v205 is _M:
-        r['jailbreak_detection'] = None
+        r['fail_on_detection'] = None
     else:
         if v205 is None:
             pass
         else:
             if v205 is not True and v205 is not False:
                 raise Unsure
-        r['jailbreak_detection'] = v205
-    v206 = d.get('options', _M)
+        r['fail_on_detection'] = v205
+    v206 = d.get('jailbreak_detection', _M)
     if v206 is _M:
-        r['options'] = None
+        r['jailbreak_detection'] = None
     else:
         if v206 is None:
             pass
         else:
-            if type(v206) is not dict:
+            if v206 is not True and v206 is not False:
                 raise Unsure
-        r['options'] = v206
-    v207 = d.get('pii_detection', _M)
+        r['jailbreak_detection'] = v206
+    v207 = d.get('options', _M)
     if v207 is _M:
-        r['pii_detection'] = None
+        r['options'] = None
     else:
         if v207 is None:
             pass
         else:
-            if v207 is not True and v207 is not False:
+            if type(v207) is not dict:
                 raise Unsure
-        r['pii_detection'] = v207
-    v208 = d.get('pii_redaction', _M)
+        r['options'] = v207
+    v208 = d.get('pii_detection', _M)
     if v208 is _M:
-        r['pii_redaction'] = None
+        r['pii_detection'] = None
     else:
         if v208 is None:
             pass
         else:
             if v208 is not True and v208 is not False:
                 raise Unsure
-        r['pii_redaction'] = v208
-    v209 = d.get('profiles', _M)
+        r['pii_detection'] = v208
+    v209 = d.get('pii_redaction', _M)
     if v209 is _M:
-        r['profiles'] = ['default']
+        r['pii_redaction'] = None
     else:
         if v209 is None:
-            raise Unsure
-        else:
-            if type(v209) is not list:
-                raise Unsure
-            for x210 in v209:
-                if x210 is None:
-                    raise Unsure
-                else:
-                    if type(x210) is not str:
-                        raise Unsure
-                    if not x210:
-                        raise Unsure
-        r['profiles'] = v209
-    v211 = d.get('prompt_injection_detection', _M)
-    if v211 is _M:
-        r['prompt_injection_detection'] = None
-    else:
-        if v211 is None:
             pass
         else:
-            if v211 is not True and v211 is not False:
+            if v209 is not True and v209 is not False:
                 raise Unsure
-        r['prompt_injection_detection'] = v211
+        r['pii_redaction'] = v209
+    v210 = d.get('profiles', _M)
+    if v210 is _M:
+        r['profiles'] = ['default']
+    else:
+        if v210 is None:
+            raise Unsure
+        else:
+            if type(v210) is not list:
+                raise Unsure
+            for x211 in v210:
+                if x211 is None:
+                    raise Unsure
+                else:
+                    if type(x211) is not str:
+                        raise Unsure
+                    if not x211:
+                        raise Unsure
+        r['profiles'] = v210
+    v212 = d.get('prompt_injection_detection', _M)
+    if v212 is _M:
+        r['prompt_injection_detection'] = None
+    else:
+        if v212 is None:
+            pass
+        else:
+            if v212 is not True and v212 is not False:
+                raise Unsure
+        r['prompt_injection_detection'] = v212
     return _rules('reliability.guardrail', _Record(r))
 
 
@@ -2453,35 +2480,23 @@ def q_reliability_hedging(d, depth=0):
     if type(d) is not dict or depth > 200:
         raise Unsure
     r = {}
-    v212 = d.get('budget_percent', _M)
-    if v212 is _M:
-        r['budget_percent'] = None
-    else:
-        if v212 is None:
-            pass
-        else:
-            if type(v212) is not int and type(v212) is not float:
-                raise Unsure
-            if v212 != v212 or v212 == _INF or v212 == -_INF:
-                raise Unsure
-            if v212 < 0:
-                raise Unsure
-        r['budget_percent'] = v212
-    v213 = d.get('delay_ms', _M)
+    v213 = d.get('budget_percent', _M)
     if v213 is _M:
-        r['delay_ms'] = None
+        r['budget_percent'] = None
     else:
         if v213 is None:
             pass
         else:
-            if type(v213) is not int:
+            if type(v213) is not int and type(v213) is not float:
                 raise Unsure
-            if v213 < 1:
+            if v213 != v213 or v213 == _INF or v213 == -_INF:
                 raise Unsure
-        r['delay_ms'] = v213
-    v214 = d.get('max_hedges', _M)
+            if v213 < 0:
+                raise Unsure
+        r['budget_percent'] = v213
+    v214 = d.get('delay_ms', _M)
     if v214 is _M:
-        r['max_hedges'] = None
+        r['delay_ms'] = None
     else:
         if v214 is None:
             pass
@@ -2490,41 +2505,53 @@ def q_reliability_hedging(d, depth=0):
                 raise Unsure
             if v214 < 1:
                 raise Unsure
-        r['max_hedges'] = v214
-    v215 = d.get('options', _M)
+        r['delay_ms'] = v214
+    v215 = d.get('max_hedges', _M)
     if v215 is _M:
-        r['options'] = None
+        r['max_hedges'] = None
     else:
         if v215 is None:
             pass
         else:
-            if type(v215) is not dict:
+            if type(v215) is not int:
                 raise Unsure
-        r['options'] = v215
-    v216 = d.get('percentile', _M)
+            if v215 < 1:
+                raise Unsure
+        r['max_hedges'] = v215
+    v216 = d.get('options', _M)
     if v216 is _M:
-        r['percentile'] = None
+        r['options'] = None
     else:
         if v216 is None:
             pass
         else:
-            if type(v216) is not int and type(v216) is not float:
+            if type(v216) is not dict:
                 raise Unsure
-            if v216 != v216 or v216 == _INF or v216 == -_INF:
-                raise Unsure
-            if v216 < 0 or v216 > 1:
-                raise Unsure
-        r['percentile'] = v216
-    v217 = d.get('strategy', _M)
+        r['options'] = v216
+    v217 = d.get('percentile', _M)
     if v217 is _M:
-        r['strategy'] = 'off'
+        r['percentile'] = None
     else:
         if v217 is None:
+            pass
+        else:
+            if type(v217) is not int and type(v217) is not float:
+                raise Unsure
+            if v217 != v217 or v217 == _INF or v217 == -_INF:
+                raise Unsure
+            if v217 < 0 or v217 > 1:
+                raise Unsure
+        r['percentile'] = v217
+    v218 = d.get('strategy', _M)
+    if v218 is _M:
+        r['strategy'] = 'off'
+    else:
+        if v218 is None:
             raise Unsure
         else:
-            if v217 not in ('off', 'fixed', 'percentile', 'adaptive', 'workload_aware', 'exponential_backoff'):
+            if v218 not in ('off', 'fixed', 'percentile', 'adaptive', 'workload_aware', 'exponential_backoff'):
                 raise Unsure
-        r['strategy'] = v217
+        r['strategy'] = v218
     return _rules('reliability.hedging', _Record(r))
 
 
@@ -2532,61 +2559,49 @@ def q_reliability_stats(d, depth=0):
     if type(d) is not dict or depth > 200:
         raise Unsure
     r = {}
-    v218 = d.get('alpha', _M)
-    if v218 is _M:
+    v219 = d.get('alpha', _M)
+    if v219 is _M:
         r['alpha'] = 0.05
     else:
-        if v218 is None:
+        if v219 is None:
             raise Unsure
         else:
-            if type(v218) is not int and type(v218) is not float:
+            if type(v219) is not int and type(v219) is not float:
                 raise Unsure
-            if v218 != v218 or v218 == _INF or v218 == -_INF:
+            if v219 != v219 or v219 == _INF or v219 == -_INF:
                 raise Unsure
-            if v218 < 0 or v218 > 1:
+            if v219 < 0 or v219 > 1:
                 raise Unsure
-        r['alpha'] = v218
-    v219 = d.get('bootstrap_iterations', _M)
-    if v219 is _M:
-        r['bootstrap_iterations'] = None
-    else:
-        if v219 is None:
-            pass
-        else:
-            if type(v219) is not int:
-                raise Unsure
-            if v219 < 1:
-                raise Unsure
-        r['bootstrap_iterations'] = v219
-    v220 = d.get('confidence_level', _M)
+        r['alpha'] = v219
+    v220 = d.get('bootstrap_iterations', _M)
     if v220 is _M:
-        r['confidence_level'] = None
+        r['bootstrap_iterations'] = None
     else:
         if v220 is None:
             pass
         else:
-            if type(v220) is not int and type(v220) is not float:
+            if type(v220) is not int:
                 raise Unsure
-            if v220 != v220 or v220 == _INF or v220 == -_INF:
+            if v220 < 1:
                 raise Unsure
-            if v220 < 0 or v220 > 1:
-                raise Unsure
-        r['confidence_level'] = v220
-    v221 = d.get('effect_size_type', _M)
+        r['bootstrap_iterations'] = v220
+    v221 = d.get('confidence_level', _M)
     if v221 is _M:
-        r['effect_size_type'] = None
+        r['confidence_level'] = None
     else:
         if v221 is None:
             pass
         else:
-            if type(v221) is not str:
+            if type(v221) is not int and type(v221) is not float:
                 raise Unsure
-            if not v221:
+            if v221 != v221 or v221 == _INF or v221 == -_INF:
                 raise Unsure
-        r['effect_size_type'] = v221
-    v222 = d.get('multiple_testing_correction', _M)
+            if v221 < 0 or v221 > 1:
+                raise Unsure
+        r['confidence_level'] = v221
+    v222 = d.get('effect_size_type', _M)
     if v222 is _M:
-        r['multiple_testing_correction'] = None
+        r['effect_size_type'] = None
     else:
         if v222 is None:
             pass
@@ -2595,35 +2610,47 @@ def q_reliability_stats(d, depth=0):
                 raise Unsure
             if not v222:
                 raise Unsure
-        r['multiple_testing_correction'] = v222
-    v223 = d.get('options', _M)
+        r['effect_size_type'] = v222
+    v223 = d.get('multiple_testing_correction', _M)
     if v223 is _M:
-        r['options'] = None
+        r['multiple_testing_correction'] = None
     else:
         if v223 is None:
             pass
         else:
-            if type(v223) is not dict:
+            if type(v223) is not str:
                 raise Unsure
-        r['options'] = v223
-    v224 = d.get('tests', _M)
+            if not v223:
+                raise Unsure
+        r['multiple_testing_correction'] = v223
+    v224 = d.get('options', _M)
     if v224 is _M:
-        r['tests'] = ['ttest', 'bootstrap']
+        r['options'] = None
     else:
         if v224 is None:
+            pass
+        else:
+            if type(v224) is not dict:
+                raise Unsure
+        r['options'] = v224
+    v225 = d.get('tests', _M)
+    if v225 is _M:
+        r['tests'] = ['ttest', 'bootstrap']
+    else:
+        if v225 is None:
             raise Unsure
         else:
-            if type(v224) is not list:
+            if type(v225) is not list:
                 raise Unsure
-            for x225 in v224:
-                if x225 is None:
+            for x226 in v225:
+                if x226 is None:
                     raise Unsure
                 else:
-                    if type(x225) is not str:
+                    if type(x226) is not str:
                         raise Unsure
-                    if not x225:
+                    if not x226:
                         raise Unsure
-        r['tests'] = v224
+        r['tests'] = v225
     return _rules('reliability.stats', _Record(r))
 
 
@@ -2631,50 +2658,50 @@ def q_stage_def(d, depth=0):
     if type(d) is not dict or depth > 200:
         raise Unsure
     r = {}
-    v226 = d.get('enabled', _M)
-    if v226 is _M:
+    v227 = d.get('enabled', _M)
+    if v227 is _M:
         r['enabled'] = True
     else:
-        if v226 is None:
+        if v227 is None:
             raise Unsure
         else:
-            if v226 is not True and v226 is not False:
+            if v227 is not True and v227 is not False:
                 raise Unsure
-        r['enabled'] = v226
-    v227 = d.get('module', _M)
-    if v227 is _M:
+        r['enabled'] = v227
+    v228 = d.get('module', _M)
+    if v228 is _M:
         r['module'] = None
     else:
-        if v227 is None:
-            pass
-        else:
-            if type(v227) is not str:
-                raise Unsure
-            if not v227:
-                raise Unsure
-        r['module'] = v227
-    v228 = d.get('name', _M)
-    if v228 is _M:
-        raise Unsure
-    else:
         if v228 is None:
-            raise Unsure
+            pass
         else:
             if type(v228) is not str:
                 raise Unsure
             if not v228:
                 raise Unsure
-        r['name'] = v228
-    v229 = d.get('options', _M)
+        r['module'] = v228
+    v229 = d.get('name', _M)
     if v229 is _M:
-        r['options'] = None
+        raise Unsure
     else:
         if v229 is None:
+            raise Unsure
+        else:
+            if type(v229) is not str:
+                raise Unsure
+            if not v229:
+                raise Unsure
+        r['name'] = v229
+    v230 = d.get('options', _M)
+    if v230 is _M:
+        r['options'] = None
+    else:
+        if v230 is None:
             pass
         else:
-            if type(v229) is not dict:
+            if type(v230) is not dict:
                 raise Unsure
-        r['options'] = v229
+        r['options'] = v230
     return _rules('stage_def', _Record(r))
 
 
@@ -2682,208 +2709,208 @@ def q_training_config(d, depth=0):
     if type(d) is not dict or depth > 200:
         raise Unsure
     r = {}
-    v230 = d.get('batch_size', _M)
-    if v230 is _M:
+    v231 = d.get('batch_size', _M)
+    if v231 is _M:
         r['batch_size'] = 32
     else:
-        if v230 is None:
-            raise Unsure
-        else:
-            if type(v230) is not int:
-                raise Unsure
-            if v230 < 1:
-                raise Unsure
-        r['batch_size'] = v230
-    v231 = d.get('checkpoint_every', _M)
-    if v231 is _M:
-        r['checkpoint_every'] = None
-    else:
         if v231 is None:
-            pass
+            raise Unsure
         else:
             if type(v231) is not int:
                 raise Unsure
             if v231 < 1:
                 raise Unsure
-        r['checkpoint_every'] = v231
-    v232 = d.get('dataset_ref', _M)
+        r['batch_size'] = v231
+    v232 = d.get('checkpoint_every', _M)
     if v232 is _M:
-        raise Unsure
+        r['checkpoint_every'] = None
     else:
         if v232 is None:
-            raise Unsure
+            pass
         else:
-            v232 = q_dataset_ref(v232, depth + 1)
-        r['dataset_ref'] = v232
-    v233 = d.get('device', _M)
+            if type(v232) is not int:
+                raise Unsure
+            if v232 < 1:
+                raise Unsure
+        r['checkpoint_every'] = v232
+    v233 = d.get('dataset_ref', _M)
     if v233 is _M:
-        r['device'] = 'cpu'
+        raise Unsure
     else:
         if v233 is None:
             raise Unsure
         else:
-            if type(v233) is not str:
-                raise Unsure
-            if not v233:
-                raise Unsure
-        r['device'] = v233
-    v234 = d.get('early_stopping', _M)
+            v233 = q_dataset_ref(v233, depth + 1)
+        r['dataset_ref'] = v233
+    v234 = d.get('device', _M)
     if v234 is _M:
-        r['early_stopping'] = None
+        r['device'] = 'cpu'
     else:
         if v234 is None:
-            pass
+            raise Unsure
         else:
-            if type(v234) is not dict:
+            if type(v234) is not str:
                 raise Unsure
-        r['early_stopping'] = v234
-    v235 = d.get('epochs', _M)
+            if not v234:
+                raise Unsure
+        r['device'] = v234
+    v235 = d.get('early_stopping', _M)
     if v235 is _M:
-        r['epochs'] = 1
+        r['early_stopping'] = None
     else:
         if v235 is None:
-            raise Unsure
-        else:
-            if type(v235) is not int:
-                raise Unsure
-            if v235 < 1:
-                raise Unsure
-        r['epochs'] = v235
-    v236 = d.get('gradient_clipping', _M)
-    if v236 is _M:
-        r['gradient_clipping'] = None
-    else:
-        if v236 is None:
             pass
         else:
-            if type(v236) is not int and type(v236) is not float:
+            if type(v235) is not dict:
                 raise Unsure
-            if v236 != v236 or v236 == _INF or v236 == -_INF:
-                raise Unsure
-            if v236 <= 0:
-                raise Unsure
-        r['gradient_clipping'] = v236
-    v237 = d.get('id', _M)
-    if v237 is _M:
-        raise Unsure
+        r['early_stopping'] = v235
+    v236 = d.get('epochs', _M)
+    if v236 is _M:
+        r['epochs'] = 1
     else:
-        if v237 is None:
+        if v236 is None:
             raise Unsure
         else:
-            if type(v237) is not str:
+            if type(v236) is not int:
                 raise Unsure
-            if not v237:
+            if v236 < 1:
                 raise Unsure
-        r['id'] = v237
-    v238 = d.get('learning_rate', _M)
+        r['epochs'] = v236
+    v237 = d.get('gradient_clipping', _M)
+    if v237 is _M:
+        r['gradient_clipping'] = None
+    else:
+        if v237 is None:
+            pass
+        else:
+            if type(v237) is not int and type(v237) is not float:
+                raise Unsure
+            if v237 != v237 or v237 == _INF or v237 == -_INF:
+                raise Unsure
+            if v237 <= 0:
+                raise Unsure
+        r['gradient_clipping'] = v237
+    v238 = d.get('id', _M)
     if v238 is _M:
-        r['learning_rate'] = 0.001
+        raise Unsure
     else:
         if v238 is None:
             raise Unsure
         else:
-            if type(v238) is not int and type(v238) is not float:
+            if type(v238) is not str:
                 raise Unsure
-            if v238 != v238 or v238 == _INF or v238 == -_INF:
+            if not v238:
                 raise Unsure
-            if v238 <= 0:
-                raise Unsure
-        r['learning_rate'] = v238
-    v239 = d.get('loss_function', _M)
+        r['id'] = v238
+    v239 = d.get('learning_rate', _M)
     if v239 is _M:
-        r['loss_function'] = 'cross_entropy'
+        r['learning_rate'] = 0.001
     else:
         if v239 is None:
             raise Unsure
         else:
-            if type(v239) is not str:
+            if type(v239) is not int and type(v239) is not float:
                 raise Unsure
-            if not v239:
+            if v239 != v239 or v239 == _INF or v239 == -_INF:
                 raise Unsure
-        r['loss_function'] = v239
-    v240 = d.get('metrics', _M)
+            if v239 <= 0:
+                raise Unsure
+        r['learning_rate'] = v239
+    v240 = d.get('loss_function', _M)
     if v240 is _M:
-        r['metrics'] = ['loss', 'accuracy']
+        r['loss_function'] = 'cross_entropy'
     else:
         if v240 is None:
             raise Unsure
         else:
-            if type(v240) is not list:
+            if type(v240) is not str:
                 raise Unsure
-            for x241 in v240:
-                if x241 is None:
-                    raise Unsure
-                else:
-                    if type(x241) is not str:
-                        raise Unsure
-                    if not x241:
-                        raise Unsure
-        r['metrics'] = v240
-    v242 = d.get('mixed_precision', _M)
-    if v242 is _M:
-        r['mixed_precision'] = False
+            if not v240:
+                raise Unsure
+        r['loss_function'] = v240
+    v241 = d.get('metrics', _M)
+    if v241 is _M:
+        r['metrics'] = ['loss', 'accuracy']
     else:
-        if v242 is None:
+        if v241 is None:
             raise Unsure
         else:
-            if v242 is not True and v242 is not False:
+            if type(v241) is not list:
                 raise Unsure
-        r['mixed_precision'] = v242
-    v243 = d.get('model_ref', _M)
+            for x242 in v241:
+                if x242 is None:
+                    raise Unsure
+                else:
+                    if type(x242) is not str:
+                        raise Unsure
+                    if not x242:
+                        raise Unsure
+        r['metrics'] = v241
+    v243 = d.get('mixed_precision', _M)
     if v243 is _M:
-        raise Unsure
+        r['mixed_precision'] = False
     else:
         if v243 is None:
             raise Unsure
         else:
-            v243 = q_model_ref(v243, depth + 1)
-        r['model_ref'] = v243
-    v244 = d.get('optimizer', _M)
+            if v243 is not True and v243 is not False:
+                raise Unsure
+        r['mixed_precision'] = v243
+    v244 = d.get('model_ref', _M)
     if v244 is _M:
-        r['optimizer'] = 'adam'
+        raise Unsure
     else:
         if v244 is None:
             raise Unsure
         else:
-            if type(v244) is not str:
-                raise Unsure
-            if not v244:
-                raise Unsure
-        r['optimizer'] = v244
-    v245 = d.get('options', _M)
+            v244 = q_model_ref(v244, depth + 1)
+        r['model_ref'] = v244
+    v245 = d.get('optimizer', _M)
     if v245 is _M:
-        r['options'] = None
+        r['optimizer'] = 'adam'
     else:
         if v245 is None:
-            pass
+            raise Unsure
         else:
-            if type(v245) is not dict:
+            if type(v245) is not str:
                 raise Unsure
-        r['options'] = v245
-    v246 = d.get('seed', _M)
+            if not v245:
+                raise Unsure
+        r['optimizer'] = v245
+    v246 = d.get('options', _M)
     if v246 is _M:
-        r['seed'] = None
+        r['options'] = None
     else:
         if v246 is None:
             pass
         else:
-            if type(v246) is not int:
+            if type(v246) is not dict:
                 raise Unsure
-        r['seed'] = v246
-    v247 = d.get('validation_split', _M)
+        r['options'] = v246
+    v247 = d.get('seed', _M)
     if v247 is _M:
-        r['validation_split'] = None
+        r['seed'] = None
     else:
         if v247 is None:
             pass
         else:
-            if type(v247) is not int and type(v247) is not float:
+            if type(v247) is not int:
                 raise Unsure
-            if v247 != v247 or v247 == _INF or v247 == -_INF:
+        r['seed'] = v247
+    v248 = d.get('validation_split', _M)
+    if v248 is _M:
+        r['validation_split'] = None
+    else:
+        if v248 is None:
+            pass
+        else:
+            if type(v248) is not int and type(v248) is not float:
                 raise Unsure
-            if v247 < 0 or v247 >= 1:
+            if v248 != v248 or v248 == _INF or v248 == -_INF:
                 raise Unsure
-        r['validation_split'] = v247
+            if v248 < 0 or v248 >= 1:
+                raise Unsure
+        r['validation_split'] = v248
     return _rules('training.config', _Record(r))
 
 
@@ -2891,141 +2918,141 @@ def q_training_run(d, depth=0):
     if type(d) is not dict or depth > 200:
         raise Unsure
     r = {}
-    v248 = d.get('best_metrics', _M)
-    if v248 is _M:
-        r['best_metrics'] = None
-    else:
-        if v248 is None:
-            pass
-        else:
-            if type(v248) is not dict:
-                raise Unsure
-        r['best_metrics'] = v248
-    v249 = d.get('checkpoint_uris', _M)
+    v249 = d.get('best_metrics', _M)
     if v249 is _M:
-        r['checkpoint_uris'] = None
+        r['best_metrics'] = None
     else:
         if v249 is None:
             pass
         else:
-            if type(v249) is not list:
+            if type(v249) is not dict:
                 raise Unsure
-            for x250 in v249:
-                if x250 is None:
+        r['best_metrics'] = v249
+    v250 = d.get('checkpoint_uris', _M)
+    if v250 is _M:
+        r['checkpoint_uris'] = None
+    else:
+        if v250 is None:
+            pass
+        else:
+            if type(v250) is not list:
+                raise Unsure
+            for x251 in v250:
+                if x251 is None:
                     raise Unsure
                 else:
-                    if type(x250) is not str:
+                    if type(x251) is not str:
                         raise Unsure
-        r['checkpoint_uris'] = v249
-    v251 = d.get('completed_at', _M)
-    if v251 is _M:
+        r['checkpoint_uris'] = v250
+    v252 = d.get('completed_at', _M)
+    if v252 is _M:
         r['completed_at'] = None
     else:
-        if v251 is None:
+        if v252 is None:
             pass
         else:
-            v251 = _timestamp(v251)
-        r['completed_at'] = v251
-    v252 = d.get('config', _M)
-    if v252 is _M:
+            v252 = _timestamp(v252)
+        r['completed_at'] = v252
+    v253 = d.get('config', _M)
+    if v253 is _M:
         raise Unsure
     else:
-        if v252 is None:
+        if v253 is None:
             raise Unsure
         else:
-            v252 = q_training_config(v252, depth + 1)
-        r['config'] = v252
-    v253 = d.get('current_epoch', _M)
-    if v253 is _M:
-        r['current_epoch'] = None
-    else:
-        if v253 is None:
-            pass
-        else:
-            if type(v253) is not int:
-                raise Unsure
-            if v253 < 0:
-                raise Unsure
-        r['current_epoch'] = v253
-    v254 = d.get('error_message', _M)
+            v253 = q_training_config(v253, depth + 1)
+        r['config'] = v253
+    v254 = d.get('current_epoch', _M)
     if v254 is _M:
-        r['error_message'] = None
+        r['current_epoch'] = None
     else:
         if v254 is None:
             pass
         else:
-            if type(v254) is not str:
+            if type(v254) is not int:
                 raise Unsure
-        r['error_message'] = v254
-    v255 = d.get('final_model_version', _M)
+            if v254 < 0:
+                raise Unsure
+        r['current_epoch'] = v254
+    v255 = d.get('error_message', _M)
     if v255 is _M:
-        r['final_model_version'] = None
+        r['error_message'] = None
     else:
         if v255 is None:
             pass
         else:
             if type(v255) is not str:
                 raise Unsure
-            if not v255:
-                raise Unsure
-        r['final_model_version'] = v255
-    v256 = d.get('id', _M)
+        r['error_message'] = v255
+    v256 = d.get('final_model_version', _M)
     if v256 is _M:
-        raise Unsure
+        r['final_model_version'] = None
     else:
         if v256 is None:
-            raise Unsure
+            pass
         else:
             if type(v256) is not str:
                 raise Unsure
             if not v256:
                 raise Unsure
-        r['id'] = v256
-    v257 = d.get('metrics_history', _M)
+        r['final_model_version'] = v256
+    v257 = d.get('id', _M)
     if v257 is _M:
-        r['metrics_history'] = None
+        raise Unsure
     else:
         if v257 is None:
+            raise Unsure
+        else:
+            if type(v257) is not str:
+                raise Unsure
+            if not v257:
+                raise Unsure
+        r['id'] = v257
+    v258 = d.get('metrics_history', _M)
+    if v258 is _M:
+        r['metrics_history'] = None
+    else:
+        if v258 is None:
             pass
         else:
-            if type(v257) is not list:
+            if type(v258) is not list:
                 raise Unsure
-            for x258 in v257:
-                if x258 is None:
+            for x259 in v258:
+                if x259 is None:
                     raise Unsure
                 else:
-                    if type(x258) is not dict:
+                    if type(x259) is not dict:
                         raise Unsure
-        r['metrics_history'] = v257
-    v259 = d.get('options', _M)
-    if v259 is _M:
-        r['options'] = None
-    else:
-        if v259 is None:
-            pass
-        else:
-            if type(v259) is not dict:
-                raise Unsure
-        r['options'] = v259
-    v260 = d.get('started_at', _M)
+        r['metrics_history'] = v258
+    v260 = d.get('options', _M)
     if v260 is _M:
-        r['started_at'] = None
+        r['options'] = None
     else:
         if v260 is None:
             pass
         else:
-            v260 = _timestamp(v260)
-        r['started_at'] = v260
-    v261 = d.get('status', _M)
+            if type(v260) is not dict:
+                raise Unsure
+        r['options'] = v260
+    v261 = d.get('started_at', _M)
     if v261 is _M:
-        r['status'] = 'pending'
+        r['started_at'] = None
     else:
         if v261 is None:
+            pass
+        else:
+            v261 = _timestamp(v261)
+        r['started_at'] = v261
+    v262 = d.get('status', _M)
+    if v262 is _M:
+        r['status'] = 'pending'
+    else:
+        if v262 is None:
             raise Unsure
         else:
-            if v261 not in ('pending', 'running', 'completed', 'failed', 'cancelled'):
+            if v262 not in ('pending', 'running', 'completed', 'failed', 'cancelled'):
                 raise Unsure
-        r['status'] = v261
+        r['status'] = v262
     return _rules('training.run', _Record(r))
 
 

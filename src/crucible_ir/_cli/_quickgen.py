@@ -180,6 +180,13 @@ class _Writer:
                 emit(f"{ind}    raise Unsure")
             if node.item.kind == "struct" and node.item.cls is not None:
                 emit(f"{ind}{v} = [{_fn(node.item.cls)}(x, depth + 1) for x in {v}]")
+            elif node.item.kind == "union":  # items that are IR objects become records
+                x, items = self.var("x"), self.var("items")
+                emit(f"{ind}{items} = []")
+                emit(f"{ind}for {x} in {v}:")
+                self.value(node.item, x, ind + "    ", nullable=node.item.nullable)
+                emit(f"{ind}    {items}.append({x})")
+                emit(f"{ind}{v} = {items}")
             else:
                 x = self.var("x")
                 emit(f"{ind}for {x} in {v}:")
@@ -198,13 +205,29 @@ class _Writer:
             emit(f"{ind}{v} = {_fn(node.cls)}({v}, depth + 1)")
         elif kind == "datetime":
             emit(f"{ind}{v} = _timestamp({v})")
-        else:  # union, record: left to the full check
+        elif kind == "union" and _by_json_type(node) is not None:
+            for i, (json_type, option) in enumerate(_by_json_type(node) or ()):
+                emit(f"{ind}{'elif' if i else 'if'} type({v}) is {json_type}:")
+                self.value(option, v, ind + "    ", nullable=False)
+            emit(f"{ind}else:")
+            emit(f"{ind}    raise Unsure")
+        else:  # other unions, records: left to the full check
             emit(f"{ind}raise Unsure")
 
     def bounds(self, node: Node, v: str, ind: str) -> None:
         if node.bounds:
             self.emit(f"{ind}if {node.bounds.outside(v)}:")
             self.emit(f"{ind}    raise Unsure")
+
+
+def _by_json_type(node: Node) -> list[tuple[str, Node]] | None:
+    """A union's options by the Python type of their parsed JSON (str or dict), if each has its own."""
+    kinds = {"str": "str", "literal": "str", "struct": "dict", "map": "dict"}
+    options = [(kinds.get(option.kind), option) for option in node.options]
+    types = [json_type for json_type, _ in options]
+    if None in types or len(set(types)) < len(types):
+        return None
+    return options  # type: ignore[return-value]
 
 
 def _reachable() -> list[type[IRStruct]]:

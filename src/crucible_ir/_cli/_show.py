@@ -113,9 +113,9 @@ def _experiment(exp: Experiment, s: _Style) -> _Node:
         node = _Node(s.label("Reliability"))
         if rel.ensemble is not None:
             e = rel.ensemble
+            names = [m if isinstance(m, str) else m.id for m in (e.models or [])]
             models = ", ".join(
-                f"{m} {e.weights[m]}" if e.weights and m in e.weights else str(m)
-                for m in (e.models or [])
+                f"{m} {e.weights[m]}" if e.weights and m in e.weights else str(m) for m in names
             )
             node.children.append(
                 _Node(
