@@ -83,6 +83,7 @@ def test_a_class_nested_in_itself_is_json_text_where_it_recurs() -> None:
     [
         ("reliability.stats", ["alpha"]),  # a number: an integer or a float, kept as written
         ("reliability.ensemble", ["weights"]),  # a map of numbers
+        ("reliability.ensemble", ["models"]),  # names or backend refs: a union in a list
         ("feedback.config", ["sampling_rate"]),
         ("deployment.status", ["traffic_percent"]),
         ("training.run", ["metrics_history"]),  # list of opaque maps: the list holds JSON text
