@@ -207,3 +207,17 @@ def test_json_text_is_what_sql_engines_query() -> None:
     table = arrow.to_table([event], "feedback.event")
     assert json.loads(table.column("input")[0].as_py()) == {"prompt": "hi", "n": 10**30}
     assert json.loads(table.column("feedback_value")[0].as_py()) == [1, "x"]
+
+
+def test_the_first_unreadable_cell_stops_the_read_after_the_rows_before_it() -> None:
+    inputs: list[str | None] = [None] * 12
+    metadata: list[str | None] = [None] * 12
+    inputs[9] = "{bad"  # the earlier column (fields go in order) has the later bad row
+    metadata[4] = "[1,"
+    table = pa.table({"id": [f"e{n}" for n in range(12)], "input": inputs, "metadata": metadata})
+    rows = arrow.from_table(table, "feedback.event")
+    assert [e.id for e in itertools.islice(rows, 4)] == ["e0", "e1", "e2", "e3"]
+    with pytest.raises(ir.DecodeError) as caught:
+        next(rows)
+    assert str(caught.value).startswith("row 5:\n")
+    assert [i.path for i in caught.value.errors] == ["metadata"]

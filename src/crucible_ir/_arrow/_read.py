@@ -3,8 +3,8 @@
 Each row of a record batch is written as one line of JSON, column by column
 with Arrow's vectorized string functions (strings quoted, integers and
 timestamps formatted, JSON text columns checked and spliced in), and the lines
-go through `iter_jsonl`'s decoding: one decoder and one set of rules for both formats,
-and a bad row is reported the way a bad line is, with its number.
+go through `iter_jsonl`'s decoding: one decoder and one set of rules for both
+formats, and a bad row is reported the way a bad line is, with its number.
 """
 
 from __future__ import annotations
@@ -93,14 +93,32 @@ def object_lists(
     for batch in batches:
         for start in range(0, batch.num_rows, ROWS_PER_BATCH):
             part = batch.slice(start, ROWS_PER_BATCH)
-            data = _lines(part, shape, done, where)
-            try:
-                yield from decoded_lists(data, cls)
-            except IRError as exc:
-                line = (exc.errors[0].line or 1) if exc.errors else 1
-                issues = [Issue(i.path, i.code, i.message) for i in exc.errors]
-                raise type(exc)(issues, title=f"{where}row {done + line}:") from None
+            yield from _part(part, shape, cls, done, where)
             done += part.num_rows
+
+
+def _part(
+    part: pa.RecordBatch, shape: Shape, cls: type[IRStruct], done: int, where: str
+) -> Iterator[list[Any]]:
+    """The objects of one slice of rows (``done`` rows came before it)."""
+    end, bad = part.num_rows, None
+    while end:  # a cell that cannot be read: first the rows before it (which may hold another)
+        try:
+            data = _lines(part.slice(0, end), shape, where)
+            break
+        except _BadCellError as found:
+            end, bad = found.index, found
+    if end:
+        try:
+            yield from decoded_lists(data, cls)
+        except IRError as exc:
+            line = (exc.errors[0].line or 1) if exc.errors else 1
+            issues = [Issue(i.path, i.code, i.message) for i in exc.errors]
+            raise type(exc)(issues, title=f"{where}row {done + line}:") from None
+    if bad is not None:
+        raise DecodeError(
+            [Issue(bad.path, bad.code, bad.message)], title=f"{where}row {done + bad.index + 1}:"
+        )
 
 
 def decoded_lists(source: JSONLSource, cls: type[IRStruct]) -> Iterator[list[Any]]:
@@ -119,15 +137,15 @@ def decoded_lists(source: JSONLSource, cls: type[IRStruct]) -> Iterator[list[Any
         yield batch
 
 
-def _lines(batch: pa.RecordBatch, shape: Shape, done: int, where: str) -> memoryview:
-    """The rows of ``batch`` as JSON Lines (a view of one Arrow buffer)."""
+def _lines(batch: pa.RecordBatch, shape: Shape, where: str) -> memoryview:
+    """The rows of ``batch`` as JSON Lines (a view of one Arrow buffer).
+
+    Raises `_BadCellError` for a cell that cannot be read, `DecodeError` for a
+    column that cannot hold its field.
+    """
     columns = dict(zip(batch.schema.names, batch.columns, strict=True))
     try:
         lines = _object(columns.get, shape, batch.num_rows, _LINE_END)
-    except _BadCellError as bad:
-        raise DecodeError(
-            [Issue(bad.path, bad.code, bad.message)], title=f"{where}row {done + bad.index + 1}:"
-        ) from None
     except _BadColumnError as bad:
         raise DecodeError(
             [Issue(bad.path, IssueCode.TYPE, bad.message)], title=f"{where}column {bad.path}:"
