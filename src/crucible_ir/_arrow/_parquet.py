@@ -181,7 +181,7 @@ def _write_directory(
             file_options=ds.ParquetFileFormat().make_write_options(compression=COMPRESSION),
             basename_template="part-{i}.parquet",
             max_rows_per_group=ROWS_PER_GROUP,
-            use_threads=False,  # rows keep their order within each partition
+            preserve_order=True,  # records keep their order within each partition
         )
         os.rename(tmp, target)
     except BaseException:
