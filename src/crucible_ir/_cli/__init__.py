@@ -73,10 +73,15 @@ def _parser() -> object:
         "--in-place", "-i", action="store_true", help="rewrite the files (atomically)"
     )
 
-    p = add("convert", "convert a document to JSON, YAML or TOML")
+    p = add(
+        "convert",
+        "convert a document to JSON, YAML or TOML, or JSON Lines to Parquet and back",
+    )
     p.add_argument("file", metavar="FILE")
     typed(p)
-    p.add_argument("--to", choices=_FORMATS, required=True, help="output format")
+    p.add_argument(
+        "--to", choices=(*_FORMATS, "parquet", "jsonl"), required=True, help="output format"
+    )
     p.add_argument(
         "--output", "-o", metavar="OUT", help="write here (atomically) instead of stdout"
     )
@@ -84,6 +89,14 @@ def _parser() -> object:
         "--full",
         action="store_true",
         help="keep fields that are null (not possible in TOML, which has no null)",
+    )
+    # Columnar conversion (_parquet.py): JSON Lines <-> Parquet.
+    p.add_argument(
+        "--partition-by",
+        action="append",
+        metavar="FIELD",
+        help="with --to parquet: write a Hive-partitioned directory split by these fields "
+        "(repeat it, or separate them with commas)",
     )
 
     p = add(
@@ -165,7 +178,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "fmt":
             from ._fmt import run_fmt as run
         elif args.command == "convert":
-            from ._fmt import run_convert as run
+            from ._parquet import wanted
+
+            if wanted(args):  # JSON Lines <-> Parquet
+                from ._parquet import run
+            else:
+                from ._fmt import run_convert as run
         elif args.command == "show":
             from ._show import run
         elif args.command == "diff":
