@@ -19,9 +19,9 @@ import pyarrow.compute as pc
 
 from .._base import IRStruct
 from .._checker import safe_repr
+from .._codec import stack_issue
 from .._errors import Issue, IssueCode, ValidationError
 from .._jsonscan import json_type_name
-from .._stack import deep_call
 from .._validate import encoding_problems
 from .._version import IR_VERSION
 from ._shape import BOOL, FLOAT, INT, JSON, LIST, STR, STRUCT, TIME, VOCAB, Shape, shape_of
@@ -203,14 +203,14 @@ def _json_array(values: Sequence[Any], shape: Shape) -> pa.Array:
     """
     if shape.omit_null:
         unset = msgspec.UNSET
-        texts = [None if v is unset else deep_call(_ENCODE, v) for v in values]
+        texts = [None if v is unset else _ENCODE(v) for v in values]
         return pa.array(texts, pa.string())
     if not values:
         return pa.array([], pa.string())
     try:
         lines = _ENCODE_LINES(values)
-    except RecursionError:  # nested deeper than this stack allows: `to_json` goes on too
-        lines = deep_call(_ENCODE_LINES, values)
+    except RecursionError:  # (values nest within the limit: the caller's stack is too deep)
+        raise ValidationError([stack_issue("write it")], title=_TITLE) from None
     whole = pa.array([lines[:-1]], pa.large_binary()).cast(pa.large_string())
     array = pc.split_pattern(whole, "\n").flatten().cast(pa.string())
     return pc.if_else(pc.equal(array, _NULL_TEXT), _NO_TEXT, array)
