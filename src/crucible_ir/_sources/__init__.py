@@ -1,4 +1,4 @@
-"""Reading IR documents from JSON, YAML, TOML and JSON Lines, with positions.
+"""Reading IR documents from JSON, YAML and TOML, with positions.
 
 Each reader turns text into plain JSON-model data and remembers where every
 value was written, so a command-line tool can report ``FILE:LINE:COL: PATH:
@@ -9,60 +9,85 @@ raises anything else. A YAML plain scalar such as ``.inf`` is text where the
 caller wants text and an error elsewhere: `Document.check` raises it once the
 caller has taken its text (`Document.raw_scalar`) where it wants some.
 
-The YAML parsers (PyYAML's libyaml binding, ruamel.yaml) and tomllib are
-imported only when a YAML or TOML text is read, keeping the command line
-quick to start.
+JSON Lines are read by the library's `crucible_ir.iter_jsonl` machinery
+(``crucible_ir._jsonl``), a record at a time. Each reader (and PyYAML or
+tomllib behind it) is imported only when its format is read, keeping the
+command line quick to start.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from ._common import Document, Path, SourceError
-from ._json import load_json
-from ._jsonl import iter_jsonl
-from ._toml import load_toml
-from ._yaml import load_yaml
 
 __all__ = [
+    "EXTENSIONS",
     "Document",
     "Path",
     "SourceError",
     "format_for_path",
-    "iter_jsonl",
     "load",
     "load_json",
     "load_toml",
     "load_yaml",
+    "sniff",
 ]
 
-Format = Literal["json", "yaml", "toml"]
+Format = Literal["json", "yaml", "toml", "jsonl"]
 
-_LOADERS = {"json": load_json, "yaml": load_yaml, "toml": load_toml}
-
-_EXTENSIONS: dict[str, Literal["json", "yaml", "toml", "jsonl"]] = {
+EXTENSIONS: dict[str, Format] = {
     ".json": "json",
     ".yaml": "yaml",
     ".yml": "yaml",
     ".toml": "toml",
     ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
 }
+"""The file extensions the command line reads, and the format of each."""
+
+# A TOML line: `[table]`, `[[array]]` or `key = ...` (bare, quoted or dotted keys).
+_TOML_LINE = re.compile(r"""\[\[?\s*[\w"'.-][^\]]*\]\]?\s*(#.*)?|[\w"'.-][\w"'. -]*=.*""")
 
 
-def load(text: str | bytes, fmt: Format) -> Document:
+def load_json(text: str | bytes) -> Document:
+    """Read a JSON document (`._json.load_json`)."""
+    from ._json import load_json
+
+    return load_json(text)
+
+
+def load_yaml(text: str | bytes) -> Document:
+    """Read a YAML document (`._yaml.load_yaml`)."""
+    from ._yaml import load_yaml
+
+    return load_yaml(text)
+
+
+def load_toml(text: str | bytes) -> Document:
+    """Read a TOML document (`._toml.load_toml`)."""
+    from ._toml import load_toml
+
+    return load_toml(text)
+
+
+_LOADERS = {"json": load_json, "yaml": load_yaml, "toml": load_toml}
+
+
+def load(text: str | bytes, fmt: str) -> Document:
     """Read ``text`` as a ``json``, ``yaml`` or ``toml`` document.
 
     >>> load(b'{"name": "x"}', "json").data
     {'name': 'x'}
     """
     try:
-        loader = _LOADERS[fmt]
+        return _LOADERS[fmt](text)
     except KeyError:
         raise ValueError(f"unknown format {fmt!r}: expected json, yaml or toml") from None
-    return loader(text)
 
 
-def format_for_path(filename: str) -> Literal["json", "yaml", "toml", "jsonl"] | None:
+def format_for_path(filename: str) -> Format | None:
     """The format a file name's extension calls for, ignoring case; ``None`` if unknown.
 
     >>> format_for_path("experiment.YML"), format_for_path("notes.txt")
@@ -71,4 +96,33 @@ def format_for_path(filename: str) -> Literal["json", "yaml", "toml", "jsonl"] |
     dot = filename.rfind(".")
     if dot <= max(filename.rfind("/"), filename.rfind("\\")):
         return None
-    return _EXTENSIONS.get(filename[dot:].lower())
+    return EXTENSIONS.get(filename[dot:].lower())
+
+
+def sniff(data: bytes) -> Format:
+    r"""The format of a text without a name (standard input), told from its content.
+
+    ``{`` or ``[`` first is JSON, or JSON Lines when the first line is a whole
+    JSON value and more follow; a first line (comments and blank lines aside)
+    such as ``[table]`` or ``key = value`` is TOML; anything else is YAML.
+
+    >>> sniff(b'{"id": 1}'), sniff(b'{"id": 1}\n{"id": 2}\n'), sniff(b"id = 1"), sniff(b"id: 1")
+    ('json', 'jsonl', 'toml', 'yaml')
+    """
+    text = data.decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
+    if text[:1] in ("{", "["):
+        first, _, rest = text.partition("\n")
+        if rest.strip() and first.strip()[-1:] in ("}", "]"):
+            import msgspec
+
+            try:
+                msgspec.json.decode(first)
+            except msgspec.DecodeError:
+                return "json"
+            return "jsonl"
+        return "json"
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            return "toml" if _TOML_LINE.fullmatch(line) else "yaml"
+    return "yaml"

@@ -32,6 +32,7 @@ __all__ = [
     "Path",
     "SourceError",
     "TreeLocator",
+    "char_offset",
     "decode_text",
     "position_in",
 ]
@@ -193,6 +194,11 @@ class Document:
 
     _locator: Locator = field(default_factory=Locator, repr=False, compare=False)
     _bad_numbers: bool = field(default=False, repr=False, compare=False)
+    comment: tuple[int, int] | None = field(default=None, compare=False)
+    """Line and column of the text's first comment (YAML and TOML), else ``None``.
+
+    Writing the data again would drop the comments, so ``fmt`` refuses such a file.
+    """
 
     def locate(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """Line and column (1-based) of the value at ``path``.

@@ -1,15 +1,14 @@
-"""JSON documents: values from msgspec, positions from a small scanner run on demand.
+"""JSON documents: values and syntax errors from the library, positions from a small scanner.
 
-msgspec decodes the value (fast, exact big integers, no ``NaN``). Positions cost
-a second pass in Python, so they are only worked out when `Document.locate` is
-first called: one pass of a token regex over the text builds the position tree.
-The text is valid JSON by then, so the scanner only tells strings, brackets,
-punctuation and bare scalars apart; it keeps an explicit stack, never recursing.
+The text is parsed by the library (``crucible_ir._codec.parse_json``), so a
+syntax error is reported exactly as `crucible_ir.from_json` reports it, at the
+place its one locator (``syntax_issue``) finds. Positions of values cost a
+second pass in Python, so they are only worked out when `Document.locate` is
+first called: one pass of a token regex over the text, which is valid JSON by
+then, builds the position tree with an explicit stack, never recursing.
 
 A repeated key keeps its last value, as in every JSON parser; the position is
-the last one's too. Nesting is bounded by msgspec (about 1000 levels, the
-recursion limit; the decoding runs on a fresh stack when the caller's is too
-deep for it): deeper input is an error, not a `RecursionError`.
+the last one's too.
 """
 
 from __future__ import annotations
@@ -18,110 +17,25 @@ import re
 
 import msgspec
 
-from .._stack import deep_call, on_fresh_stack
-from ._common import (
-    Document,
-    LineIndex,
-    Node,
-    SourceError,
-    TreeLocator,
-    char_offset,
-    decode_text,
-    position_in,
-)
+from .._codec import parse_json
+from .._errors import DecodeError
+from ._common import Document, LineIndex, Node, SourceError, TreeLocator
 
 __all__ = ["load_json"]
 
 _TOKEN = re.compile(r'[\[\]{}:,]|"[^"\\]*(?:\\.[^"\\]*)*"|[^\s\[\]{}:,"]+', re.DOTALL)
 """One JSON token: punctuation, a string, or a bare scalar (number, true, false, null)."""
 
-_BYTE_OFFSET = re.compile(r"\(byte (\d+)\)$")
-_MALFORMED = "JSON is malformed: "
-
-_DECODER = msgspec.json.Decoder()
-
 
 def load_json(text: str | bytes) -> Document:
     """Read a JSON document as plain data, with positions for `Document.locate`."""
-    source = decode_text(text)
-    buffer: str | bytes = source
-    if not isinstance(text, str):  # hand msgspec the bytes it would otherwise encode again
-        raw = bytes(text)
-        buffer = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
     try:
-        data = deep_call(_DECODER.decode, buffer)
-    except msgspec.ValidationError as exc:  # a number out of range
-        message = str(exc).split(" - at ", 1)[0]
-        message = message[:1].lower() + message[1:]
-        raise SourceError(message, *position_in(source, _bad_number(source))) from None
-    except msgspec.DecodeError as exc:
-        raise _syntax_error(str(exc), source) from None
-    except RecursionError:  # on a fresh stack: deeper than the recursion limit allows
-        depth, offset = on_fresh_stack(_too_deep, source)
-        raise SourceError(
-            f"nested too deeply (more than {depth} levels)", *position_in(source, offset)
-        ) from None
+        data = parse_json(text)
+    except DecodeError as exc:
+        issue = exc.errors[0]
+        raise SourceError(issue.message, issue.line or 1, issue.column or 1) from None
+    source = text if isinstance(text, str) else bytes(text).decode("utf-8")
     return Document(data, TreeLocator(lambda: _tree(source), LineIndex(source).position))
-
-
-def _syntax_error(message: str, source: str) -> SourceError:
-    match = _BYTE_OFFSET.search(message)
-    if match is None:  # "Input data was truncated"
-        return SourceError("unexpected end of input", *position_in(source, len(source)))
-    offset = int(match.group(1))
-    message = message[: match.start()].rstrip()
-    if message.startswith(_MALFORMED):
-        message = "malformed JSON: " + message[len(_MALFORMED) :]
-    if message.endswith("trailing characters"):
-        offset -= 1  # msgspec points one past the first trailing character
-    return SourceError(message, *position_in(source, char_offset(source, offset)))
-
-
-def _bad_number(source: str) -> int:
-    """Offset of the first number msgspec cannot hold (``1e400``, 5000 digits)."""
-    for match in _TOKEN.finditer(source):
-        token = match.group()
-        if token[0] in "-0123456789":
-            try:
-                _DECODER.decode(token)
-            except msgspec.ValidationError:
-                return match.start()
-    return 0
-
-
-def _too_deep(source: str) -> tuple[int, int]:
-    """The most levels msgspec reads here, and the offset of the first bracket past them.
-
-    msgspec reads the text in order and gives up at the first bracket too
-    deep, so the shortest prefix it gives up on ends there: a binary search of
-    C-speed decodes finds it, where a Python loop over megabytes of tokens
-    would take seconds.
-    """
-
-    def gives_up(text: str) -> bool:
-        try:
-            _DECODER.decode(text)
-        except RecursionError:
-            return True
-        except (msgspec.DecodeError, ValueError):
-            return False
-        return False
-
-    low, high = 1, len(source)  # the shortest prefix given up on is in (low - 1, high]
-    while low < high:
-        middle = (low + high) // 2
-        if gives_up(source[:middle]):
-            high = middle
-        else:
-            low = middle + 1
-    most, deeper = 0, high  # the most levels read: the longest "[[...]]" read
-    while most + 1 < deeper:
-        middle = (most + deeper) // 2
-        if gives_up("[" * middle + "]" * middle):
-            deeper = middle
-        else:
-            most = middle
-    return most, high - 1
 
 
 class _Open:
@@ -146,7 +60,7 @@ class _Open:
 
 
 def _tree(source: str) -> Node[int]:
-    """The position tree of ``source``, which msgspec has already accepted."""
+    """The position tree of ``source``, which the parser has already accepted."""
     top = _Open(Node(0), is_object=False)  # holds the root value
     stack = [top]
     for match in _TOKEN.finditer(source):
@@ -164,7 +78,7 @@ def _tree(source: str) -> Node[int]:
         elif char == ":":
             current.want_key = False
         elif current.want_key:
-            current.key = _DECODER.decode(match.group())
+            current.key = msgspec.json.decode(match.group())
             current.key_at = at
         else:
             current.add(Node(at))

@@ -94,6 +94,7 @@ class _Scanner:
         self.text = text
         self.i = 0
         self.deepest = (0, 0)  # depth and offset of the deepest container seen
+        self.comment: int | None = None  # offset of the first comment
 
     def scan(self) -> _TNode:
         """The position tree of the whole document (as far as it makes sense)."""
@@ -104,7 +105,7 @@ class _Scanner:
             self._skip(_BLANK)
             at = self.i
             if at >= len(text):
-                break
+                return root
             if text.startswith("[", at):
                 double = text.startswith("[[", at)
                 self.i += 2 if double else 1
@@ -129,11 +130,17 @@ class _Scanner:
             parent, parent_depth = self._descend(table, depth, parts[:-1], None)
             name, key_at = parts[-1]
             parent.table[name] = (key_at, self._value(parent_depth))
+        # Something the scanner does not follow: any '#' from here may be a comment.
+        rest = text.find("#", self.i)
+        if rest >= 0 and self.comment is None:
+            self.comment = rest
         return root
 
     def _skip(self, pattern: re.Pattern[str]) -> None:
         match = pattern.match(self.text, self.i)
         if match is not None:
+            if self.comment is None and "#" in match.group():
+                self.comment = self.text.index("#", self.i)
             self.i = match.end()
 
     def _deeper(self, depth: int, at: int) -> int:
@@ -382,4 +389,5 @@ def load_toml(text: str | bytes) -> Document:
     except ValueError:  # an integer beyond a lowered sys.set_int_max_str_digits()
         raise SourceError("integer out of range", *index.position(len(source))) from None
     _to_data(data, locator)
-    return Document(data, locator)
+    comment = None if scanner.comment is None else index.position(scanner.comment)
+    return Document(data, locator, comment=comment)
