@@ -1,26 +1,28 @@
-"""What the commands share: reading files, decoding them with positions, writing atomically."""
+"""What the commands share: input formats, reading, printing problems, writing atomically."""
 
 from __future__ import annotations
 
+import argparse
 import contextlib
+import json
 import os
 import sys
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import IO, Any
 
 from .._base import IRStruct, resolve_type
-from .._errors import Issue
 
 __all__ = [
     "CLIError",
-    "Loaded",
+    "Input",
     "Located",
     "atomic_write",
-    "detect_format",
     "ir_class",
-    "load",
+    "open_input",
+    "print_problems",
     "printable",
-    "read_bytes",
+    "use_color",
 ]
 
 
@@ -30,23 +32,24 @@ class CLIError(Exception):
 
 @dataclass(frozen=True)
 class Located:
-    """One problem with its place in a file."""
+    """One problem with its place in a file (``line`` is ``None`` for an unreadable file)."""
 
     file: str
-    line: int
-    column: int
+    line: int | None
+    column: int | None
     path: str
     code: str
     message: str
 
-    def text(self) -> str:
-        """``FILE:LINE:COL: PATH: MESSAGE`` (control characters escaped)."""
-        return printable(
-            f"{self.file}:{self.line}:{self.column}: {self.path or '(root)'}: {self.message}"
-        )
+    def text(self, color: bool = False) -> str:
+        """``FILE:LINE:COL: PATH: MESSAGE``, control characters escaped, bold and cyan if asked."""
+        where, path = printable(f"{self.file}:{self.line}:{self.column}:"), self.path or "(root)"
+        if color:
+            where, path = f"\x1b[1m{where}\x1b[0m", f"\x1b[36m{printable(path)}\x1b[0m"
+        return f"{where} {printable(path)}: {printable(self.message)}"
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON output form."""
+        """The record of ``--format json``."""
         return {
             "file": self.file,
             "line": self.line,
@@ -55,16 +58,6 @@ class Located:
             "code": self.code,
             "message": self.message,
         }
-
-
-@dataclass
-class Loaded:
-    """A decoded file: the object (None when decoding failed) and its problems."""
-
-    name: str
-    obj: Any
-    problems: list[Located] = field(default_factory=list)
-    decoded: bool = True
 
 
 def printable(text: str) -> str:
@@ -77,6 +70,23 @@ def printable(text: str) -> str:
     )
 
 
+def use_color(stream: IO[str], choice: str = "auto") -> bool:
+    """Colour when asked, or on a terminal unless NO_COLOR is set (https://no-color.org)."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    return stream.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def print_problems(problems: Iterable[Located], stream: IO[str] | None = None) -> None:
+    """Write problems as ``FILE:LINE:COL: PATH: MESSAGE`` lines (to stderr by default)."""
+    stream = stream or sys.stderr
+    color = use_color(stream)
+    for p in problems:
+        stream.write(p.text(color) + "\n")
+
+
 def ir_class(name: str) -> type[IRStruct]:
     """The IR class for ``--type``, or a usage error with a did-you-mean."""
     try:
@@ -85,65 +95,69 @@ def ir_class(name: str) -> type[IRStruct]:
         raise CLIError(str(exc)) from None
 
 
-_EXTENSIONS = {
-    ".json": "json",
-    ".yaml": "yaml",
-    ".yml": "yaml",
-    ".toml": "toml",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-}
+@dataclass(frozen=True)
+class Input:
+    """One input read whole: its name in messages, its bytes, format and IR type."""
+
+    name: str
+    data: bytes
+    format: str
+    cls: type[IRStruct]
 
 
-def detect_format(path: str, given: str | None) -> str:
-    """The input format: ``--input-format``, else the file extension."""
-    if given:
-        return given
+def input_format(path: str, args: argparse.Namespace, data: bytes | None = None) -> str:
+    """``--input-format``, else the file's extension, else (stdin) the format of its content."""
+    from .._sources import format_for_path, sniff
+
+    if args.input_format:
+        return str(args.input_format)
     if path == "-":
-        raise CLIError("reading stdin needs --input-format json|yaml|toml|jsonl")
-    ext = os.path.splitext(path)[1].lower()
-    try:
-        return _EXTENSIONS[ext]
-    except KeyError:
+        return sniff(data or b"")
+    fmt = format_for_path(path)
+    if fmt is None:
         raise CLIError(
-            f"{path}: cannot tell the format from the extension {ext or '(none)'!r}; "
-            "use .json, .yaml, .yml, .toml or .jsonl, or --input-format"
-        ) from None
+            f"{path}: cannot tell the format from the file name; use .json, .yaml, .yml, "
+            ".toml, .jsonl or .ndjson, or --input-format"
+        )
+    return fmt
 
 
-def read_bytes(path: str) -> bytes:
-    """The bytes of ``path`` (``-`` is stdin), or a `CLIError` naming the file."""
+def type_for(fmt: str, args: argparse.Namespace) -> type[IRStruct]:
+    """``--type``, else ``feedback.event`` for JSON Lines and ``experiment`` for the rest."""
+    if args.type is not None:
+        return ir_class(args.type)
+    return ir_class("feedback.event" if fmt == "jsonl" else "experiment")
+
+
+def open_input(path: str, args: argparse.Namespace, *, lines: bool = False) -> Input:
+    """Read one document (``-`` is stdin), or a `CLIError` naming the file.
+
+    JSON Lines hold many documents: only commands that take ``lines`` read them.
+    """
+    name = "<stdin>" if path == "-" else path
+    fmt = None if path == "-" else input_format(path, args)
+    if fmt == "jsonl" and lines:  # read a record at a time by the caller
+        return Input(name, b"", fmt, type_for(fmt, args))
     try:
         if path == "-":
-            return sys.stdin.buffer.read()
-        with open(path, "rb") as handle:
-            return handle.read()
+            data = sys.stdin.buffer.read()
+        else:
+            with open(path, "rb") as handle:
+                data = handle.read()
     except OSError as exc:
         raise CLIError(f"{path}: cannot read: {exc.strerror or exc}") from None
-
-
-def load(path: str, cls: type[IRStruct], fmt: str, *, strict: bool = False) -> Loaded:
-    """Read and decode one JSON/YAML/TOML file, placing every problem at its line and column."""
-    from .._sources import SourceError
-    from .._sources import load as load_source
-
-    name = "<stdin>" if path == "-" else path
-    if fmt == "jsonl":
+    fmt = fmt or input_format(path, args, data)
+    if fmt == "jsonl" and not lines:
         raise CLIError(
             f"{name}: a JSON Lines file holds many documents; only `validate` reads it "
             "(use --input-format json|yaml|toml for a single document)"
         )
-    raw = read_bytes(path)
-    try:
-        doc = load_source(raw, fmt)  # type: ignore[arg-type]
-    except SourceError as exc:
-        return Loaded(
-            name, None, [Located(name, exc.line, exc.column, "", "syntax", exc.message)], False
-        )
-    from ._locate import decode_located
+    return Input(name, data, fmt, type_for(fmt, args))
 
-    obj, problems, decoded = decode_located(doc, cls, name, strict=strict)
-    return Loaded(name, obj, problems, decoded)
+
+def json_line(value: Any) -> str:
+    """``value`` as one line of JSON, non-ASCII text written raw."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def atomic_write(path: str, data: bytes) -> None:
@@ -155,16 +169,18 @@ def atomic_write(path: str, data: bytes) -> None:
     import tempfile
 
     target = os.path.realpath(path)  # through a symbolic link, rewrite its target
-    directory = os.path.dirname(target)
-    base = os.path.basename(target)
     try:
         mode = os.stat(target).st_mode & 0o7777
     except FileNotFoundError:
-        mode = 0o666 & ~_umask()
+        mask = os.umask(0)
+        os.umask(mask)
+        mode = 0o666 & ~mask
     except OSError as exc:
         raise CLIError(f"{path}: cannot write: {exc.strerror or exc}") from None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{base}.", suffix=".tmp", dir=directory)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=os.path.dirname(target)
+        )
     except OSError as exc:
         raise CLIError(f"{path}: cannot write: {exc.strerror or exc}") from None
     try:
@@ -182,14 +198,3 @@ def atomic_write(path: str, data: bytes) -> None:
                 f"{path}: cannot write: {exc.strerror or exc}; the file is unchanged"
             ) from None
         raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def issue_to_located(name: str, issue: Issue, line: int, column: int) -> Located:
-    """A library `Issue` placed in a file."""
-    return Located(name, line, column, issue.path, str(issue.code), issue.message)

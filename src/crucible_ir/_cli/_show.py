@@ -17,8 +17,8 @@ from typing import Any
 from .._base import IRStruct
 from .._canonical import canonical_data
 from .._experiment import Experiment
-from ._common import detect_format, ir_class, load, printable
-from ._report import print_problems, use_color
+from ._common import open_input, print_problems, printable, use_color
+from ._locate import check
 
 __all__ = ["render", "run"]
 
@@ -342,14 +342,14 @@ def render(obj: IRStruct, *, color: bool = False) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Print the tree; exit 1 (with the problems) when the file cannot be decoded."""
-    loaded = load(args.file, ir_class(args.type), detect_format(args.file, args.input_format))
-    if loaded.obj is None:
-        print_problems(loaded.problems, "text", sys.stderr)
+    checked = check(open_input(args.file, args), strict=False)
+    if checked.obj is None:
+        print_problems(checked.problems)
         return 1
-    sys.stdout.write(render(loaded.obj, color=use_color(sys.stdout, args.color)))
-    if loaded.problems:
+    sys.stdout.write(render(checked.obj, color=use_color(sys.stdout, args.color)))
+    if checked.problems:
         print(
-            f"({len(loaded.problems)} validation problem(s): run crucible-ir validate)",
+            f"({len(checked.problems)} validation problem(s): run crucible-ir validate)",
             file=sys.stderr,
         )
     return 0
