@@ -11,8 +11,7 @@ import argparse
 import json
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .._base import IRStruct
 from .._canonical import canonical_data
@@ -23,11 +22,14 @@ from ._locate import check
 __all__ = ["render", "run"]
 
 
-@dataclass
-class _Node:
+class _Node(NamedTuple):
     label: str
-    detail: str = ""
-    children: list[_Node] = field(default_factory=list)
+    detail: str
+    children: list[_Node]
+
+
+def _node(label: str, detail: str = "", children: Iterable[_Node] = ()) -> _Node:
+    return _Node(label, detail, list(children))
 
 
 class _Style:
@@ -36,21 +38,14 @@ class _Style:
     def __init__(self, color: bool) -> None:
         self.color = color
 
-    def _paint(self, code: str, text: str) -> str:
+    def paint(self, code: str, text: str) -> str:
         text = printable(text)
         return f"\x1b[{code}m{text}\x1b[0m" if self.color and text else text
 
-    def label(self, text: str) -> str:
-        return self._paint("1", text)
-
-    def name(self, text: str) -> str:
-        return self._paint("36", text)
-
-    def dim(self, text: str) -> str:
-        return self._paint("2", text)
-
-    def warn(self, text: str) -> str:
-        return self._paint("33", text)
+    def title(self, label: str, name: Any = None, *, bold: bool = True) -> str:
+        """A label (bold), then a cyan name if there is one."""
+        label = self.paint("1", label) if bold else label
+        return label if name is None else f"{label} {self.paint('36', str(name))}"
 
 
 def _kv(pairs: Iterable[tuple[str, Any]]) -> str:
@@ -68,229 +63,130 @@ def _kv(pairs: Iterable[tuple[str, Any]]) -> str:
     return printable("  ".join(parts))
 
 
+def _fields(obj: Any, names: str) -> list[tuple[str, Any]]:
+    """``(shown name, value)`` for ``"shown=attribute shown ..."`` (``shown`` alone: the same)."""
+    pairs = []
+    for spec in names.split():
+        shown, _, attribute = spec.partition("=")
+        pairs.append((shown, getattr(obj, attribute or shown)))
+    return pairs
+
+
 def _experiment(exp: Experiment, s: _Style) -> _Node:
-    title = f"{s.label('Experiment')} {s.name(exp.id)}"
+    title = s.title("Experiment", exp.id)
     if exp.experiment_type:
         title += f" ({printable(exp.experiment_type)})"
-    root = _Node(title, s.dim(_kv([("owner", exp.owner), ("tags", exp.tags)])))
+    root = _node(title, s.paint("2", _kv(_fields(exp, "owner tags"))))
     if exp.description:
-        root.children.append(_Node(s.dim(exp.description)))
-    root.children.append(_backend(exp.backend, s, "Backend"))
+        root.children.append(_node(s.paint("2", exp.description)))
+    root.children.append(_backend(exp.backend, s))
     stages = list(exp.pipeline or [])
-    pipe = _Node(s.label("Pipeline"), s.dim(f"{len(stages)} stage{'s' * (len(stages) != 1)}"))
+    pipe = _node(
+        s.title("Pipeline"), s.paint("2", f"{len(stages)} stage{'s' * (len(stages) != 1)}")
+    )
     for i, stage in enumerate(stages, 1):
-        flags = [] if stage.enabled else [s.warn("disabled")]
-        pipe.children.append(
-            _Node(
-                f"{i}. {s.name(str(stage.name))}",
-                "  ".join(
-                    [
-                        *(printable(m) for m in [stage.module] if m),
-                        *flags,
-                        s.dim(_kv([("options", stage.options)])),
-                    ]
-                ).strip(),
-            )
-        )
+        parts = [printable(stage.module or ""), "" if stage.enabled else s.paint("33", "disabled")]
+        parts.append(s.paint("2", _kv([("options", stage.options)])))
+        detail = "  ".join(part for part in parts if part)
+        pipe.children.append(_node(f"{i}. {s.paint('36', str(stage.name))}", detail))
     root.children.append(pipe)
-    if exp.dataset is not None:
-        d = exp.dataset
-        root.children.append(
-            _Node(
-                f"{s.label('Dataset')} {s.name(str(d.name))}",
-                _kv(
-                    [
-                        ("provider", d.provider),
-                        ("split", d.split),
-                        ("version", d.version),
-                        ("format", d.format),
-                    ]
-                ),
-            )
-        )
-    rel = exp.reliability
-    if rel is not None:
-        node = _Node(s.label("Reliability"))
-        if rel.ensemble is not None:
-            e = rel.ensemble
-            models = ", ".join(
-                f"{m} {e.weights[m]}" if e.weights and m in e.weights else str(m)
-                for m in (e.models or [])
-            )
-            node.children.append(
-                _Node(
-                    f"Ensemble {s.name(e.strategy)}",
-                    _kv(
-                        [
-                            ("mode", e.execution_mode),
-                            ("models", models or None),
-                            ("min_agreement", e.min_agreement),
-                            ("timeout_ms", e.timeout_ms),
-                        ]
-                    ),
-                )
-            )
-        if rel.hedging is not None:
-            h = rel.hedging
-            node.children.append(
-                _Node(
-                    f"Hedging {s.name(h.strategy)}",
-                    _kv(
-                        [
-                            ("delay_ms", h.delay_ms),
-                            ("percentile", h.percentile),
-                            ("max_hedges", h.max_hedges),
-                            ("budget_percent", h.budget_percent),
-                        ]
-                    ),
-                )
-            )
-        if rel.stats is not None:
-            st = rel.stats
-            node.children.append(
-                _Node(
-                    f"Stats {s.name(', '.join(st.tests))}",
-                    _kv(
-                        [
-                            ("alpha", st.alpha),
-                            ("confidence", st.confidence_level),
-                            ("effect_size", st.effect_size_type),
-                            ("correction", st.multiple_testing_correction),
-                            ("bootstrap", st.bootstrap_iterations),
-                        ]
-                    ),
-                )
-            )
-        if rel.fairness is not None:
-            f = rel.fairness
-            state = "on" if f.enabled else s.warn("off")
-            node.children.append(
-                _Node(
-                    f"Fairness {state}",
-                    _kv(
-                        [
-                            ("metrics", f.metrics),
-                            ("group_by", f.group_by),
-                            ("threshold", f.threshold),
-                            ("fail_on_violation", f.fail_on_violation),
-                        ]
-                    ),
-                )
-            )
-        if rel.guardrails is not None:
-            g = rel.guardrails
-            checks = [
-                name
-                for name, on in [
-                    ("prompt injection", g.prompt_injection_detection),
-                    ("jailbreak", g.jailbreak_detection),
-                    ("PII detection", g.pii_detection),
-                    ("PII redaction", g.pii_redaction),
-                    ("moderation", g.content_moderation),
-                ]
-                if on
-            ]
-            node.children.append(
-                _Node(
-                    f"Guardrails {s.name(', '.join(g.profiles) or '(no profile)')}",
-                    _kv([("checks", checks), ("fail_on_detection", g.fail_on_detection)]),
-                )
-            )
-        if rel.feedback is not None:
-            fb = rel.feedback
-            node.children.append(
-                _Node(
-                    f"Feedback {'on' if fb.enabled else s.warn('off')}",
-                    _kv(
-                        [
-                            ("sampling", fb.sampling_rate),
-                            ("types", fb.feedback_types),
-                            ("storage", fb.storage),
-                            ("retention_days", fb.retention_days),
-                        ]
-                    ),
-                )
-            )
-        for name in ("monitoring", "drift", "circuit_breaker"):
-            value = getattr(rel, name)
-            if value:
-                node.children.append(_Node(name.replace("_", " ").capitalize(), _kv(value.items())))
-        if node.children:
-            root.children.append(node)
+    d = exp.dataset
+    if d is not None:
+        detail = _kv(_fields(d, "provider split version format"))
+        root.children.append(_node(s.title("Dataset", d.name), detail))
+    if exp.reliability is not None:
+        mechanisms = list(_mechanisms(exp.reliability, s))
+        if mechanisms:
+            root.children.append(_node(s.title("Reliability"), "", mechanisms))
     if exp.outputs:
-        outs = _Node(s.label("Outputs"))
-        for o in exp.outputs:
-            outs.children.append(
-                _Node(
-                    s.name(str(o.name)),
-                    printable(f"{', '.join(o.formats) or '(no format)'} -> {o.sink}"),
-                )
+        outputs = [
+            _node(
+                s.paint("36", str(o.name)),
+                printable(f"{', '.join(o.formats) or '(no format)'} -> {o.sink}"),
             )
-        root.children.append(outs)
-    life = _Node(s.label("Lifecycle"))
+            for o in exp.outputs
+        ]
+        root.children.append(_node(s.title("Outputs"), "", outputs))
+    life = []
     if exp.model_version is not None:
         mv = exp.model_version
-        life.children.append(
-            _Node(
-                f"Model version {s.name(str(mv.model_id))} {mv.version}",
-                _kv([("id", mv.id), ("stage", mv.stage), ("parent", mv.parent_version)]),
-            )
-        )
+        title = s.title("Model version", mv.model_id, bold=False) + f" {printable(mv.version)}"
+        life.append(_node(title, _kv(_fields(mv, "id stage parent=parent_version"))))
     if exp.training_config is not None:
         tc = exp.training_config
-        life.children.append(
-            _Node(
-                f"Training {s.name(str(tc.id))}",
-                _kv(
-                    [
-                        ("model", tc.model_ref.id),
-                        ("data", tc.dataset_ref.name),
-                        ("epochs", tc.epochs),
-                        ("batch", tc.batch_size),
-                        ("lr", tc.learning_rate),
-                        ("optimizer", tc.optimizer),
-                        ("device", tc.device),
-                    ]
-                ),
-            )
-        )
+        pairs = [("model", tc.model_ref.id), ("data", tc.dataset_ref.name)]
+        pairs += _fields(tc, "epochs batch=batch_size lr=learning_rate optimizer device")
+        life.append(_node(s.title("Training", tc.id, bold=False), _kv(pairs)))
     if exp.baseline is not None:
-        b = exp.baseline
-        life.children.append(
-            _Node(
-                f"Baseline {s.name(str(b.id))}",
-                _kv([("provider", b.provider), ("framework", b.framework), ("version", b.version)]),
-            )
-        )
-    if life.children:
-        root.children.append(life)
+        detail = _kv(_fields(exp.baseline, "provider framework version"))
+        life.append(_node(s.title("Baseline", exp.baseline.id, bold=False), detail))
+    if life:
+        root.children.append(_node(s.title("Lifecycle"), "", life))
     return root
 
 
-def _backend(ref: Any, s: _Style, label: str) -> _Node:
+def _mechanisms(rel: Any, s: _Style) -> Iterable[_Node]:
+    """One node per reliability mechanism the experiment configures."""
+
+    def head(label: str, name: str) -> str:
+        return s.title(label, name, bold=False)
+
+    if (e := rel.ensemble) is not None:
+        weights = e.weights or {}
+        models = ", ".join(f"{m} {weights[m]}" if m in weights else str(m) for m in e.models or [])
+        pairs = [("mode", e.execution_mode), ("models", models or None)]
+        yield _node(
+            head("Ensemble", e.strategy), _kv(pairs + _fields(e, "min_agreement timeout_ms"))
+        )
+    if (h := rel.hedging) is not None:
+        detail = _kv(_fields(h, "delay_ms percentile max_hedges budget_percent"))
+        yield _node(head("Hedging", h.strategy), detail)
+    if (st := rel.stats) is not None:
+        names = "alpha confidence=confidence_level effect_size=effect_size_type"
+        names += " correction=multiple_testing_correction bootstrap=bootstrap_iterations"
+        yield _node(head("Stats", ", ".join(st.tests)), _kv(_fields(st, names)))
+    if (f := rel.fairness) is not None:
+        state = "on" if f.enabled else s.paint("33", "off")
+        detail = _kv(_fields(f, "metrics group_by threshold fail_on_violation"))
+        yield _node(f"Fairness {state}", detail)
+    if (g := rel.guardrails) is not None:
+        checks = [
+            name
+            for name, on in _fields(
+                g,
+                "prompt_injection=prompt_injection_detection jailbreak=jailbreak_detection "
+                "PII_detection=pii_detection PII_redaction=pii_redaction "
+                "moderation=content_moderation",
+            )
+            if on
+        ]
+        pairs = [("checks", [c.replace("_", " ") for c in checks])]
+        pairs += _fields(g, "fail_on_detection")
+        yield _node(head("Guardrails", ", ".join(g.profiles) or "(no profile)"), _kv(pairs))
+    if (fb := rel.feedback) is not None:
+        state = "on" if fb.enabled else s.paint("33", "off")
+        names = "sampling=sampling_rate types=feedback_types storage retention_days"
+        yield _node(f"Feedback {state}", _kv(_fields(fb, names)))
+    for name in ("monitoring", "drift", "circuit_breaker"):
+        value = getattr(rel, name)
+        if value:
+            yield _node(name.replace("_", " ").capitalize(), _kv(value.items()))
+
+
+def _backend(ref: Any, s: _Style) -> _Node:
     if ref is None:
-        return _Node(s.label(label), s.warn("(missing)"))
-    node = _Node(
-        f"{s.label(label)} {s.name(str(ref.id))}",
-        _kv(
-            [
-                ("profile", ref.profile),
-                ("model", ref.model_version),
-                ("endpoint", ref.endpoint_url),
-                ("deployment", ref.deployment_id),
-            ]
-        ),
-    )
-    depth = 0
-    current = ref.fallback
-    parent = node
-    while current is not None and depth < 32:
-        child = _Node(
-            f"{s.label('Fallback')} {s.name(str(current.id))}",
-            _kv([("profile", current.profile), ("model", current.model_version)]),
+        return _node(s.title("Backend"), s.paint("33", "(missing)"))
+    names = "profile model=model_version endpoint=endpoint_url deployment=deployment_id"
+    node = _node(s.title("Backend", ref.id), _kv(_fields(ref, names)))
+    parent, current = node, ref.fallback
+    for _ in range(32):  # a fallback chain is drawn 32 deep at most
+        if current is None:
+            break
+        child = _node(
+            s.title("Fallback", current.id), _kv(_fields(current, "profile model=model_version"))
         )
         parent.children.append(child)
-        parent, current, depth = child, current.fallback, depth + 1
+        parent, current = child, current.fallback
     return node
 
 
@@ -301,7 +197,7 @@ def _generic(obj: IRStruct, s: _Style) -> _Node:
     # the identifying (required) fields first, then the rest in wire order
     required = [f.name for f in plan(type(obj)).fields if f.required]
     data = {**{name: data[name] for name in required if name in data}, **data}
-    root = _Node(f"{s.label(type(obj).__ir_type__)}")
+    root = _node(s.title(type(obj).__ir_type__))
     stack: list[tuple[_Node, Any]] = [(root, data)]
     while stack:
         node, value = stack.pop()
@@ -311,10 +207,10 @@ def _generic(obj: IRStruct, s: _Style) -> _Node:
                 continue
             label = f"[{key}]" if isinstance(key, int) else printable(str(key))
             if isinstance(sub, (dict, list)) and sub:
-                child = _Node(s.label(label))
+                child = _node(s.title(label))
                 stack.append((child, sub))
             else:
-                child = _Node(f"{label}: {s.name(json.dumps(sub, ensure_ascii=False))}")
+                child = _node(f"{label}: {s.paint('36', json.dumps(sub, ensure_ascii=False))}")
             node.children.append(child)
     return root
 
@@ -324,14 +220,11 @@ def render(obj: IRStruct, *, color: bool = False) -> str:
     s = _Style(color)
     root = _experiment(obj, s) if isinstance(obj, Experiment) else _generic(obj, s)
     lines = [f"{root.label}  {root.detail}".rstrip()]
-    stack: list[tuple[_Node, str, bool]] = [
-        (child, "", i == len(root.children) - 1)
-        for i, child in reversed(list(enumerate(root.children)))
-    ]
+    stack = [(child, "", i == len(root.children) - 1) for i, child in enumerate(root.children)]
+    stack.reverse()
     while stack:
         node, prefix, last = stack.pop()
-        branch = "└── " if last else "├── "
-        lines.append(f"{prefix}{branch}{node.label}  {node.detail}".rstrip())
+        lines.append(f"{prefix}{'└── ' if last else '├── '}{node.label}  {node.detail}".rstrip())
         inner = prefix + ("    " if last else "│   ")
         for i, child in reversed(list(enumerate(node.children))):
             stack.append((child, inner, i == len(node.children) - 1))
@@ -348,8 +241,6 @@ def run(args: argparse.Namespace) -> int:
         return 1
     sys.stdout.write(render(checked.obj, color=use_color(sys.stdout, args.color)))
     if checked.problems:
-        print(
-            f"({len(checked.problems)} validation problem(s): run crucible-ir validate)",
-            file=sys.stderr,
-        )
+        count = len(checked.problems)
+        print(f"({count} validation problem(s): run crucible-ir validate)", file=sys.stderr)
     return 0
