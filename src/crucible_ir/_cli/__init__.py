@@ -27,6 +27,17 @@ change or refuses), 2 usage error or unreadable input, 3 internal error (a bug:
 please report it)"""
 
 
+class _Help(argparse.RawDescriptionHelpFormatter):
+    """argparse's help layout, sized to the terminal without importing shutil (and bz2...)."""
+
+    def __init__(self, prog: str) -> None:
+        try:
+            width = int(os.environ.get("COLUMNS") or os.get_terminal_size().columns)
+        except (OSError, ValueError):
+            width = 80
+        super().__init__(prog, width=max(width, 40) - 2)
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser of the whole command."""
     from .._version import __version__
@@ -36,7 +47,7 @@ def parser() -> argparse.ArgumentParser:
         description="Validate, format, convert and inspect CrucibleIR documents "
         "(JSON, YAML, TOML or JSON Lines).",
         epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Help,
     )
     top.add_argument("--version", action="version", version=f"crucible-ir {__version__}")
     sub = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -47,7 +58,7 @@ def parser() -> argparse.ArgumentParser:
             help=text,
             description=text[0].upper() + text[1:] + ".",
             epilog=_EPILOG,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
+            formatter_class=_Help,
         )
 
     def typed(p: argparse.ArgumentParser) -> None:

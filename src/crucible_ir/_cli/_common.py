@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, NamedTuple
 
 from .._base import IRStruct, resolve_type
 
@@ -30,9 +28,11 @@ class CLIError(Exception):
     """A usage error or unreadable input: reported on one line, exit status 2."""
 
 
-@dataclass(frozen=True)
-class Located:
-    """One problem with its place in a file (``line`` is ``None`` for an unreadable file)."""
+class Located(NamedTuple):
+    """One problem with its place in a file (``line`` is ``None`` for an unreadable file).
+
+    ``_asdict()`` is the record of ``--format json``.
+    """
 
     file: str
     line: int | None
@@ -47,17 +47,6 @@ class Located:
         if color:
             where, path = f"\x1b[1m{where}\x1b[0m", f"\x1b[36m{printable(path)}\x1b[0m"
         return f"{where} {printable(path)}: {printable(self.message)}"
-
-    def as_dict(self) -> dict[str, Any]:
-        """The record of ``--format json``."""
-        return {
-            "file": self.file,
-            "line": self.line,
-            "column": self.column,
-            "path": self.path,
-            "code": self.code,
-            "message": self.message,
-        }
 
 
 def printable(text: str) -> str:
@@ -95,8 +84,7 @@ def ir_class(name: str) -> type[IRStruct]:
         raise CLIError(str(exc)) from None
 
 
-@dataclass(frozen=True)
-class Input:
+class Input(NamedTuple):
     """One input read whole: its name in messages, its bytes, format and IR type."""
 
     name: str
@@ -105,59 +93,40 @@ class Input:
     cls: type[IRStruct]
 
 
-def input_format(path: str, args: argparse.Namespace, data: bytes | None = None) -> str:
-    """``--input-format``, else the file's extension, else (stdin) the format of its content."""
+def open_input(path: str, args: argparse.Namespace, *, lines: bool = False) -> Input:
+    """Read one document (``-`` is stdin), or a `CLIError` naming the file.
+
+    The format is ``--input-format``, else the file's extension, else (stdin)
+    told from the content. JSON Lines hold many documents: only a command that
+    takes ``lines`` accepts them, and reads them itself, a record at a time.
+    """
     from .._sources import format_for_path, sniff
 
-    if args.input_format:
-        return str(args.input_format)
-    if path == "-":
-        return sniff(data or b"")
-    fmt = format_for_path(path)
-    if fmt is None:
+    name = "<stdin>" if path == "-" else path
+    fmt = args.input_format or (None if path == "-" else format_for_path(path))
+    if fmt is None and path != "-":
         raise CLIError(
             f"{path}: cannot tell the format from the file name; use .json, .yaml, .yml, "
             ".toml, .jsonl or .ndjson, or --input-format"
         )
-    return fmt
-
-
-def type_for(fmt: str, args: argparse.Namespace) -> type[IRStruct]:
-    """``--type``, else ``feedback.event`` for JSON Lines and ``experiment`` for the rest."""
-    if args.type is not None:
-        return ir_class(args.type)
-    return ir_class("feedback.event" if fmt == "jsonl" else "experiment")
-
-
-def open_input(path: str, args: argparse.Namespace, *, lines: bool = False) -> Input:
-    """Read one document (``-`` is stdin), or a `CLIError` naming the file.
-
-    JSON Lines hold many documents: only commands that take ``lines`` read them.
-    """
-    name = "<stdin>" if path == "-" else path
-    fmt = None if path == "-" else input_format(path, args)
-    if fmt == "jsonl" and lines:  # read a record at a time by the caller
-        return Input(name, b"", fmt, type_for(fmt, args))
-    try:
-        if path == "-":
-            data = sys.stdin.buffer.read()
-        else:
-            with open(path, "rb") as handle:
-                data = handle.read()
-    except OSError as exc:
-        raise CLIError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    fmt = fmt or input_format(path, args, data)
+    data = b""
+    if fmt != "jsonl" or not lines:
+        try:
+            if path == "-":
+                data = sys.stdin.buffer.read()
+            else:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+        except OSError as exc:
+            raise CLIError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        fmt = fmt or sniff(data)
     if fmt == "jsonl" and not lines:
         raise CLIError(
             f"{name}: a JSON Lines file holds many documents; only `validate` reads it "
             "(use --input-format json|yaml|toml for a single document)"
         )
-    return Input(name, data, fmt, type_for(fmt, args))
-
-
-def json_line(value: Any) -> str:
-    """``value`` as one line of JSON, non-ASCII text written raw."""
-    return json.dumps(value, ensure_ascii=False)
+    default = "feedback.event" if fmt == "jsonl" else "experiment"
+    return Input(name, data, fmt, ir_class(default if args.type is None else args.type))
 
 
 def atomic_write(path: str, data: bytes) -> None:
@@ -170,14 +139,12 @@ def atomic_write(path: str, data: bytes) -> None:
 
     target = os.path.realpath(path)  # through a symbolic link, rewrite its target
     try:
-        mode = os.stat(target).st_mode & 0o7777
-    except FileNotFoundError:
-        mask = os.umask(0)
-        os.umask(mask)
-        mode = 0o666 & ~mask
-    except OSError as exc:
-        raise CLIError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    try:
+        try:
+            mode = os.stat(target).st_mode & 0o7777
+        except FileNotFoundError:
+            mask = os.umask(0)
+            os.umask(mask)
+            mode = 0o666 & ~mask
         fd, tmp = tempfile.mkstemp(
             prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=os.path.dirname(target)
         )

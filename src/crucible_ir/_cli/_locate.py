@@ -16,27 +16,27 @@ a boolean or a number but that lands in a string field is that field's text
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .._base import IRStruct
 from .._codec import from_dict, from_json
 from .._convert import convert
 from .._errors import DecodeError, Issue, IssueCode
 from .._plan import Node, plan
-from .._sources import Document, Path, SourceError, load
 from .._validate import errors
 from ._common import Input, Located
+
+if TYPE_CHECKING:  # the readers are imported when a document needs placing
+    from .._sources import Document, Path
 
 __all__ = ["Checked", "check", "decode_located", "split_path"]
 
 
-@dataclass
-class Checked:
+class Checked(NamedTuple):
     """A document judged: the object (``None`` when it could not be decoded) and its problems."""
 
     obj: IRStruct | None
-    problems: list[Located] = field(default_factory=list)
+    problems: list[Located]
     comment: tuple[int, int] | None = None  # where the first comment is (YAML and TOML)
 
 
@@ -56,7 +56,9 @@ def check(source: Input, *, strict: bool) -> Checked:
         else:
             verdict = (obj, errors(obj))
             if not verdict[1]:
-                return Checked(obj)
+                return Checked(obj, [])
+    from .._sources import SourceError, load
+
     try:
         doc = load(source.data, source.format)
     except SourceError as exc:
@@ -79,6 +81,8 @@ def decode_located(
 
     ``verdict`` is the object and issues the library already found, if any.
     """
+    from .._sources import SourceError
+
     try:
         data = coerce_plain_scalars(doc, doc.data, cls)
         doc.check(data)

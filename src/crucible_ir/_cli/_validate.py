@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import sys
 from collections.abc import Iterable
 from typing import IO
@@ -27,7 +26,9 @@ class _Reporter:
     def add(self, problems: Iterable[Located]) -> None:
         for p in problems:
             if self.json:
-                record = json.dumps(p.as_dict(), ensure_ascii=False)
+                import json
+
+                record = json.dumps(p._asdict(), ensure_ascii=False)
                 self.stream.write(f"{',' if self.count else '['}\n  {record}")
             else:
                 self.stream.write(p.text(self.color) + "\n")
@@ -75,7 +76,7 @@ def _jsonl(path: str, source: Input, reporter: _Reporter, *, strict: bool) -> No
     """Report the bad records of a JSON Lines file, each at its line; memory stays bounded."""
     from .._jsonl import BadRecord, scan_jsonl
 
-    if source.data or path == "-":  # standard input: already read for its format, or not
+    if path == "-":  # read already if its format was told from its content
         stream: IO[bytes] = io.BytesIO(source.data) if source.data else sys.stdin.buffer
     else:
         try:

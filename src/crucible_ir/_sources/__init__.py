@@ -18,6 +18,7 @@ command line quick to start.
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Literal
 
 from ._common import Document, Path, SourceError
@@ -51,40 +52,26 @@ EXTENSIONS: dict[str, Format] = {
 _TOML_LINE = re.compile(r"""\[\[?\s*[\w"'.-][^\]]*\]\]?\s*(#.*)?|[\w"'.-][\w"'. -]*=.*""")
 
 
-def load_json(text: str | bytes) -> Document:
-    """Read a JSON document (`._json.load_json`)."""
-    from ._json import load_json
-
-    return load_json(text)
-
-
-def load_yaml(text: str | bytes) -> Document:
-    """Read a YAML document (`._yaml.load_yaml`)."""
-    from ._yaml import load_yaml
-
-    return load_yaml(text)
-
-
-def load_toml(text: str | bytes) -> Document:
-    """Read a TOML document (`._toml.load_toml`)."""
-    from ._toml import load_toml
-
-    return load_toml(text)
-
-
-_LOADERS = {"json": load_json, "yaml": load_yaml, "toml": load_toml}
-
-
 def load(text: str | bytes, fmt: str) -> Document:
     """Read ``text`` as a ``json``, ``yaml`` or ``toml`` document.
 
     >>> load(b'{"name": "x"}', "json").data
     {'name': 'x'}
     """
-    try:
-        return _LOADERS[fmt](text)
-    except KeyError:
-        raise ValueError(f"unknown format {fmt!r}: expected json, yaml or toml") from None
+    if fmt == "json":
+        from ._json import load_json as reader
+    elif fmt == "yaml":
+        from ._yaml import load_yaml as reader
+    elif fmt == "toml":
+        from ._toml import load_toml as reader
+    else:
+        raise ValueError(f"unknown format {fmt!r}: expected json, yaml or toml")
+    return reader(text)
+
+
+load_json = partial(load, fmt="json")
+load_yaml = partial(load, fmt="yaml")
+load_toml = partial(load, fmt="toml")
 
 
 def format_for_path(filename: str) -> Format | None:

@@ -19,7 +19,7 @@ import msgspec
 
 from .._codec import parse_json
 from .._errors import DecodeError
-from ._common import Document, LineIndex, Node, SourceError, TreeLocator
+from ._common import Document, LineIndex, Node, SourceError
 
 __all__ = ["load_json"]
 
@@ -35,7 +35,7 @@ def load_json(text: str | bytes) -> Document:
         issue = exc.errors[0]
         raise SourceError(issue.message, issue.line or 1, issue.column or 1) from None
     source = text if isinstance(text, str) else bytes(text).decode("utf-8")
-    return Document(data, TreeLocator(lambda: _tree(source), LineIndex(source).position))
+    return Document(data, lambda: _tree(source), LineIndex(source).position)
 
 
 class _Open:

@@ -40,7 +40,6 @@ from ._common import (
     Node,
     Path,
     SourceError,
-    TreeLocator,
     decode_text,
     position_in,
 )
@@ -333,31 +332,20 @@ def _plain(value: Any) -> tuple[Any, str | None]:
     return value, None
 
 
-_Pending = list[tuple[Path, "dict[str, Any] | list[Any]"]]
-
-
-def _to_data(data: dict[str, Any], locator: TreeLocator[int]) -> None:
-    """Make tomllib's ``data`` JSON-model in place, without recursion."""
-    stack: _Pending = [((), data)]
+def _to_data(doc: Document) -> None:
+    """Make tomllib's data (``doc.data``) JSON-model in place, without recursion."""
+    stack: list[tuple[Path, Any]] = [((), doc.data)]
     while stack:
         path, container = stack.pop()
-        if isinstance(container, dict):
-            for key, value in container.items():
-                container[key] = _check(value, (*path, key), stack, locator)
-        else:
-            for index, value in enumerate(container):
-                container[index] = _check(value, (*path, index), stack, locator)
-
-
-def _check(value: Any, path: Path, stack: _Pending, locator: TreeLocator[int]) -> Any:
-    """``value`` made JSON-model; a container is queued on ``stack`` to be seen to later."""
-    if isinstance(value, (dict, list)):
-        stack.append((path, value))
-        return value
-    plain, problem = _plain(value)
-    if problem is not None:
-        raise SourceError(problem, *locator.locate(path))
-    return plain
+        items = container.items() if isinstance(container, dict) else enumerate(container)
+        for key, value in list(items):
+            if isinstance(value, (dict, list)):
+                stack.append(((*path, key), value))
+                continue
+            plain, problem = _plain(value)
+            if problem is not None:
+                raise SourceError(problem, *doc.locate((*path, key)))
+            container[key] = plain
 
 
 def load_toml(text: str | bytes) -> Document:
@@ -371,7 +359,6 @@ def load_toml(text: str | bytes) -> Document:
     scanner = _Scanner(source)
     tree = scanner.scan()
     index = LineIndex(source)
-    locator = TreeLocator(lambda: tree, index.position)
     try:
         data = tomllib.loads(source, parse_float=_float)
     except tomllib.TOMLDecodeError as exc:
@@ -388,6 +375,7 @@ def load_toml(text: str | bytes) -> Document:
         raise SourceError("nested too deeply", *index.position(scanner.deepest[1])) from None
     except ValueError:  # an integer beyond a lowered sys.set_int_max_str_digits()
         raise SourceError("integer out of range", *index.position(len(source))) from None
-    _to_data(data, locator)
     comment = None if scanner.comment is None else index.position(scanner.comment)
-    return Document(data, locator, comment=comment)
+    doc = Document(data, lambda: tree, index.position, comment=comment)
+    _to_data(doc)
+    return doc

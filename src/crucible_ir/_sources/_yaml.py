@@ -63,7 +63,6 @@ from ._common import (
     Document,
     Node,
     SourceError,
-    TreeLocator,
     char_offset,
     decode_text,
     position_in,
@@ -564,7 +563,9 @@ def load_yaml(text: str | bytes, parser: str | None = None) -> Document:
     comment = builder.first_comment()
     if root is None:
         return Document(None, comment=comment)
-    return Document(_data(root), TreeLocator(lambda: root, _same), builder.bad_numbers, comment)
+    return Document(
+        _data(root), lambda: root, _same, bad_numbers=builder.bad_numbers, comment=comment
+    )
 
 
 def _same(at: Pos) -> Pos:
