@@ -20,6 +20,7 @@ install: $(BIN)/.installed
 
 examples: install
 	$(BIN)/crucible-ir validate examples/experiments/*
+	@echo "$$(ls examples/experiments | wc -l | tr -d ' ') files valid (examples/experiments)"
 
 lint: install
 	$(BIN)/ruff check .

@@ -246,14 +246,19 @@ output_specs = st.builds(
 )
 
 
+def _model_name(model: str | ir.BackendRef) -> str:
+    return model if isinstance(model, str) else model.id
+
+
 @st.composite
 def ensembles(draw: st.DrawFn) -> reliability.Ensemble:
-    """`reliability.Ensemble`; weight keys are among the models when both are set."""
-    models = draw(_opt(st.lists(names, max_size=4, unique=True)))
+    """`reliability.Ensemble`, its models names or backend refs; weight keys name models."""
+    members = st.one_of(names, backend_refs(max_depth=1))
+    models = draw(_opt(st.lists(members, max_size=4, unique_by=_model_name)))
     if models == []:
         weights = draw(_opt(st.just({})))
     else:
-        keys = names if models is None else st.sampled_from(models)
+        keys = names if models is None else st.sampled_from([_model_name(m) for m in models])
         weights = draw(_opt(st.dictionaries(keys, non_negative_numbers, max_size=4)))
     return reliability.Ensemble(
         strategy=draw(

@@ -160,6 +160,21 @@ def test_reliability_sections() -> None:
     )
 
 
+def test_with_ensemble_takes_backend_refs_as_members() -> None:
+    mock = ir.BackendRef(id="mock", options={})
+    exp = (
+        base()
+        .with_ensemble("weighted", models=["gpt4", mock], weights={"gpt4": 0.5, "mock": 0.5})
+        .build()
+    )
+    assert exp.reliability is not None
+    assert exp.reliability.ensemble is not None
+    assert exp.reliability.ensemble.models == ["gpt4", mock]
+    with pytest.raises(ir.ValidationError) as info:
+        base().with_ensemble("weighted", models=[mock], weights={"gpt4": 1.0}).build()
+    assert [i.path for i in info.value.errors] == ["reliability.ensemble.weights.gpt4"]
+
+
 def test_reliability_defaults() -> None:
     rel = (
         base()

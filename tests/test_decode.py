@@ -84,6 +84,14 @@ NON_NULL_DEFAULTS = [
     ("feedback.event", "feedback_type"),
 ]
 
+# Of those, the names (`profile`, `strategy`, ...): the reference writes a name set to nil
+# as null, so a null there decodes, is kept and is reported by validation. A null in a
+# boolean, number or list field with a default is a decoding error.
+NULL_KEPT = [
+    (t, f) for t, f in NON_NULL_DEFAULTS if isinstance(getattr(ir.from_dict(MINIMAL[t], t), f), str)
+]
+NULL_REFUSED = [pair for pair in NON_NULL_DEFAULTS if pair not in NULL_KEPT]
+
 REQUIRED = [
     ("experiment", "id"),
     ("experiment", "backend"),
@@ -385,27 +393,303 @@ def test_all_missing_required_fields_are_listed() -> None:
     )
 
 
-@pytest.mark.parametrize(("type_name", "field"), NON_NULL_DEFAULTS)
-def test_null_for_a_field_with_a_non_null_default_is_a_decode_error(
+def test_every_field_with_a_non_null_default_is_listed() -> None:
+    found = set()
+    for type_name, doc in MINIMAL.items():
+        written = ir.to_dict(ir.from_dict(doc, type_name))
+        found |= {(type_name, k) for k, v in written.items() if v is not None and k not in doc}
+    assert found == set(NON_NULL_DEFAULTS)
+    assert len(NULL_KEPT) == 20
+    assert ("backend_ref", "profile") in NULL_KEPT
+    assert ("training.run", "status") in NULL_KEPT  # a closed vocabulary too
+
+
+@pytest.mark.parametrize(("type_name", "field"), NULL_REFUSED)
+def test_null_for_a_non_name_field_with_a_non_null_default_is_a_decode_error(
     type_name: str, field: str
 ) -> None:
     doc = {**MINIMAL[type_name], field: None}
-    with pytest.raises(ir.DecodeError) as info:
-        ir.from_json(json.dumps(doc), type_name)
-    assert [(i.path, str(i.code)) for i in info.value.errors] == [(field, "type")]
-    assert "null" in info.value.errors[0].message
-    assert dict_issues(doc, type_name) == [(field, "type")]
+    for strict in (False, True):
+        with pytest.raises(ir.DecodeError) as info:
+            ir.from_json(json.dumps(doc), type_name, strict=strict)
+        assert [(i.path, str(i.code)) for i in info.value.errors] == [(field, "type")]
+        assert dict_issues(doc, type_name, strict=strict) == [(field, "type")]
+    message = info.value.errors[0].message
+    assert message.startswith("expected ")
+    assert ", got null (leave `" in message
+    assert "to get its default" in message
     # Leaving the key out gives the default.
     obj = ir.from_json(json.dumps(MINIMAL[type_name]), type_name)
     assert getattr(obj, field) is not None
 
 
-def test_profile_null_is_rejected_nested_too() -> None:
+@pytest.mark.parametrize(("type_name", "field"), NULL_KEPT)
+def test_null_in_a_name_field_with_a_default_is_kept_and_reported(
+    type_name: str, field: str
+) -> None:
+    default = getattr(ir.from_dict(MINIMAL[type_name], type_name), field)
+    doc = {**MINIMAL[type_name], field: None}
+    obj = ir.from_json(json.dumps(doc), type_name)
+    assert getattr(obj, field) is None
+    for strict in (False, True):
+        assert ir.from_json(json.dumps(doc).encode(), type_name, strict=strict) == obj
+        assert ir.from_dict(doc, type_name, strict=strict) == obj
+    # Written back as null, and read back the same.
+    assert json.loads(ir.to_json(obj))[field] is None
+    assert ir.to_dict(obj)[field] is None
+    assert ir.from_json(ir.to_json(obj), type_name) == obj
+    assert ir.from_dict(ir.to_dict(obj), type_name) == obj
+    # Validation reports it at its path, naming the default to use.
+    issues = ir.errors(obj)
+    assert [(i.path, str(i.code)) for i in issues] == [(field, "type")]
+    assert issues[0].message.endswith(f" null (the default is {default!r})")
+    assert not ir.is_valid(obj)
+    with pytest.raises(ir.ValidationError) as info:
+        ir.validate(obj)
+    assert info.value.errors == issues
+    # A constructed object with None there is written the same way.
+    made = ir.replace(ir.from_dict(MINIMAL[type_name], type_name), **{field: None})
+    assert made == obj
+    assert ir.to_json(made) == ir.to_json(obj)
+    assert ir.errors(made) == issues
+
+
+def test_null_names_are_kept_and_reported_nested_too() -> None:
     doc = {
         **MINIMAL["experiment"],
         "backend": {"id": "b", "fallback": {"id": "c", "profile": None}},
+        "outputs": [{"name": "a"}, {"name": "b", "sink": None}],
+        "reliability": {"ensemble": {"strategy": None}, "hedging": {"strategy": "fixed"}},
     }
-    assert both_issues(doc, "experiment") == [("backend.fallback.profile", "type")]
+    exp = ir.from_json(json.dumps(doc), "experiment")
+    assert ir.from_dict(doc, "experiment") == exp
+    assert exp.backend.fallback is not None
+    assert exp.backend.fallback.profile is None
+    assert [(i.path, str(i.code)) for i in ir.errors(exp)] == [
+        ("backend.fallback.profile", "type"),
+        ("outputs[1].sink", "type"),
+        ("reliability.ensemble.strategy", "type"),
+    ]
+    written = json.loads(ir.to_json(exp))
+    assert written["backend"]["fallback"]["profile"] is None
+    assert written["outputs"][1]["sink"] is None
+    assert written["reliability"]["ensemble"]["strategy"] is None
+
+
+def test_null_names_beside_decoding_errors_are_not_decoding_errors() -> None:
+    doc = {"id": 1, "profile": None, "fallback": {"id": "c", "profile": None}}
+    assert both_issues(doc, "backend_ref") == [("id", "type")]
+
+
+# -- empty keyword lists ---------------------------------------------------------------------------
+
+# Every field holding a map (opaque objects and the typed `weights`): where the reference
+# writes an empty keyword list, as `[]`.
+MAP_FIELDS = [
+    ("backend_ref", "options"),
+    ("dataset_ref", "options"),
+    ("dataset_ref", "schema"),
+    ("deployment.config", "endpoint"),
+    ("deployment.config", "health_check"),
+    ("deployment.config", "metadata"),
+    ("deployment.config", "options"),
+    ("deployment.config", "resources"),
+    ("deployment.config", "scaling"),
+    ("deployment.config", "target"),
+    ("experiment", "metadata"),
+    ("feedback.config", "drift_detection"),
+    ("feedback.config", "options"),
+    ("feedback.config", "retraining_trigger"),
+    ("feedback.event", "input"),
+    ("feedback.event", "metadata"),
+    ("feedback.event", "output"),
+    ("model_ref", "metadata"),
+    ("model_ref", "options"),
+    ("model_version", "metrics"),
+    ("model_version", "options"),
+    ("output_spec", "options"),
+    ("reliability.config", "circuit_breaker"),
+    ("reliability.config", "drift"),
+    ("reliability.config", "monitoring"),
+    ("reliability.ensemble", "options"),
+    ("reliability.ensemble", "weights"),
+    ("reliability.fairness", "options"),
+    ("reliability.guardrail", "options"),
+    ("reliability.hedging", "options"),
+    ("reliability.stats", "options"),
+    ("stage_def", "options"),
+    ("training.config", "early_stopping"),
+    ("training.config", "options"),
+    ("training.run", "best_metrics"),
+    ("training.run", "options"),
+]
+
+
+@pytest.mark.parametrize(("type_name", "field"), MAP_FIELDS)
+def test_an_empty_array_for_a_map_is_read_as_an_empty_object(type_name: str, field: str) -> None:
+    doc = {**MINIMAL[type_name], field: []}
+    obj = ir.from_json(json.dumps(doc), type_name)
+    assert getattr(obj, field) == {}
+    for strict in (False, True):
+        assert ir.from_json(json.dumps(doc), type_name, strict=strict) == obj
+        assert ir.from_dict(doc, type_name, strict=strict) == obj
+    assert ir.from_dict({**doc, field: ()}, type_name) == obj
+    assert json.loads(ir.to_json(obj))[field] == {}
+    assert ir.to_dict(obj)[field] == {}
+    assert ir.errors(obj) == []
+    # Only an empty array: one with items is not an object.
+    assert both_issues({**doc, field: [1]}, type_name) == [(field, "type")]
+
+
+def test_empty_arrays_for_maps_nested_and_in_lists() -> None:
+    doc = {
+        **MINIMAL["experiment"],
+        "metadata": [],
+        "backend": {"id": "b", "options": [], "fallback": {"id": "c", "options": []}},
+        "pipeline": [{"name": "a", "options": []}],
+        "dataset": {"name": "d", "options": [], "schema": {"fields": []}},
+        "reliability": {"ensemble": {"models": ["a"], "weights": []}, "monitoring": []},
+    }
+    exp = ir.from_json(json.dumps(doc), "experiment")
+    assert ir.from_dict(doc, "experiment") == exp
+    assert exp.backend.options == {}
+    assert exp.backend.fallback is not None
+    assert exp.backend.fallback.options == {}
+    assert exp.pipeline[0].options == {}
+    assert exp.dataset is not None
+    assert exp.dataset.options == {}
+    assert exp.dataset.schema == {"fields": []}  # inside an opaque map, untouched
+    assert exp.reliability is not None
+    assert exp.reliability.ensemble is not None
+    assert exp.reliability.ensemble.weights == {}
+    assert ir.errors(exp) == []
+    run = ir.from_dict(
+        {**MINIMAL["training.run"], "metrics_history": [{"loss": 1.0}, []]}, "training.run"
+    )
+    assert run.metrics_history == [{"loss": 1.0}, {}]
+    prompt = ir.from_json(
+        '{"metadata": [], "tools": [[]], "options": {"extra": []}}', "backend.prompt"
+    )
+    assert (prompt.metadata, prompt.tools, prompt.options.extra) == ({}, [{}], {})
+    # Opaque values that are not maps keep their arrays.
+    event = ir.from_json('{"id": "e", "feedback_value": []}', "feedback.event")
+    assert event.feedback_value == []
+
+
+# -- ensemble members ------------------------------------------------------------------------------
+
+
+def _ref(id: str, **fields: Any) -> dict[str, Any]:
+    """A backend ref as the reference writes it: every field present."""
+    return {
+        "deployment_id": None,
+        "endpoint_url": None,
+        "fallback": None,
+        "id": id,
+        "model_version": None,
+        "options": None,
+        "profile": "default",
+        **fields,
+    }
+
+
+# An ensemble as the reference framework's backend-call stage writes one: its members are
+# backend refs (with a name among them here too).
+FRAMEWORK_ENSEMBLE = {
+    "execution_mode": "parallel",
+    "min_agreement": 0.5,
+    "models": [
+        _ref("mock", options={}),
+        _ref("openai", options={"model": "gpt-4o-mini"}, fallback=_ref("mock")),
+        "claude",
+    ],
+    "options": None,
+    "strategy": "weighted",
+    "timeout_ms": 30000,
+    "weights": {"claude": 0.2, "mock": 0.3, "openai": 0.5},
+}
+
+
+def test_ensemble_models_hold_names_and_backend_refs() -> None:
+    text = json.dumps(FRAMEWORK_ENSEMBLE)
+    ens = ir.from_json(text, "reliability.ensemble")
+    assert ens.models is not None
+    mock, openai, claude = ens.models
+    assert mock == ir.BackendRef(id="mock", options={})
+    assert isinstance(openai, ir.BackendRef)
+    assert openai.fallback == ir.BackendRef(id="mock")
+    assert claude == "claude"
+    for strict in (False, True):
+        assert ir.from_json(text.encode(), "reliability.ensemble", strict=strict) == ens
+        assert ir.from_dict(FRAMEWORK_ENSEMBLE, "reliability.ensemble", strict=strict) == ens
+    # Re-encoded to the same data, and read back equal.
+    assert helpers.diff(json.loads(ir.to_json(ens)), FRAMEWORK_ENSEMBLE) == []
+    assert helpers.diff(ir.to_dict(ens), FRAMEWORK_ENSEMBLE) == []
+    assert ir.from_json(ir.to_json(ens), "reliability.ensemble") == ens
+    assert ir.from_dict(ir.to_dict(ens), "reliability.ensemble") == ens
+    assert ir.errors(ens) == []  # the weights name the refs by id
+
+
+def test_backend_refs_in_models_are_read_like_any_backend_ref() -> None:
+    doc = {
+        **MINIMAL["experiment"],
+        "reliability": {
+            "ensemble": {
+                "models": [_ref("mock", profile=None, options=[]), "gpt4"],
+                "weights": {"mock": 1, "gpt4": 1},
+            }
+        },
+    }
+    exp = ir.from_json(json.dumps(doc), "experiment")
+    assert ir.from_dict(doc, "experiment") == exp
+    assert exp.reliability is not None
+    assert exp.reliability.ensemble is not None
+    assert exp.reliability.ensemble.models == [
+        ir.BackendRef(id="mock", profile=None, options={}),
+        "gpt4",
+    ]
+    assert [(i.path, str(i.code)) for i in ir.errors(exp)] == [
+        ("reliability.ensemble.models[0].profile", "type")
+    ]
+    # Unknown keys inside a ref: dropped, or reported when strict.
+    doc = {"models": [{"id": "mock", "region": "eu"}]}
+    assert ir.from_json(json.dumps(doc), "reliability.ensemble").models == [
+        ir.BackendRef(id="mock")
+    ]
+    assert both_issues(doc, "reliability.ensemble", strict=True) == [
+        ("models[0].region", "unknown_field")
+    ]
+
+
+def test_ensemble_members_that_decode_to_neither_a_name_nor_a_ref() -> None:
+    doc = {"models": [1, {"id": None}, {}, ["gpt4"], None, {"id": "ok", "fallback": {}}]}
+    assert both_issues(doc, "reliability.ensemble") == [
+        ("models[0]", "type"),
+        ("models[1].id", "required"),
+        ("models[2].id", "required"),
+        ("models[3]", "type"),
+        ("models[4]", "type"),
+        ("models[5].fallback.id", "required"),
+    ]
+
+
+@pytest.mark.parametrize("depth", [150, 250])
+def test_a_fallback_chain_in_models_has_the_usual_depth_limit(depth: int) -> None:
+    chain = '{"id": "b", "fallback": ' * depth + '{"id": "last"}' + "}" * depth
+    text = '{"models": ["a", ' + chain + "]}"
+    decoders = [
+        lambda: ir.from_json(text, "reliability.ensemble"),
+        lambda: ir.from_json(text, "reliability.ensemble", strict=True),
+        lambda: ir.from_dict(json.loads(text), "reliability.ensemble"),
+    ]
+    for decode in decoders:  # every decoder agrees
+        if depth < 200:
+            assert decode() == ir.from_dict(json.loads(text), "reliability.ensemble")
+            continue
+        with pytest.raises(ir.DecodeError) as info:
+            decode()
+        assert [i.code for i in info.value.errors] == [ir.IssueCode.SYNTAX]
+        assert info.value.errors[0].path.startswith("models[1].fallback.fallback")
 
 
 def test_null_accepted_for_fields_defaulting_to_none() -> None:
@@ -506,6 +790,127 @@ def test_timestamp_problems_at_nested_paths() -> None:
         ("created_at", "format"),
         ("model_version.created_at", "format"),
     ]
+
+
+UTC = datetime.timezone.utc
+
+
+def _every_decoder(doc: dict[str, Any], type_name: str) -> list[Any]:
+    """The object from from_json (str and bytes, lax and strict) and from_dict, all equal."""
+    text = json.dumps(doc)
+    objs = [
+        ir.from_json(data, type_name, strict=strict)
+        for data in (text, text.encode())
+        for strict in (False, True)
+    ]
+    objs += [ir.from_dict(doc, type_name, strict=strict) for strict in (False, True)]
+    assert objs == [objs[0]] * len(objs)
+    return objs
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The reference keeps microseconds and drops the digits past the sixth: it
+        # truncates where rounding would move the value up (by one microsecond, or
+        # across a second, a day, a year).
+        ("2024-03-15T09:30:00.1234565Z", datetime.datetime(2024, 3, 15, 9, 30, 0, 123456, UTC)),
+        ("2024-03-15T09:30:00.1234569Z", datetime.datetime(2024, 3, 15, 9, 30, 0, 123456, UTC)),
+        ("2024-03-15T09:30:00.1234561Z", datetime.datetime(2024, 3, 15, 9, 30, 0, 123456, UTC)),
+        ("2024-03-15T09:30:00.123456789Z", datetime.datetime(2024, 3, 15, 9, 30, 0, 123456, UTC)),
+        ("2024-03-15T09:30:00.0000009Z", datetime.datetime(2024, 3, 15, 9, 30, 0, 0, UTC)),
+        ("2024-12-31T23:59:59.9999999Z", datetime.datetime(2024, 12, 31, 23, 59, 59, 999999, UTC)),
+        (
+            "2024-03-15T09:30:00.99999999999999999999+02:00",
+            datetime.datetime(
+                2024, 3, 15, 9, 30, 0, 999999, datetime.timezone(datetime.timedelta(hours=2))
+            ),
+        ),
+        ("2024-03-15 09:30:00.1234567z", datetime.datetime(2024, 3, 15, 9, 30, 0, 123456, UTC)),
+        # The largest instant: rounded it would not exist, truncated it is valid.
+        ("9999-12-31T23:59:59.9999999Z", datetime.datetime(9999, 12, 31, 23, 59, 59, 999999, UTC)),
+    ],
+)
+def test_more_than_six_fractional_digits_are_truncated(
+    text: str, expected: datetime.datetime
+) -> None:
+    obj = _every_decoder({**TS_DOC, "created_at": text}, "model_version")[0]
+    assert obj.created_at == expected
+    assert obj.created_at.utcoffset() == expected.utcoffset()
+    assert ir.errors(obj) == []
+    written = json.loads(ir.to_json(obj))["created_at"]
+    assert helpers.instant(written) == expected
+    assert ir.from_json(ir.to_json(obj), "model_version") == obj
+
+
+def test_truncation_everywhere_in_a_document() -> None:
+    doc = {
+        **MINIMAL["experiment"],
+        # A float and a text with seven digits after a point are not timestamps.
+        "metadata": {"ratio": 0.123456789, "note": "at 12:00:00.1234567"},
+        "created_at": "2024-03-15T09:30:00.1234567Z",
+        "updated_at": "2024-03-15T09:30:00.9999999Z",
+        "model_version": {**TS_DOC, "created_at": "2024-03-15T09:30:00.0000005Z"},
+    }
+    exp = _every_decoder(doc, "experiment")[0]
+    assert exp.metadata == {"ratio": 0.123456789, "note": "at 12:00:00.1234567"}
+    assert exp.created_at == datetime.datetime(2024, 3, 15, 9, 30, 0, 123456, UTC)
+    assert exp.updated_at == datetime.datetime(2024, 3, 15, 9, 30, 0, 999999, UTC)
+    assert exp.model_version is not None
+    assert exp.model_version.created_at == datetime.datetime(2024, 3, 15, 9, 30, 0, 0, UTC)
+    # Long floats alone leave a document on the fast path, read the same.
+    plain = {**MINIMAL["experiment"], "metadata": {"ratio": 0.123456789}}
+    _every_decoder(plain, "experiment")
+
+
+def test_digits_written_as_escapes_are_truncated_too() -> None:
+    for text in (
+        '"2024-03-15T09:30:00.123456\\u0037Z"',
+        '"2024-03-15T09:30:00\\u002e1234567Z"',
+        '"2024-03-15T09:30:0\\u0030.1234567Z"',
+    ):
+        doc = '{"id": "v", "model_id": "m", "version": "1.0.0", "created_at": ' + text + "}"
+        mv = ir.from_json(doc, "model_version")
+        assert ir.from_json(doc, "model_version", strict=True) == mv
+        assert ir.from_dict(json.loads(doc), "model_version") == mv
+        assert mv.created_at == datetime.datetime(2024, 3, 15, 9, 30, 0, 123456, UTC)
+
+
+def test_jsonl_records_truncate_like_documents(tmp_path: pathlib.Path) -> None:
+    stamps = ["2024-03-15T09:30:00.1234567Z", "2024-03-15T09:30:00.120Z", "2024-03-15T09:30:00Z"]
+    lines = [json.dumps({"id": f"e{i}", "timestamp": s}) for i, s in enumerate(stamps)]
+    path = tmp_path / "events.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    events = list(ir.iter_jsonl(path, "feedback.event"))
+    assert [e.timestamp for e in events] == [
+        datetime.datetime(2024, 3, 15, 9, 30, 0, 123456, UTC),
+        datetime.datetime(2024, 3, 15, 9, 30, 0, 120000, UTC),
+        datetime.datetime(2024, 3, 15, 9, 30, 0, 0, UTC),
+    ]
+    assert events == [ir.from_json(line, "feedback.event") for line in lines]
+
+
+@pytest.mark.parametrize(
+    ("written", "rewritten"),
+    [
+        # Python's datetime holds microseconds and not how many digits were written:
+        # a fraction comes back with six digits, a zero one without any. The instant
+        # is the same.
+        ("2023-11-30T20:00:00.120Z", "2023-11-30T20:00:00.120000Z"),
+        ("2024-04-01T12:00:00.5Z", "2024-04-01T12:00:00.500000Z"),
+        ("2024-03-15T09:30:00.000000Z", "2024-03-15T09:30:00Z"),
+        ("2024-03-15T09:30:00.000Z", "2024-03-15T09:30:00Z"),
+        ("2024-03-15T09:30:00.123456Z", "2024-03-15T09:30:00.123456Z"),
+        ("2024-03-15T09:30:00Z", "2024-03-15T09:30:00Z"),
+        ("2024-03-15T09:30:00.1234567Z", "2024-03-15T09:30:00.123456Z"),
+    ],
+)
+def test_fractions_are_written_with_six_digits_or_none(written: str, rewritten: str) -> None:
+    mv = _every_decoder({**TS_DOC, "created_at": written}, "model_version")[0]
+    assert json.loads(ir.to_json(mv))["created_at"] == rewritten
+    assert ir.to_dict(mv)["created_at"] == rewritten
+    assert helpers.instant(rewritten) == helpers.instant(written)  # (it truncates too)
+    assert ir.from_json(ir.to_json(mv), "model_version") == mv
 
 
 def test_from_dict_accepts_datetime_objects() -> None:

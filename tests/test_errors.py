@@ -128,7 +128,7 @@ def test_errors_pickle(cls: type[ir.IRError]) -> None:
 
 def test_real_errors_pickle() -> None:
     with pytest.raises(ir.DecodeError) as info:
-        ir.from_json('{"id": 1, "profile": null}', "backend_ref")
+        ir.from_json('{"id": 1, "options": 3}', "backend_ref")
     back = pickle.loads(pickle.dumps(info.value))
     assert back.errors == info.value.errors
     assert len(back.errors) == 2

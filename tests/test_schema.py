@@ -34,6 +34,23 @@ def test_schema_is_valid_2020_12_and_documents_every_field(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_schema_states_the_ir_version_it_describes(name: str) -> None:
+    schema = ir.json_schema(name)
+    assert schema["x-crucible-ir-version"] == ir.IR_VERSION == "0.3.0"
+    shipped = json.loads((SHIPPED / f"{name}.schema.json").read_text(encoding="utf-8"))
+    assert shipped["x-crucible-ir-version"] == "0.3.0"
+    Draft202012Validator.check_schema(schema)  # an annotation the dialect allows
+
+
+def test_ir_version_is_exported() -> None:
+    from crucible_ir._version import IR_VERSION
+
+    assert ir.IR_VERSION is IR_VERSION
+    assert "IR_VERSION" in ir.__all__
+    assert "IR_VERSION" in dir(ir)
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_shipped_schema_is_up_to_date(name: str) -> None:
     shipped = json.loads((SHIPPED / f"{name}.schema.json").read_text(encoding="utf-8"))
     assert shipped == ir.json_schema(name), "run `make schemas` and commit the result"
@@ -80,3 +97,28 @@ def test_schema_agrees_with_validation_on_a_range_rule() -> None:
     assert validator.is_valid({"alpha": 0.5})
     assert not validator.is_valid({"alpha": 1.5})
     assert not ir.is_valid(ir.reliability.Stats(alpha=1.5))
+
+
+def test_schema_reads_an_empty_array_as_a_map_and_refuses_a_null_name() -> None:
+    """The schemas describe valid documents: `[]` for a map is one, a null name is not."""
+    dataset = Draft202012Validator(ir.json_schema("dataset_ref"))
+    assert dataset.is_valid({"name": "d", "options": [], "schema": {}})
+    assert not dataset.is_valid({"name": "d", "options": [1]})
+    assert not dataset.is_valid({"name": "d", "options": "x"})
+    assert not dataset.is_valid({"name": "d", "provider": None})
+    assert dataset.is_valid({"name": "d", "version": None})
+    ensemble = Draft202012Validator(ir.json_schema("reliability.ensemble"))
+    assert ensemble.is_valid({"weights": []})
+    assert not ensemble.is_valid({"weights": {"a": -1}})
+    assert not ensemble.is_valid({"strategy": None})
+    run = Draft202012Validator(ir.json_schema("training.run"))
+    minimal = {
+        "id": "r",
+        "config": {"id": "c", "model_ref": {"id": "m"}, "dataset_ref": {"name": "d"}},
+    }
+    assert run.is_valid({**minimal, "metrics_history": [[], {"loss": 1.0}]})
+    assert not run.is_valid({**minimal, "metrics_history": [[1]]})
+    assert not run.is_valid({**minimal, "status": None})
+    # IR objects are not maps: an array is no backend.
+    experiment = Draft202012Validator(ir.json_schema("experiment"))
+    assert not experiment.is_valid({"id": "e", "backend": [], "pipeline": [{"name": "a"}]})

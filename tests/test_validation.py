@@ -455,8 +455,14 @@ RULES += [
     (
         "reliability.ensemble",
         "models",
-        [[], ["gpt4"], None],
-        [("gpt4", "type"), ([""], "empty", "[0]")],
+        [[], ["gpt4"], None, [ir.BackendRef(id="mock")], ["gpt4", ir.BackendRef(id="mock")]],
+        [
+            ("gpt4", "type"),
+            ([""], "empty", "[0]"),
+            ([3], "type", "[0]"),
+            ([{"id": "mock"}], "type", "[0]"),
+            ([ir.BackendRef(id="")], "empty", "[0].id"),
+        ],
     ),
     ("reliability.ensemble", "weights", [{}, None], [([], "type")]),
     (
@@ -590,6 +596,43 @@ def test_weights_keys_among_models() -> None:
         ("weights.b", "consistency"),
         ("weights.c", "consistency"),
     ]
+
+
+def test_weights_keys_name_backend_refs_by_id() -> None:
+    """The reference framework lists an ensemble's members as backend refs."""
+    make = MAKERS["reliability.ensemble"]
+    mock, claude = ir.BackendRef(id="mock", options={}), ir.BackendRef(id="claude")
+    assert_valid(make(models=[mock, claude], weights={"mock": 0.7, "claude": 0.3}))
+    assert_valid(make(models=["gpt4", mock], weights={"gpt4": 0.5, "mock": 0.5}))
+    issues = ir.errors(make(models=["gpt4", mock], weights={"mock": 1, "llama": 1}))
+    assert [(i.path, str(i.code)) for i in issues] == [("weights.llama", "consistency")]
+    assert "not one of models (gpt4, mock)" in issues[0].message
+    # A ref's profile or fallback does not name it: only its id does.
+    fallback = ir.BackendRef(id="mock", profile="fast", fallback=ir.BackendRef(id="backup"))
+    assert found(make(models=[fallback], weights={"fast": 1, "backup": 1})) == [
+        ("weights.fast", "consistency"),
+        ("weights.backup", "consistency"),
+    ]
+
+
+def test_backend_refs_among_models_are_validated_in_place() -> None:
+    make = MAKERS["reliability.ensemble"]
+    bad = ir.BackendRef(
+        id="",
+        profile=None,
+        endpoint_url="ftp://x",
+        fallback=ir.BackendRef(id="b", options={"k": {1, 2}}),  # type: ignore[dict-item]
+    )
+    assert sorted(found(make(models=["gpt4", bad]))) == [
+        ("models[1].endpoint_url", "format"),
+        ("models[1].fallback.options.k", "type"),
+        ("models[1].id", "empty"),
+        ("models[1].profile", "type"),
+    ]
+    exp = MAKERS["experiment"](
+        reliability=reliability.Config(ensemble=make(models=[ir.BackendRef(id="")]))
+    )
+    assert_only(exp, "reliability.ensemble.models[0].id", "empty")
 
 
 def test_weights_values_are_non_negative_numbers() -> None:

@@ -8,6 +8,9 @@ validation that reports every problem at its path; a fluent builder.
 >>> ir.from_json(ir.to_json(exp), "experiment") == exp
 True
 
+``IR_VERSION`` is the version of the reference's IR that is read and written
+("0.3.0"); ``__version__`` is this package's.
+
 Names are imported on first use, so ``import crucible_ir`` costs next to
 nothing and a command that needs little starts fast.
 """
@@ -16,7 +19,7 @@ from __future__ import annotations
 
 import importlib
 
-from ._version import __version__
+from ._version import IR_VERSION, __version__
 
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing costs start-up time
 if TYPE_CHECKING:
@@ -76,6 +79,7 @@ _WHERE = {
 }
 
 __all__ = [
+    "IR_VERSION",
     "BackendRef",
     "Builder",
     "DatasetRef",

@@ -143,7 +143,7 @@ class ExperimentBuilder:
 
     # -- reliability -----------------------------------------------------
     def with_ensemble(self, strategy: str, **fields: Any) -> ExperimentBuilder:
-        """Set ensemble voting."""
+        """Set ensemble voting; ``models`` may list names and `BackendRef` objects."""
         return self._with_reliability(ensemble=Ensemble(strategy=strategy, **fields))  # type: ignore[arg-type]
 
     def with_hedging(self, strategy: str, **fields: Any) -> ExperimentBuilder:

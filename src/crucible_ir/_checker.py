@@ -309,7 +309,8 @@ class _Generator:
             var = self.var("v")
             emit(f"    {var} = obj.{f.name}")
             path = f"(p + {'.' + f.name!r} if p else {f.name!r})"
-            self.node(f.node, var, path, "    ", required=f.required)
+            kept = f.default if f.null_kept else None
+            self.node(f.node, var, path, "    ", required=f.required, null_default=kept)
         rules = () if self.encode_only else rules_of(self.cls)
         if rules:
             emit(f"    for rule in {self.const(rules)}:")
@@ -334,7 +335,17 @@ class _Generator:
         return fn
 
     # -- code for one value -------------------------------------------------
-    def node(self, node: Node, v: str, path: str, ind: str, *, required: bool) -> None:
+    def node(
+        self,
+        node: Node,
+        v: str,
+        path: str,
+        ind: str,
+        *,
+        required: bool,
+        null_default: str | None = None,
+    ) -> None:
+        """Check one value; ``null_default`` is the default of a name whose null is kept."""
         emit = self.lines.append
         if self.rules_only:
             self.rules_node(node, v, path, ind)
@@ -342,8 +353,14 @@ class _Generator:
         if node.unset:  # left out on the wire: nothing to check
             emit(f"{ind}if {v} is not UNSET:")
             ind += "    "
-        if node.nullable:
+        if node.nullable or (null_default is not None and self.encode_only):
             emit(f"{ind}if {v} is not None:")
+        elif null_default is not None:  # decodes (it is how the reference writes nil), invalid
+            got = "; got" if node.kind == "literal" else ", got"  # (a list of values before it)
+            message = f"expected {node.describe()}{got} null (the default is {null_default!r})"
+            emit(f"{ind}if {v} is None:")
+            emit(f"{ind}    ADD(out, {path}, C.TYPE, {message!r})")
+            emit(f"{ind}else:")
         else:
             code, msg = (
                 ("REQUIRED", "a value is required, got None")

@@ -19,7 +19,7 @@ from ._base import IRStruct, resolve_type
 from ._convert import convert
 from ._errors import DecodeError, Issue, IssueCode, ValidationError
 from ._jsonscan import IR_MAX_DEPTH
-from ._plan import chain_paths
+from ._plan import chain_paths, holds_timestamps
 from ._stack import deep_call, on_fresh_stack
 from ._validate import encoding_problems, mark_decoded, mark_typed, unwritable
 
@@ -41,6 +41,13 @@ _BYTE = re.compile(r"\(byte (\d+)\)")
 _LONE_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])")
 # The exponent of a number out of range; no leading digit run, so no backtracking.
 _HUGE_NUMBER = re.compile(rb"[eE][+-]?\d{3}")
+# A timestamp with more than six fractional digits, which msgspec's decoder rounds to
+# the microsecond where the reference truncates (and so does the thorough decoder): a
+# quick test, the exact one, and the \u escapes of the characters a timestamp's digits
+# and separators are made of (digits : + - .), which no JSON writer escapes.
+_SEVEN_AFTER_POINT = re.compile(rb"\.\d{7}")
+_LONG_FRACTION = re.compile(rb":\d\d\.\d{7}")
+_ESCAPED = re.compile(rb"\\u00(?:3[0-9aA]|2[bBdDeE])")
 
 
 def _decoder(cls: type[_T]) -> msgspec.json.Decoder[_T]:
@@ -131,7 +138,8 @@ def from_json(data: str | bytes, type: type[_T] | str, *, strict: bool = False) 
             data = bytes(given)
         elif not isinstance(given, (str, bytes)):
             raise TypeError(f"from_json expects str or bytes, got {data.__class__.__name__}")
-    if not strict:
+    cls: _IRClass = decoder.type  # type: ignore[assignment,unused-ignore]
+    if not strict and not (holds_timestamps(cls) and may_round_timestamps(data)):
         try:
             obj = decoder.decode(data)
         except Exception:
@@ -140,13 +148,38 @@ def from_json(data: str | bytes, type: type[_T] | str, *, strict: bool = False) 
             if not chains_too_long(obj):
                 mark_decoded(obj)
                 return obj
-    cls: _IRClass = decoder.type  # type: ignore[assignment,unused-ignore]
     raw = parse_json(data)
     obj, issues = convert(raw, cls, strict=strict, trusted=True)
     if issues:
         raise DecodeError(issues)
     mark_typed(obj)
     return obj
+
+
+def may_round_timestamps(data: str | bytes | memoryview) -> bool:
+    r"""Whether ``data`` may hold a timestamp that msgspec's decoder would round.
+
+    msgspec rounds a fraction of more than six digits to the microsecond; the
+    reference truncates it, and so does the thorough decoder, which such text
+    is left to. A float with seven digits after its point is looked at twice;
+    a text with a digit or separator written as a ``\u`` escape is left to the
+    thorough decoder too (the quick tests read the raw text).
+    """
+    if isinstance(data, str):  # (the characters looked for are ASCII)
+        data = data.encode("utf-8", "surrogatepass")
+    found = _SEVEN_AFTER_POINT.search(data)
+    if found is not None and _LONG_FRACTION.search(data, max(found.start() - 3, 0)):
+        return True
+    if isinstance(data, memoryview):
+        return _ESCAPED.search(data) is not None
+    at = data.find(b"\\")
+    for _ in range(8):  # a few backslashes are looked at one by one, faster than a search
+        if at < 0:
+            return False
+        if _ESCAPED.match(data, at):
+            return True
+        at = data.find(b"\\", at + 2)  # (past the escaped character)
+    return at >= 0 and _ESCAPED.search(data, at) is not None
 
 
 def chains_too_long(obj: IRStruct) -> bool:
@@ -157,15 +190,20 @@ def chains_too_long(obj: IRStruct) -> bool:
     the few self-referencing fields, so it costs next to nothing).
     """
     for path, attr in chain_paths(type(obj)):
-        node: Any = obj
-        for name in path:
-            node = getattr(node, name, None)
-        length = 0
-        while isinstance(node, IRStruct):
-            length += 1
-            if length > IR_MAX_DEPTH - len(path):
-                return True
-            node = getattr(node, attr, None)
+        nodes: list[Any] = [obj]
+        for step in path:
+            name = step.removesuffix("[]")
+            values = [getattr(node, name, None) for node in nodes]
+            if name != step:  # every item of a list
+                values = [x for v in values if isinstance(v, list) for x in v]
+            nodes = [v for v in values if isinstance(v, IRStruct)]
+        for node in nodes:
+            length = 0
+            while isinstance(node, IRStruct):
+                length += 1
+                if length > IR_MAX_DEPTH - len(path):
+                    return True
+                node = getattr(node, attr, None)
     return False
 
 

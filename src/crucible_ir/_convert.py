@@ -5,7 +5,10 @@ also enforces the value rules. When it fails, or for ``from_dict`` and strict
 decoding, this walk runs instead: it checks only what decoding owns (JSON
 types, required keys, nulls, timestamps, unknown keys in strict mode),
 collects every such problem with its path, and builds the objects without
-validating them, as their constructors do.
+validating them, as their constructors do. It also reads what the reference
+writes but msgspec refuses: ``null`` for a name with a default (kept, for
+`errors()` to report), ``[]`` for an empty object, and timestamps with more
+than six fractional digits (truncated, as the reference does).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import enum
+import re
 from typing import Any
 
 import msgspec
@@ -36,6 +40,9 @@ from ._validate import too_deep
 __all__ = ["convert"]
 
 _MISSING = object()
+# The digits of a fraction of seconds past the sixth: the reference truncates them
+# (its datetimes hold microseconds); msgspec would round.
+_EXCESS_DIGITS = re.compile(r"(:\d\d\.\d{6})\d+")
 
 
 class _Walk:
@@ -73,6 +80,9 @@ class _Walk:
             if value is _MISSING:
                 if f.required:
                     self.add(fpath, IssueCode.REQUIRED, f"missing required field `{f.name}`")
+                continue
+            if value is None and f.null_kept:
+                kwargs[f.name] = None  # kept as written; `errors()` reports it
                 continue
             if value is None and not f.node.nullable:
                 if f.required:
@@ -158,6 +168,8 @@ class _Walk:
         elif kind == "map":
             if isinstance(value, dict):
                 return self.mapping(value, node, path, depth)
+            if isinstance(value, (list, tuple)) and not value:
+                return {}  # how the reference writes an empty keyword list (`options: []`)
         elif kind == "json":
             return value if self.trusted else self.scan(value, path)
         elif kind == "struct":
@@ -250,6 +262,8 @@ class _Walk:
             )
             return None
         try:
+            if len(value) > 26:  # room for a fraction of more than six digits
+                value = _EXCESS_DIGITS.sub(r"\1", value, count=1)
             return msgspec.convert(value, Timestamp)
         except Exception as exc:  # not a timestamp (or not even valid text)
             reason = (

@@ -19,10 +19,10 @@ import msgspec
 
 from ._base import IRStruct, resolve_type
 from ._checker import check_rules_only, rule_walker_for
-from ._codec import chains_too_long, parse_json
+from ._codec import chains_too_long, may_round_timestamps, parse_json
 from ._convert import convert
 from ._errors import DecodeError, Issue, ValidationError
-from ._plan import chain_paths, plan
+from ._plan import chain_paths, holds_timestamps, plan
 from ._types import NAME_EXPECTED as NAME
 
 __all__ = ["BadRecord", "JSONLSource", "iter_jsonl", "scan_jsonl"]
@@ -91,9 +91,10 @@ def _batches(
     decoder: msgspec.json.Decoder[_T] = msgspec.json.Decoder(cls)
     has_rules = rule_walker_for(cls) is not None
     nests = bool(chain_paths(cls))  # may hold a fallback chain deeper than allowed
+    stamped = holds_timestamps(cls)  # may hold a timestamp msgspec would round
     share = _Sharer(cls)
     for first_line, chunk in _chunks(source):
-        if not strict:
+        if not strict and not (stamped and may_round_timestamps(chunk)):
             try:
                 objs = _decode_lines(decoder, chunk)
             except Exception:
@@ -179,7 +180,7 @@ def _line_by_line(
         line = raw.rstrip(b"\r")
         if not line.strip():
             continue
-        if not strict:
+        if not strict and not (holds_timestamps(cls) and may_round_timestamps(line)):
             try:
                 obj = decoder.decode(line)
                 if chains_too_long(obj):

@@ -148,6 +148,20 @@ class Field:
             return self.default_factory()
         return self.default
 
+    @property
+    def null_kept(self) -> bool:
+        """Whether an explicit null is read, kept and left to validation to report.
+
+        True for a name with a non-null default (``profile``, ``strategy``,
+        ...): the reference writes ``null`` for such a name set to ``nil``,
+        which its types allow (``nil`` is an atom). Other typed fields refuse null.
+        """
+        return (
+            self.node.kind in ("str", "literal")
+            and not self.node.nullable
+            and isinstance(self.default, str)
+        )
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -288,32 +302,66 @@ def chain_paths(cls: type[IRStruct]) -> tuple[tuple[tuple[str, ...], str], ...]:
 
     ``path`` is the attribute path from ``cls`` to an object whose ``field``
     holds another object of its own class (``(("backend",), "fallback")`` for
-    an experiment). Lists are not followed: no list holds such a class.
+    an experiment); a step ending in ``[]`` stands for every item of a list
+    (``(("reliability", "ensemble", "models[]"), "fallback")``).
     """
     cached = _CHAINS.get(cls)
     if cached is not None:
         return cached
     found: list[tuple[tuple[str, ...], str]] = []
-    stack: list[tuple[type[IRStruct], tuple[str, ...]]] = [(cls, ())]
-    seen: set[type] = set()
+    # (class, path to it, the classes above it): a class met again below itself is
+    # a cycle through other classes, which no IR type has; it is not followed.
+    stack: list[tuple[type[IRStruct], tuple[str, ...], frozenset[type]]] = [(cls, (), frozenset())]
     while stack:
-        current, path = stack.pop()
+        current, path, above = stack.pop()
+        for f in plan(current).fields:
+            for target, step in _struct_steps(f.node, f.name):
+                if target is current and step == f.name:
+                    found.append((path, f.name))
+                elif target not in above and target is not current:
+                    stack.append((target, (*path, step), above | {current}))
+    _CHAINS[cls] = result = tuple(sorted(found))
+    return result
+
+
+def _struct_steps(node: Node, name: str) -> list[tuple[type[IRStruct], str]]:
+    """The IR classes a field holds, each with its step: ``name``, or ``name[]`` in a list."""
+    if node.kind == "struct" and node.cls is not None:
+        return [(node.cls, name)]
+    if node.kind == "union":
+        return [step for option in node.options for step in _struct_steps(option, name)]
+    if node.kind == "list" and node.item is not None:
+        return [(cls, f"{name}[]") for cls, _ in _struct_steps(node.item, name)]
+    return []
+
+
+_TIMESTAMPED: dict[type, bool] = {}
+
+
+def holds_timestamps(cls: type[IRStruct]) -> bool:
+    """Whether objects of ``cls`` (or any IR object inside them) have a timestamp field."""
+    cached = _TIMESTAMPED.get(cls)
+    if cached is not None:
+        return cached
+    seen: set[type] = set()
+    stack: list[type[IRStruct]] = [cls]
+    found = False
+    while stack and not found:
+        current = stack.pop()
         if current in seen:
             continue
         seen.add(current)
         for f in plan(current).fields:
-            target = _struct_of(f.node)
-            if target is None:
-                continue
-            if target is current:
-                found.append((path, f.name))
-            else:
-                stack.append((target, (*path, f.name)))
-    _CHAINS[cls] = result = tuple(found)
-    return result
+            found = found or _has_datetime(f.node)
+            stack.extend(target for target, _ in _struct_steps(f.node, f.name))
+    _TIMESTAMPED[cls] = found
+    return found
 
 
-def _struct_of(node: Node) -> type[IRStruct] | None:
-    if node.kind == "struct":
-        return node.cls
-    return None
+def _has_datetime(node: Node) -> bool:
+    return (
+        node.kind == "datetime"
+        or (node.item is not None and _has_datetime(node.item))
+        or any(_has_datetime(option) for option in node.options)
+        or any(_has_datetime(key.node) for key in node.keys)
+    )

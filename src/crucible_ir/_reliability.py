@@ -4,6 +4,7 @@ from typing import Annotated, ClassVar, Literal
 
 import msgspec
 
+from ._backend_ref import BackendRef
 from ._base import IRStruct
 from ._feedback import FeedbackConfig
 from ._types import Flag, JSONMap, Name, NonNegNumber, PosInt, Unit, doc
@@ -35,8 +36,13 @@ HedgingStrategy = Literal[
 class Ensemble(IRStruct, frozen=True, kw_only=True):
     """Ensemble voting: several models answer and a strategy combines the answers.
 
+    The models are named, or given as backend refs (as the reference framework's
+    backend-call stage lists them); `weights` are keyed by names and refs' ids.
+
     >>> Ensemble(strategy="majority", models=["gpt4", "claude"]).execution_mode
     'parallel'
+    >>> Ensemble(models=["gpt4", BackendRef(id="mock")], weights={"mock": 0.5}).models[1].id
+    'mock'
     """
 
     __ir_type__: ClassVar[str] = "reliability.ensemble"
@@ -47,7 +53,10 @@ class Ensemble(IRStruct, frozen=True, kw_only=True):
     min_agreement: Annotated[Unit | None, doc("Minimum share of agreeing models, in [0, 1].")] = (
         None
     )
-    models: Annotated[list[Name] | None, doc("The models taking part, by identifier.")] = None
+    models: Annotated[
+        list[Name | BackendRef] | None,
+        doc("The models taking part: names, or backend refs (an object of type backend_ref)."),
+    ] = None
     options: Annotated[JSONMap | None, doc("Strategy-specific options, opaque.")] = None
     strategy: Annotated[
         EnsembleStrategy,
@@ -56,7 +65,10 @@ class Ensemble(IRStruct, frozen=True, kw_only=True):
     timeout_ms: Annotated[PosInt | None, doc("Timeout for the models, in milliseconds.")] = None
     weights: Annotated[
         dict[str, NonNegNumber] | None,
-        doc("Vote weight per model for weighted voting; every key must be one of `models`."),
+        doc(
+            "Vote weight per model for weighted voting; every key must name one of `models` "
+            "(a name, or a backend ref's id)."
+        ),
     ] = None
 
 

@@ -114,11 +114,15 @@ def completed_not_before_started(run: Any) -> Iterable[Violation]:
 
 @_rule("reliability.ensemble")
 def weights_name_models(ens: Any) -> Iterable[Violation]:
-    """Every key of ``weights`` is one of ``models`` (when both are set)."""
+    """Every key of ``weights`` names one of ``models`` (when both are set).
+
+    A model is a name, or a backend ref named by its ``id``.
+    """
     weights, models = ens.weights, ens.models
     if not weights or not isinstance(weights, dict) or not isinstance(models, (list, tuple)):
         return ()
-    known = {m for m in models if isinstance(m, str)}
+    ids = (m if isinstance(m, str) else getattr(m, "id", None) for m in models)
+    known: set[str] = {name for name in ids if isinstance(name, str)}
     if known.issuperset(weights):
         return ()
     listed = ", ".join(sorted(known)) or "none"

@@ -3,21 +3,31 @@
 msgspec writes the schema from the same annotations that carry the rules; this
 module tidies it for people and editors: a short title and description per
 type, enums in the order the contract lists them, and "integer or float"
-numbers written as one ``number``.
+numbers written as one ``number``, and an empty array allowed wherever a map
+is (decoding reads ``[]`` there as ``{}``: the reference's empty keyword
+list). Each document states the IR version it describes under
+``x-crucible-ir-version`` (an annotation JSON Schema ignores).
+
+A schema describes valid documents: a ``null`` name where the field has a
+default (``"profile": null``) decodes but is invalid, so the schema refuses it.
 """
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import msgspec
 
 from ._base import IRStruct, resolve_type, type_names
 from ._plan import plan
+from ._version import IR_VERSION
 
-__all__ = ["SCHEMA_DIALECT", "json_schema"]
+__all__ = ["SCHEMA_DIALECT", "VERSION_KEY", "json_schema"]
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+VERSION_KEY = "x-crucible-ir-version"
+"""The top-level key naming the IR version (`IR_VERSION`) a schema describes."""
 _ID_BASE = "urn:crucible-ir:schema:"
 
 
@@ -35,11 +45,16 @@ def json_schema(type: type[IRStruct] | str) -> dict[str, Any]:
         owner = by_title.get(name)
         if owner is not None:
             _tidy(definition, owner)
+        elif "description" in definition:
+            # Docstrings of other classes (typed dicts) are cleaned here, not left to
+            # however the installed msgspec dedents them.
+            definition["description"] = inspect.cleandoc(definition["description"])
     top_name = root["$ref"].rsplit("/", 1)[-1]
     top = defs.pop(top_name)
     document: dict[str, Any] = {
         "$schema": SCHEMA_DIALECT,
         "$id": f"{_ID_BASE}{cls.__ir_type__}",
+        VERSION_KEY: IR_VERSION,
         **top,
     }
     document["title"] = cls.__ir_type__
@@ -94,10 +109,28 @@ def _tidy(definition: dict[str, Any], cls: type[IRStruct]) -> None:
         if f is None:
             continue
         _merge_numbers(prop)
+        _empty_arrays_too(prop)
         if f.node.kind == "literal" and "enum" in prop:
             prop["enum"] = list(f.node.values)
         if f.default_factory is not None:
             prop["default"] = msgspec.to_builtins(f.default_factory())
+
+
+def _empty_arrays_too(schema: dict[str, Any]) -> None:
+    """Each map in ``schema`` (an object without fixed properties) may also be ``[]``.
+
+    ``"type": ["object", "array"]`` with ``"maxItems": 0``: ``maxItems`` holds
+    for arrays only, so this reads "an object, or an empty array". IR objects
+    and records are ``$ref``s to their definitions and are left alone.
+    """
+    if schema.get("type") == "object" and "properties" not in schema:
+        schema["type"] = ["object", "array"]
+        schema["maxItems"] = 0
+    for option in schema.get("anyOf", ()):
+        _empty_arrays_too(option)
+    items = schema.get("items")
+    if isinstance(items, dict):
+        _empty_arrays_too(items)
 
 
 def _merge_numbers(prop: dict[str, Any]) -> None:

@@ -85,7 +85,7 @@ def errors(obj: Any) -> list[Issue]:
     >>> for issue in errors(BackendRef(id="", profile=None)):
     ...     print(issue)
     id: expected a non-empty identifier, got an empty string
-    profile: expected a string, got None
+    profile: expected a string, got null (the default is 'default')
     """
     if not isinstance(obj, IRStruct):
         return [Issue("", IssueCode.TYPE, f"expected an IR object, got {json_type_name(obj)}")]

@@ -274,3 +274,36 @@ def test_convert_refuses_unknown_keys_and_writes_nothing(cli: Runner) -> None:
         "`reliability`? (convert would drop it)"
     ]
     assert not (cli.cwd / "out.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (
+            "stamps.yaml",
+            "id: exp\nbackend: {id: b}\npipeline: [{name: a}]\n"
+            "created_at: 2024-03-15T09:30:00.9999999Z\n"
+            'updated_at: "2024-03-15T11:30:01.1234567+02:00"\n',
+        ),
+        (
+            "stamps.toml",  # a TOML date-time, and a string
+            'id = "exp"\npipeline = [{name = "a"}]\n'
+            "created_at = 2024-03-15T09:30:00.9999999Z\n"
+            'updated_at = "2024-03-15T11:30:01.1234567+02:00"\n[backend]\nid = "b"\n',
+        ),
+        (
+            "stamps.json",
+            '{"id": "exp", "backend": {"id": "b"}, "pipeline": [{"name": "a"}], '
+            '"created_at": "2024-03-15T09:30:00.9999999Z", '
+            '"updated_at": "2024-03-15T11:30:01.1234567+02:00"}',
+        ),
+    ],
+)
+def test_readers_truncate_fractions_past_six_digits(cli: Runner, name: str, text: str) -> None:
+    cli.write(name, text)
+    result = cli("convert", "--to", "json", "--full", name)
+    assert result.code == 0, result.err
+    document = json.loads(result.out)
+    assert document["created_at"] == "2024-03-15T09:30:00.999999Z"  # not 09:30:01
+    assert document["updated_at"] == "2024-03-15T09:30:01.123456Z"
+    assert cli("validate", name).code == 0  # updated_at is not before created_at

@@ -68,6 +68,18 @@ def test_a_small_experiment_shows_only_what_it_has(cli: Runner) -> None:
     ]
 
 
+def test_ensemble_members_given_as_backend_refs_are_shown_by_id(cli: Runner) -> None:
+    cli.write(
+        "refs.yaml",
+        "id: exp\nbackend: {id: b}\npipeline: [{name: only}]\nreliability:\n"
+        "  ensemble:\n    strategy: weighted\n"
+        "    models: [{id: mock, options: {}}, gpt4]\n    weights: {mock: 0.7, gpt4: 0.3}\n",
+    )
+    result = cli("show", "refs.yaml")
+    assert (result.code, result.err) == (0, "")
+    assert result.lines[-1] == "    └── Ensemble weighted  mode=parallel  models=mock 0.7, gpt4 0.3"
+
+
 def test_a_non_experiment_type_is_shown_field_by_field(cli: Runner) -> None:
     golden = INTEROP / "reference" / "model_version" / "full.json"
     result = cli("show", "--type", "model_version", golden)

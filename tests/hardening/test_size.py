@@ -18,6 +18,7 @@ from .conftest import CLI, MINIMAL, run_cli
 TEN_MB = 10 * 1024 * 1024
 
 
+@pytest.mark.slow  # some 700 MB at its peak
 def test_a_10_mb_string_field_round_trips(tmp_path: Path) -> None:
     text = "\u2028" + "x" * TEN_MB + "\U0001f600\x00"
     data = {**json.loads(MINIMAL), "description": text, "metadata": {"blob": text}}

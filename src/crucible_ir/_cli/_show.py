@@ -133,7 +133,8 @@ def _mechanisms(rel: Any, s: _Style) -> Iterable[_Node]:
 
     if (e := rel.ensemble) is not None:
         weights = e.weights or {}
-        models = ", ".join(f"{m} {weights[m]}" if m in weights else str(m) for m in e.models or [])
+        ids = [m if isinstance(m, str) else m.id for m in e.models or []]  # names or refs
+        models = ", ".join(f"{m} {weights[m]}" if m in weights else str(m) for m in ids)
         pairs = [("mode", e.execution_mode), ("models", models or None)]
         yield _node(
             head("Ensemble", e.strategy), _kv(pairs + _fields(e, "min_agreement timeout_ms"))
