@@ -518,3 +518,41 @@ def test_toml_timestamps_without_an_offset_are_format_problems_at_the_value(
         (*where(text, "2024-03-15\n"), "updated_at", "format"),
     ]
     assert "no UTC offset" in problems[0]["message"]
+
+
+# -- the verdict is the library's -----------------------------------------------------------------
+
+STAMPS = [
+    "9999-12-31T23:59:59.9999999Z",
+    "2024-03-15T09:30:00.9999995+02:00",
+    "0001-01-01T00:00:00Z",
+    "0001-01-01T00:30:00+01:00",
+    "2024-02-30T00:00:00Z",
+    "2024-03-15T09:30:00",
+    "2024-03-15 09:30:00Z",
+    "2024-03-15T09:30:00.Z",
+    "2024-03-15T24:00:00Z",
+]
+
+
+@pytest.mark.parametrize("stamp", STAMPS)
+def test_the_verdict_is_always_the_librarys(cli: Runner, stamp: str) -> None:
+    """A JSON file is judged by from_json, its YAML twin by from_dict: the command agrees."""
+    import crucible_ir as ir
+
+    document = {"id": "e", "backend": {"id": "b"}, "pipeline": [{"name": "a"}], "created_at": stamp}
+    try:
+        library = ir.errors(ir.from_json(json.dumps(document), "experiment", strict=True))
+    except ir.DecodeError as exc:
+        library = exc.errors
+    cli.write("doc.json", json.dumps(document))
+    cli.write(
+        "doc.yaml", f"id: e\nbackend: {{id: b}}\npipeline: [{{name: a}}]\ncreated_at: '{stamp}'\n"
+    )
+    for name in ("doc.json", "doc.yaml"):
+        result = cli("validate", "--format", "json", name)
+        problems = json.loads(result.out)
+        assert result.code == (1 if library else 0), (name, result.out)
+        assert [(p["path"], p["code"], p["message"]) for p in problems] == [
+            (i.path, str(i.code), i.message) for i in library
+        ], name
