@@ -1,58 +1,41 @@
 r"""YAML documents: PyYAML's parser events, turned into plain data by hand.
 
-The events and their positions come from libyaml, PyYAML's C parser, or, where
-PyYAML was built without it, from PyYAML's pure-Python port of the same parser.
-Nothing of PyYAML's composer, resolver or constructor runs: no tag can ever
-construct anything, plain scalars follow the YAML 1.2 *core* schema (PyYAML's
-resolver is YAML 1.1's, where ``yes`` and ``off`` are booleans), and no step
-recurses.
+The events and their positions come from libyaml, PyYAML's C parser, or from
+PyYAML's pure-Python port of it where PyYAML was built without libyaml. None of
+PyYAML's composer, resolver or constructor runs: no tag constructs anything,
+plain scalars follow the YAML 1.2 *core* schema (PyYAML resolves YAML 1.1's,
+where ``yes`` and ``off`` are booleans), and no step recurses. The rules:
 
-The rules, as IR documents are plain JSON-model data:
-
-* Plain scalars, core schema: ``null``/``Null``/``NULL``/``~``/empty are null;
-  ``true``/``True``/``TRUE`` and the three ``false`` are booleans (``yes``,
-  ``no``, ``on``, ``off`` are strings); ``[-+]?[0-9]+``, ``0o17`` and ``0x1F`` are
-  integers (``0123`` is 123); ``1.5``, ``.5``, ``1e3`` are floats; anything else
-  is a string, whatever a ``%YAML 1.1`` directive says.
-  `Document.raw_scalar` gives the text of a plain scalar that did not resolve to
-  a string. ``.inf``, ``.nan``, floats that overflow and integers of more than
-  4300 digits are numbers JSON cannot carry: as a key, or where the caller takes
-  the text, they are their text; anywhere else they are an error, which
-  `Document.check` raises (the data holds a `BadNumber` for each until then).
-  Tagged ``!!float`` or ``!!int``, they are an error at once. Quoted and block
-  scalars are strings.
-* Surrogate-pair escapes (``"\ud83d\ude00"``, as ``json.dumps`` writes non-BMP
-  characters) are refused, at the escape, with the escape to write instead
-  (``\U0001F600``): libyaml follows YAML 1.1 there, and refusing keeps both
-  parsers and every position honest.
-* Tags: only ``!!str !!int !!float !!bool !!null !!map !!seq`` (or their
-  ``tag:yaml.org,2002:`` long forms) and the non-specific ``!`` are accepted; any
-  other tag is an error at the tag.
-* Mapping keys: a repeated key is an error at its second occurrence. A scalar key
-  is used as written (``1: x`` gives the key ``"1"``); a mapping or sequence as a
-  key is an error.
-* Merge keys: a plain ``<<`` key merges a mapping, or a list of mappings, into
-  the mapping holding it. Keys written in that mapping win over merged ones, and
-  earlier mappings of the list over later ones. ``"<<"`` quoted is an ordinary key.
-* Anchors and aliases are allowed; an alias's values are located where its
-  anchor defines them. An alias inside its own anchor is an error.
-* One document per stream; an empty stream or document gives ``None``.
-* Limits, counted, never timed: at most `MAX_DEPTH` levels of nesting (aliases
-  included); at most 50,000 nodes written (scalars, collections and aliases,
-  keys included), an error at the first one too many; at most 200,000 values
-  once aliases and merge keys are expanded (an alias counts the values of its
-  anchor, a merge key each mapping it merges with its entries again), an error
-  at the alias or merge key that passes it, before anything is copied. With
-  libyaml a node costs some 6 µs; the pure-Python parser is several times
-  slower, and on lines of deeply nested flow collections much slower still.
+* Plain scalars: ``null``/``Null``/``NULL``/``~``/empty are null; ``true`` and
+  ``false`` (or ``True``, ``TRUE`` ...) booleans; ``[-+]?[0-9]+``, ``0o17`` and
+  ``0x1F`` integers (``0123`` is 123); ``1.5``, ``.5``, ``1e3`` floats; anything
+  else a string, whatever a ``%YAML 1.1`` directive says. `Document.raw_scalar`
+  gives the text of one that did not resolve to a string. ``.inf``, ``.nan``,
+  overflowing floats and integers of more than 4300 digits are their text where
+  the caller takes text, an error anywhere else (a `BadNumber` until
+  `Document.check`); tagged ``!!float`` or ``!!int``, an error at once.
+* A ``\ud83d\ude00`` surrogate-pair escape (``json.dumps`` writes them), which
+  libyaml refuses as YAML 1.1 does, is refused by either parser, at the escape,
+  naming the ``\U0001F600`` escape to write instead.
+* Tags: only ``!!str !!int !!float !!bool !!null !!map !!seq`` (or their long
+  forms) and ``!``; any other is an error at the tag.
+* Keys: a repeated key is an error at the second one; a scalar key is used as
+  written (``1: x`` gives ``"1"``); a collection as a key is an error. A plain
+  ``<<`` key (a merge key, YAML 1.1, not 1.2) is refused: write the keys out.
+* Anchors and aliases: an alias's values are located at its anchor; an alias
+  inside its own anchor is an error. One document per stream; an empty one is
+  ``None``.
+* Limits, counted, never timed: `MAX_DEPTH` levels (aliases included); 50,000
+  nodes written (keys and aliases included); 200,000 values once aliases are
+  expanded, an error at the alias passing it, before anything is copied.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator
-from typing import Any, NamedTuple, TypeAlias
+from collections.abc import Iterator
+from typing import Any, TypeAlias
 
 from .._jsonscan import MAX_INT_CHARS, int_ok
 from ._common import (
@@ -76,7 +59,7 @@ PARSERS = ("libyaml", "python")
 Pos: TypeAlias = tuple[int, int]
 
 MOST_NODES = 50_000  # scalars, collections and aliases written in one document
-MOST_VALUES = 200_000  # values once aliases and merge keys are expanded
+MOST_VALUES = 200_000  # values once aliases are expanded
 
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = frozenset({"str", "int", "float", "bool", "null"})
@@ -193,14 +176,11 @@ class _YNode(Node[Pos]):
 
     __slots__ = (
         "done",
-        "entries",
         "height",
         "index",
         "items",
         "kind",
         "merge",
-        "merging",
-        "pairs",
         "pending",
         "size",
         "text",
@@ -210,50 +190,16 @@ class _YNode(Node[Pos]):
     def __init__(self, at: Pos, kind: int) -> None:
         super().__init__(at)
         self.kind = kind
-        self.text = ""
+        self.text = ""  # a scalar as written, which a key is
         self.value: Any = None
-        # a plain '<<' key; a mapping or sequence written as (part of) a merge key's value
-        self.merge = False
+        self.merge = False  # a plain '<<'
         self.done = kind == _SCALAR
         self.size = 1  # values the node counts for, every alias expanded
-        self.entries = 0  # a mapping's entries, merged ones included, before any key overrides
         self.height = 0 if kind == _SCALAR else 1  # nesting levels of the node, expanded
         self.items: list[_YNode] = []
-        self.pairs: list[tuple[_YNode, Pos, _YNode]] = []  # key, where it is written, value
-        self.pending: tuple[_YNode, Pos] | None = None
         self.index: dict[str, tuple[Pos, _YNode]] = {}
-        self.merging: _Merge | None = None  # a sequence's `_merge`, once asked for
-        if kind == _SEQ:
-            self.kids = self.items
-        elif kind == _MAP:
-            self.kids = self.index
-
-
-class _Merge(NamedTuple):
-    """What a merge key's value merges."""
-
-    sources: list[_YNode]  # the mappings, each once, in order
-    charge: int  # the values they count for: their sizes and their entries
-    entries: int  # their entries
-    bad: _YNode | None  # the first value that is not a mapping
-
-
-def _merge(value: _YNode) -> _Merge:
-    """The mappings merged by ``value``, a merge key's value (done); a sequence keeps its answer."""
-    if value.kind == _MAP:
-        return _Merge([value], value.size + value.entries, value.entries, None)
-    if value.kind == _SCALAR:
-        return _Merge([], 0, 0, value)
-    if value.merging is None:
-        sources = list({id(item): item for item in value.items if item.kind == _MAP}.values())
-        bad = next((item for item in value.items if item.kind != _MAP), None)
-        value.merging = _Merge(
-            sources,
-            sum(source.size + source.entries for source in sources),
-            sum(source.entries for source in sources),
-            bad,
-        )
-    return value.merging
+        self.pending: tuple[str, Pos] | None = None  # a mapping's key waiting for its value
+        self.kids = self.items if kind == _SEQ else self.index if kind == _MAP else None
 
 
 def _mark(mark: Any) -> Pos:
@@ -294,8 +240,6 @@ def _bad_tag(tag: str, kind: int) -> str:
     return f"tag {_tag_name(tag)} is not allowed: IR documents are plain data"
 
 
-_KEY, _VALUE, _MERGED = 0, 1, 2  # how a node sits in its parent
-
 _DOCUMENT, _END, _ALIAS, _SCALAR_EVENT, _START_MAP, _START_SEQ, _OTHER = range(7)
 _EVENT_KINDS = {
     "DocumentStartEvent": _DOCUMENT,
@@ -311,11 +255,10 @@ _EVENT_KINDS = {
 class _Builder:
     """The node graph of a document, from its events, within the limits.
 
-    ``total`` counts the values the data will hold, every alias expanded: a
-    written value counts 1, an alias the values of its anchor, a merge key each
-    mapping it merges with its entries again (the merge copies them). It is
-    checked against `MOST_VALUES` at each alias and merge key, before anything
-    is copied, so a bomb fails at once, in memory proportional to the text.
+    ``total`` counts the values the data will hold, every alias expanded (a
+    written value counts 1, an alias the values of its anchor); it is checked
+    at each alias, before anything is copied, so a billion laughs fails at
+    once, in memory proportional to the text.
     """
 
     def __init__(self, source: str) -> None:
@@ -327,78 +270,37 @@ class _Builder:
         self.top = _YNode((1, 1), _SEQ)  # holds the root, so every node has a parent
         self.stack = [self.top]
 
-    def grow(self, count: int, at: Pos, *, merge: bool) -> None:
-        """Count ``count`` more values for an alias or merge key at ``at``; raise past the limit."""
-        self.total += count
-        if self.total > MOST_VALUES:
-            what = "merge key" if merge else "alias"
-            raise SourceError(
-                f"{what} expansion exceeds {MOST_VALUES} values (a billion laughs?)", *at
-            )
+    def attach(self, node: _YNode, at: Pos) -> bool:
+        """Add ``node``, written at ``at`` (an alias's position differs from its node's).
 
-    def attach(self, node: _YNode, at: Pos) -> int:
-        """Add ``node``, written at ``at`` (an alias's position differs from its node's)."""
+        Returns whether it is a value (else a mapping key, held until its value comes).
+        """
         parent = self.stack[-1]
         if parent.kind == _SEQ:
             parent.items.append(node)
-            return _MERGED if parent.merge else _VALUE
+            return True
         if parent.pending is None:
             if node.kind != _SCALAR:
                 raise SourceError(f"a {_KIND_NAMES[node.kind]} cannot be a mapping key", *at)
-            parent.pending = (node, at)
-            return _KEY
-        key = parent.pending[0]
-        parent.pairs.append((*parent.pending, node))
+            if node.merge:
+                raise SourceError(
+                    "merge keys ('<<') are YAML 1.1, not read here: write the keys out", *at
+                )
+            parent.pending = (node.text, at)
+            return False
+        key, key_at = parent.pending
+        first = parent.index.get(key)
+        if first is not None:
+            raise SourceError(f"duplicate key {key!r} (first at line {first[0][0]})", *key_at)
+        parent.index[key] = (key_at, node)
         parent.pending = None
-        return _MERGED if key.merge else _VALUE
-
-    def open(self, node: _YNode, at: Pos) -> None:
-        """Add a node written at ``at``: a scalar, or a collection whose items follow."""
-        role = self.attach(node, at)
-        if role != _KEY:
-            self.total += 1
-        if node.kind != _SCALAR:
-            node.merge = role == _MERGED and _MAP in (node.kind, self.stack[-1].kind)
-            self.stack.append(node)
+        return True
 
     def close(self, node: _YNode) -> None:
-        """Finish a collection whose items are all done: its key index, size and height."""
-        if node.kind == _MAP:
-            written: dict[str, Pos] = {}
-            merge_at: Pos | None = None
-            for key, key_at, _ in node.pairs:
-                first = merge_at if key.merge else written.get(key.text)
-                if first is not None:
-                    name = "<<" if key.merge else key.text
-                    raise SourceError(f"duplicate key {name!r} (first at line {first[0]})", *key_at)
-                if key.merge:
-                    merge_at = key_at
-                else:
-                    written[key.text] = key_at
-            for key, key_at, value in node.pairs:
-                if not key.merge:
-                    node.size += value.size
-                    node.entries += 1
-                    node.index[key.text] = (key_at, value)
-                    continue
-                merge = _merge(value)
-                if merge.bad is not None:
-                    raise SourceError(
-                        "a merge key '<<' takes a mapping or a list of mappings", *merge.bad.at
-                    )
-                self.grow(merge.charge, key_at, merge=True)  # before any copying
-                node.size += merge.charge
-                node.entries += merge.entries
-                for source in merge.sources:  # in the place of the '<<', the first winning
-                    for name, entry in source.index.items():
-                        if name not in written and name not in node.index:
-                            node.index[name] = entry
-            children: Iterable[_YNode] = (value for _, value in node.index.values())
-        else:
-            node.size += sum(item.size for item in node.items)
-            children = node.items
+        """Finish a collection whose items are all done: its size and height."""
+        children = node.items if node.kind == _SEQ else [v for _, v in node.index.values()]
+        node.size += sum(child.size for child in children)
         node.height = max((child.height + 1 for child in children), default=1)
-        node.pairs = []
         node.done = True
 
     def build(self, events: Iterator[Any]) -> _YNode | None:
@@ -439,8 +341,13 @@ class _Builder:
                     raise SourceError(f"recursive alias *{name}: it is inside its own anchor", *at)
                 if len(stack) - 1 + target.height > MAX_DEPTH:
                     raise SourceError(TOO_DEEP, *at)
-                if self.attach(target, at) == _VALUE:
-                    self.grow(target.size, at, merge=False)
+                if self.attach(target, at):
+                    self.total += target.size
+                    if self.total > MOST_VALUES:
+                        raise SourceError(
+                            f"alias expansion exceeds {MOST_VALUES} values (a billion laughs?)",
+                            *at,
+                        )
                 continue
             if kind_of_event == _SCALAR_EVENT:
                 start, end = int(event.start_mark.index), int(event.end_mark.index)
@@ -464,7 +371,9 @@ class _Builder:
                 if len(stack) > MAX_DEPTH:
                     raise SourceError(TOO_DEEP, *at)
                 node = _YNode(at, kind)
-            self.open(node, at)
+            self.total += self.attach(node, at)
+            if node.kind != _SCALAR:
+                stack.append(node)
             if event.anchor is not None:
                 anchors[event.anchor] = node
         return self.top.items[0] if self.top.items else None
