@@ -1,17 +1,13 @@
 """The library's verdict on a document, with every problem placed at LINE:COL.
 
-The verdict is the library's, always: a JSON file is decoded by
-`crucible_ir.from_json` from its bytes, a YAML or TOML file by
-`crucible_ir.from_dict` from the data its reader gives, and each object is
-judged by `crucible_ir.errors`. Only then are the problems placed: each
-issue's path (``pipeline[2].name``) is followed through the source's position
-tree to the line and column of the offending value (of the key, for an unknown
-key; of the enclosing object, for a missing field).
-
-One thing happens between a YAML reader and the library: plain scalars are
-read the way their author means them. A plain scalar that YAML 1.2 resolves to
-a boolean or a number but that lands in a string field is that field's text
-(``strategy: off`` is ``"off"``, ``owner: 1.10`` is ``"1.10"``).
+A JSON file is decoded by `crucible_ir.from_json` from its bytes, a YAML or
+TOML file by `crucible_ir.from_dict` from its reader's data, and the object is
+judged by `crucible_ir.errors`. Only then is each issue placed, following its
+path through the reader's position tree (to the key, for an unknown key; to the
+enclosing object, for a missing field). Before a YAML document reaches the
+library, a plain scalar that YAML 1.2 reads as a boolean or a number but that
+lands in a string field becomes that field's text (``strategy: off`` is
+``"off"``, ``owner: 1.10`` is ``"1.10"``).
 """
 
 from __future__ import annotations

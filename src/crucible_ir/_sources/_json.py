@@ -1,14 +1,10 @@
 """JSON documents: values and syntax errors from the library, positions from a small scanner.
 
 The text is parsed by the library (``crucible_ir._codec.parse_json``), so a
-syntax error is reported exactly as `crucible_ir.from_json` reports it, at the
-place its one locator (``syntax_issue``) finds. Positions of values cost a
-second pass in Python, so they are only worked out when `Document.locate` is
-first called: one pass of a token regex over the text, which is valid JSON by
-then, builds the position tree with an explicit stack, never recursing.
-
-A repeated key keeps its last value, as in every JSON parser; the position is
-the last one's too.
+syntax error is placed by its one locator (``syntax_issue``), exactly as
+`crucible_ir.from_json` reports it. Positions of values are worked out only
+when first asked for: one pass of a token regex over the (valid) text, with an
+explicit stack. A repeated key keeps its last value and position.
 """
 
 from __future__ import annotations

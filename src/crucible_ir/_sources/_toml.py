@@ -1,25 +1,17 @@
 """TOML documents: values from tomllib, positions from a small scanner of our own.
 
-tomllib (``tomli`` before Python 3.11) gives values but no positions, so a
-scanner reads the text first and builds the position tree: ``[table]`` and
-``[[array.of.tables]]`` headers (array elements numbered as they come), ``key =
-value`` lines with bare, quoted and dotted keys, and inline arrays and tables
-to any depth, with an explicit stack. A value is placed at its first character,
-a key at its own; a table opened by a header is placed at the header's ``[``,
-one implied by a dotted key at that key. A table named twice (``[a.b]`` then
-``[a]``) keeps its first place. Anything the scanner does not follow falls
-back to the nearest ancestor it did.
-
-Running first, the scanner also rejects what tomllib would choke on: nesting
-deeper than `MAX_DEPTH` (tomllib recurses into inline values, and its handling
-of long dotted keys takes time and memory growing with the square of their
-length; a key is checked part by part as it is read, so it is rejected whatever
-follows it) and decimal integers too long for ``int()``.
-
-Data is made JSON-model: an offset date-time becomes an RFC 3339 string with
-``Z`` for UTC; local date-times, dates and times keep their ISO form (a caller
-wanting a timestamp will reject one without an offset). ``inf`` and ``nan`` are
-rejected, as are floats that overflow and integers beyond `MAX_INT_CHARS`.
+tomllib (``tomli`` before Python 3.11) gives no positions, so a scanner reads
+the text first and builds the position tree, with an explicit stack: headers
+(array-of-table elements numbered as they come), bare, quoted and dotted keys,
+inline arrays and tables to any depth. A value is placed at its first
+character, a key at its own, a table at its header's ``[`` (or at the dotted
+key implying it); anything the scanner does not follow falls back to the
+nearest ancestor it did. It also notes the first comment, and refuses first
+what tomllib would choke on: nesting past `MAX_DEPTH` (checked key part by key
+part, as tomllib's time on a long dotted key grows with its square) and decimal
+integers too long for ``int()``. Offset date-times become RFC 3339 strings
+(``Z`` for UTC), local ones keep their ISO form; ``inf``, ``nan``, overflowing
+floats and integers beyond `MAX_INT_CHARS` are errors.
 """
 
 from __future__ import annotations
