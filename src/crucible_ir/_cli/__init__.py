@@ -7,7 +7,6 @@ the common ``crucible-ir validate file.json`` starts quickly.
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
 from collections.abc import Sequence
@@ -18,17 +17,6 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 CONVERT_FORMATS = ["json", "yaml", "toml"]
 """What ``convert --to`` writes."""
-
-# Each command's module and function, imported only when the command runs.
-_COMMANDS = {
-    "validate": "._validate:run",
-    "fmt": "._fmt:run_fmt",
-    "convert": "._fmt:run_convert",
-    "show": "._show:run",
-    "diff": "._diff:run",
-    "hash": "._hash:run",
-    "schema": "._schema_cmd:run",
-}
 
 # The distribution that provides a module the commands import, for the install hint.
 _PACKAGES = {"yaml": "PyYAML", "tomli": "tomli", "tomli_w": "tomli-w", "msgspec": "msgspec"}
@@ -187,9 +175,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ._common import CLIError
 
     try:
-        module, _, function = _COMMANDS[args.command].partition(":")
-        run = getattr(importlib.import_module(module, __name__), function)
-        return int(run(args))
+        if args.command == "validate":
+            from ._validate import run
+        elif args.command == "fmt":
+            from ._fmt import run_fmt as run
+        elif args.command == "convert":
+            from ._fmt import run_convert as run
+        elif args.command == "show":
+            from ._show import run
+        elif args.command == "diff":
+            from ._diff import run
+        elif args.command == "hash":
+            from ._hash import run
+        else:
+            from ._schema_cmd import run
+        return run(args)
     except CLIError as exc:
         print(f"crucible-ir: {exc}", file=sys.stderr)
         return EXIT_USAGE
