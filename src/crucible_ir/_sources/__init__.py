@@ -1,18 +1,11 @@
 """Reading IR documents from JSON, YAML and TOML, with positions.
 
 Each reader turns text into plain JSON-model data and remembers where every
-value was written, so a command-line tool can report ``FILE:LINE:COL: PATH:
-MESSAGE`` for a problem found in the data later (`Document.locate`). A text
-that cannot be read at all raises `SourceError`, with its position; no input,
-however hostile (invalid UTF-8, deep nesting, alias bombs, arbitrary tags),
-raises anything else. A YAML plain scalar such as ``.inf`` is text where the
-caller wants text and an error elsewhere: `Document.check` raises it once the
-caller has taken its text (`Document.raw_scalar`) where it wants some.
-
-JSON Lines are read by the library's `crucible_ir.iter_jsonl` machinery
-(``crucible_ir._jsonl``), a record at a time. Each reader (and PyYAML or
-tomllib behind it) is imported only when its format is read, keeping the
-command line quick to start.
+value was written, so that a problem found later in the data can be reported
+at ``FILE:LINE:COL`` (`Document.locate`). A text that cannot be read at all
+raises `SourceError`, with its position, whatever the input. JSON Lines are
+read by the library's own reader (``crucible_ir._jsonl``). Each reader, and
+PyYAML or tomllib behind it, is imported only when its format is read.
 """
 
 from __future__ import annotations

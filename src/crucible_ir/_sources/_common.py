@@ -1,15 +1,10 @@
 """What every source reader shares: the error, the document, and position lookup.
 
-A reader turns text into plain JSON-model data (``dict``, ``list``, ``str``,
-``int``, ``float``, ``bool``, ``None``) and a *position tree*: one `Node` per
-value, holding where the value starts and, for objects, where each key starts.
-`Document.locate` walks that tree along a path, so the command line can say
-``FILE:LINE:COL`` for a problem found later in the plain data. Positions are
-1-based; columns count characters (code points), not bytes.
-
-The limits (`MAX_DEPTH` here; ``crucible_ir._jsonscan.int_ok`` for integers)
-are shared by the readers, so that a document is readable in every format or
-refused the same way.
+A reader turns text into plain JSON-model data and a *position tree*: one
+`Node` per value, holding where it starts and, for objects, where each key
+starts; `Document.locate` walks it along a path. Positions are 1-based; columns
+count characters, not bytes. The limits are shared by the readers, so that a
+document is readable in every format or refused the same way.
 """
 
 from __future__ import annotations
@@ -169,12 +164,10 @@ class Document:
         return node, key_at, True
 
     def locate(self, path: Path, *, key: bool = False) -> tuple[int, int]:
-        """Line and column (1-based) of the value at ``path``.
+        """Line and column of the value at ``path`` (with ``key``, of its key).
 
-        With ``key=True``, of the key naming it (for an unknown key). When the
-        path does not exist (a missing field), the position of the deepest
-        existing ancestor (the enclosing object). The root is where the root
-        value starts, or 1:1.
+        Where the path does not exist (a missing field), of its deepest existing
+        ancestor (the enclosing object); without positions, 1:1.
         """
         walked = self._walk(path)
         if walked is None or self._position is None:
@@ -183,14 +176,10 @@ class Document:
         return self._position(key_at if key and found and key_at is not None else node.at)
 
     def raw_scalar(self, path: Path) -> str | None:
-        """YAML only: the text of the *plain* scalar at ``path`` if it is not a string.
+        """YAML only: the text of the *plain* scalar at ``path`` that is not a string, else None.
 
-        That is, the source text of an unquoted scalar that resolved to a bool,
-        int, float or null, or to a `BadNumber`, else ``None``. This lets the
-        caller read ``strategy: off`` as ``"off"``, ``owner: 1.10`` as ``"1.10"``,
-        ``description: 0123`` as ``"0123"`` or ``owner: .inf`` as ``".inf"`` where
-        the field is a string. An empty plain scalar (``key:`` with nothing after
-        it) has no text and gives ``None``.
+        So a caller can read ``owner: 1.10`` as ``"1.10"`` (or ``owner: .inf`` as
+        ``".inf"``) where the field is a string. ``key:`` with nothing has no text.
         """
         walked = self._walk(path)
         return walked[0].raw if walked is not None and walked[2] else None

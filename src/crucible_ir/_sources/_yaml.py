@@ -473,9 +473,5 @@ def load_yaml(text: str | bytes, parser: str | None = None) -> Document:
     if root is None:
         return Document(None, comment=comment)
     return Document(
-        _data(root), lambda: root, _same, bad_numbers=builder.bad_numbers, comment=comment
+        _data(root), lambda: root, lambda at: at, bad_numbers=builder.bad_numbers, comment=comment
     )
-
-
-def _same(at: Pos) -> Pos:
-    return at
