@@ -50,9 +50,10 @@ def test_every_command_has_help(cli: Runner, command: str) -> None:
     assert "exit status:" in result.out
 
 
-@pytest.mark.parametrize("command", COMMANDS)
-def test_every_argument_has_help_text_positionals_included(command: str) -> None:
-    actions = [a for a in _subcommands()[command]._actions if a.dest != "help"]
+@pytest.mark.parametrize("command", [None, *COMMANDS])
+def test_every_argument_has_help_text_positionals_included(command: str | None) -> None:
+    where = parser() if command is None else _subcommands()[command]
+    actions = [a for a in where._actions if a.dest != "help"]
     assert actions
     for action in actions:
         assert action.help != argparse.SUPPRESS, (command, action.dest)

@@ -50,7 +50,12 @@ def parser() -> argparse.ArgumentParser:
         formatter_class=_Help,
     )
     top.add_argument("--version", action="version", version=f"crucible-ir {__version__}")
-    sub = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub = top.add_subparsers(
+        dest="command",
+        metavar="COMMAND",
+        required=True,
+        help="what to do (`crucible-ir COMMAND --help` for its arguments):",
+    )
 
     def add(name: str, text: str) -> argparse.ArgumentParser:
         return sub.add_parser(
