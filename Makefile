@@ -14,7 +14,7 @@ $(BIN)/.installed: pyproject.toml $(LOCK)
 	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[dev]'
 	touch $@
 
-.PHONY: install examples test test-all test-pythons lint typecheck pytest bench startup fuzz schemas lock
+.PHONY: install examples test test-all test-pythons lint typecheck pytest bench bench-arrow startup fuzz schemas lock
 install: $(BIN)/.installed
 
 examples: install
@@ -53,6 +53,10 @@ lock:
 
 bench: install
 	$(BIN)/python -m benchmarks
+
+# Arrow and Parquet against JSON Lines, and DuckDB (benchmarks/arrow.py).
+bench-arrow: install
+	$(BIN)/python -m benchmarks.arrow
 
 startup: install
 	$(BIN)/python -m benchmarks.startup

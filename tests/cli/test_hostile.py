@@ -190,8 +190,9 @@ def test_garbage_jsonl_is_reported_record_by_record(cli: Runner) -> None:
         [line] = result.err_lines
         assert line.startswith(f"crucible-ir: {name}: "), result.args
     assert results[2].err_lines == [
-        f"crucible-ir: {names[0]}: a JSON Lines file holds many documents; only `validate` "
-        "reads it (use --input-format json|yaml|toml for a single document)"
+        f"crucible-ir: {names[0]}: a JSON Lines file holds many documents: `validate` reads "
+        "it, and `convert --to parquet` converts it (--input-format json|yaml|toml for one "
+        "document)"
     ]
 
 

@@ -15,8 +15,8 @@ __all__ = ["CONVERT_FORMATS", "main", "parser"]
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
-CONVERT_FORMATS = ["json", "yaml", "toml"]
-"""What ``convert --to`` writes."""
+CONVERT_FORMATS = ["json", "yaml", "toml", "parquet", "jsonl"]
+"""What ``convert --to`` writes (parquet and jsonl: JSON Lines <-> Parquet, in ``_parquet``)."""
 
 # The distribution that provides a module the commands import, for the install hint.
 _PACKAGES = {"yaml": "PyYAML", "tomli": "tomli", "tomli_w": "tomli-w", "msgspec": "msgspec"}
@@ -127,14 +127,29 @@ def parser() -> argparse.ArgumentParser:
         "--in-place", "-i", action="store_true", help="rewrite the files (atomically)"
     )
 
-    p = add("convert", "write a document in another format, losing nothing")
+    p = add(
+        "convert",
+        "write a document in another format, losing nothing; or JSON Lines to Parquet and back",
+    )
     p.add_argument("file", metavar="FILE", help="the document to convert; - reads standard input")
     typed(p)
-    p.add_argument("--to", choices=CONVERT_FORMATS, required=True, help="the format to write")
+    p.add_argument(
+        "--to",
+        choices=CONVERT_FORMATS,
+        required=True,
+        help="the format to write (parquet from JSON Lines, jsonl from Parquet: the arrow extra)",
+    )
     p.add_argument(
         "--output", "-o", metavar="OUT", help="write here (atomically) instead of standard output"
     )
     rewriting(p)
+    p.add_argument(
+        "--partition-by",
+        action="append",
+        metavar="FIELD",
+        help="with --to parquet: write a Hive-partitioned directory split by these fields "
+        "(repeat it, or separate them with commas)",
+    )
 
     p = add("show", "print a document as a tree (an experiment: backend, stages, reliability ...)")
     p.add_argument("file", metavar="FILE", help="the document to show; - reads standard input")
@@ -185,7 +200,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "fmt":
             from ._fmt import run_fmt as run
         elif args.command == "convert":
-            from ._fmt import run_convert as run
+            from ._parquet import wanted
+
+            if wanted(args):  # JSON Lines <-> Parquet
+                from ._parquet import run
+            else:
+                from ._fmt import run_convert as run
         elif args.command == "show":
             from ._show import run
         elif args.command == "diff":

@@ -122,8 +122,8 @@ def open_input(path: str, args: argparse.Namespace, *, lines: bool = False) -> I
         fmt = fmt or sniff(data)
     if fmt == "jsonl" and not lines:
         raise CLIError(
-            f"{name}: a JSON Lines file holds many documents; only `validate` reads it "
-            "(use --input-format json|yaml|toml for a single document)"
+            f"{name}: a JSON Lines file holds many documents: `validate` reads it, and "
+            "`convert --to parquet` converts it (--input-format json|yaml|toml for one document)"
         )
     default = "feedback.event" if fmt == "jsonl" else "experiment"
     return Input(name, data, fmt, ir_class(default if args.type is None else args.type))

@@ -1,0 +1,1 @@
+"""The machinery of `crucible_ir.arrow` (which needs pyarrow)."""

@@ -1,0 +1,337 @@
+"""Arrow to IR objects, decoded and validated exactly as JSON Lines are.
+
+Each row of a record batch is written as one line of JSON, column by column
+with Arrow's vectorized string functions (strings quoted, integers and
+timestamps formatted, JSON text columns checked and spliced in), and the lines
+go through `iter_jsonl`'s decoding: one decoder and one set of rules for both
+formats, and a bad row is reported the way a bad line is, with its number.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import msgspec
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .._base import IRStruct
+from .._errors import DecodeError, IRError, Issue, IssueCode, ValidationError
+from .._jsonl import BadRecord, JSONLSource
+from .._jsonl import _batches as _jsonl_batches
+from ._shape import BOOL, FLOAT, INT, JSON, STR, STRUCT, TIME, VOCAB, Shape, shape_of
+from ._write import TYPE_KEY
+
+__all__ = ["ROWS_PER_BATCH", "check_type", "decoded_lists", "object_lists"]
+
+ROWS_PER_BATCH = 16_384
+"""Rows turned into JSON lines at a time: some megabytes of text."""
+
+_LARGE = pa.large_string()
+_ENCODE = msgspec.json.Encoder().encode
+_RAW_DECODER = msgspec.json.Decoder(msgspec.Raw)
+_RAW, _RAW_LINES = _RAW_DECODER.decode, _RAW_DECODER.decode_lines
+_NEEDS_ESCAPE = r'[\x00-\x1f"\\]'
+_TIMESTAMP_US = pa.timestamp("us")
+
+
+def _lit(text: str) -> pa.Scalar:
+    return pa.scalar(text, _LARGE)
+
+
+_EMPTY, _NULL, _QUOTE, _OPEN, _CLOSE = _lit(""), _lit("null"), _lit('"'), _lit("{"), _lit("}")
+_COMMA, _ZQUOTE, _LINE_END = _lit(","), _lit('Z"'), _lit("}\n")
+_OPEN_LIST, _CLOSE_LIST, _NEWLINE = _lit("["), _lit("]"), _lit("\n")
+
+
+class _BadCellError(Exception):
+    """A cell that cannot be read: at ``index`` of the array at hand, ``path`` below it."""
+
+    def __init__(self, index: int, path: str, message: str, code: IssueCode) -> None:
+        super().__init__(message)
+        self.index, self.path, self.message, self.code = index, path, message, code
+
+
+class _BadColumnError(Exception):
+    """A column of a type that cannot hold the field's values."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(message)
+        self.path, self.message = path, message
+
+
+def check_type(schema: pa.Schema, cls: type[IRStruct], where: str) -> None:
+    """Refuse a table whose schema metadata names another IR type."""
+    named = (schema.metadata or {}).get(TYPE_KEY)
+    if named is not None and named.decode("utf-8", "replace") != cls.__ir_type__:
+        raise DecodeError(
+            [
+                Issue(
+                    "",
+                    IssueCode.TYPE,
+                    f"the records are of type {named.decode('utf-8', 'replace')!r} "
+                    f"(the schema metadata says so), not {cls.__ir_type__!r}",
+                )
+            ],
+            title=where.rstrip(": ") or None,
+        )
+
+
+def object_lists(
+    batches: Iterable[pa.RecordBatch], cls: type[IRStruct], *, where: str = ""
+) -> Iterator[list[Any]]:
+    """The IR objects of the rows of ``batches``, in order, a list at a time.
+
+    A bad row raises `DecodeError` or `ValidationError` titled ``{where}row
+    N:`` (N counts from 1 over all the batches), after the rows before it; a
+    column of the wrong type raises `DecodeError` titled ``{where}column PATH:``.
+    """
+    shape = shape_of(cls)
+    done = 0
+    for batch in batches:
+        for start in range(0, batch.num_rows, ROWS_PER_BATCH):
+            part = batch.slice(start, ROWS_PER_BATCH)
+            yield from _part(part, shape, cls, done, where)
+            done += part.num_rows
+
+
+def _part(
+    part: pa.RecordBatch, shape: Shape, cls: type[IRStruct], done: int, where: str
+) -> Iterator[list[Any]]:
+    """The objects of one slice of rows (``done`` rows came before it)."""
+    end, bad = part.num_rows, None
+    while end:  # a cell that cannot be read: first the rows before it (which may hold another)
+        try:
+            data = _lines(part.slice(0, end), shape, where)
+            break
+        except _BadCellError as found:
+            end, bad = found.index, found
+    if end:
+        try:
+            yield from decoded_lists(data, cls)
+        except IRError as exc:
+            line = (exc.errors[0].line or 1) if exc.errors else 1
+            issues = [Issue(i.path, i.code, i.message) for i in exc.errors]
+            raise type(exc)(issues, title=f"{where}row {done + line}:") from None
+    if bad is not None:
+        raise DecodeError(
+            [Issue(bad.path, bad.code, bad.message)], title=f"{where}row {done + bad.index + 1}:"
+        )
+
+
+def decoded_lists(source: JSONLSource, cls: type[IRStruct]) -> Iterator[list[Any]]:
+    """What `iter_jsonl` yields, a list at a time (a chunk of the source each).
+
+    The same decoding and the same checks, minus a generator step per record.
+    """
+    for batch, clean in _jsonl_batches(source, cls, strict=False):
+        if clean:
+            yield batch
+            continue
+        for i, item in enumerate(batch):
+            if isinstance(item, BadRecord):
+                yield batch[:i]
+                raise (DecodeError if item.decode_failed else ValidationError)(item.issues)
+        yield batch
+
+
+def _lines(batch: pa.RecordBatch, shape: Shape, where: str) -> memoryview:
+    """The rows of ``batch`` as JSON Lines (a view of one Arrow buffer).
+
+    Raises `_BadCellError` for a cell that cannot be read, `DecodeError` for a
+    column that cannot hold its field.
+    """
+    columns = dict(zip(batch.schema.names, batch.columns, strict=True))
+    try:
+        lines = _object(columns.get, shape, batch.num_rows, _LINE_END)
+    except _BadColumnError as bad:
+        raise DecodeError(
+            [Issue(bad.path, IssueCode.TYPE, bad.message)], title=f"{where}column {bad.path}:"
+        ) from None
+    return _text_buffer(lines)
+
+
+def _object(
+    column: Callable[[str], pa.Array | None], shape: Shape, length: int, close: pa.Scalar
+) -> pa.Array:
+    """JSON objects (never null) with one key per field that has a column."""
+    omits = any(sub.omit_null for _, sub in shape.fields)
+    pieces: list[Any] = []
+    for name, sub in shape.fields:
+        array = column(name)
+        if array is None:
+            continue  # a column the table lacks: the field takes its default
+        try:
+            text = _text(array, sub)
+        except _BadCellError as bad:
+            raise _BadCellError(bad.index, _join(name, bad.path), bad.message, bad.code) from None
+        except _BadColumnError as bad:
+            raise _BadColumnError(_join(name, bad.path), bad.message) from None
+        comma = "," if omits or pieces else ""
+        key = _lit(f"{comma}{_ENCODE(name).decode()}:")
+        if sub.omit_null:  # an empty cell: the key is left out
+            with_key = pc.binary_join_element_wise(key, text, _EMPTY)
+            pieces.append(pc.if_else(pc.is_null(text), _EMPTY, with_key))
+        else:
+            pieces.extend((key, pc.fill_null(text, _NULL)))
+    if not pieces:
+        return pa.array(["{" + close.as_py()] * length, _LARGE)
+    if omits:  # every key came with a comma before it (or nothing at all): drop the first
+        body = pc.binary_join_element_wise(*pieces, _EMPTY)
+        pieces = [pc.utf8_slice_codeunits(body, 1)]
+    return pc.binary_join_element_wise(_OPEN, *pieces, close, _EMPTY)
+
+
+def _join(name: str, path: str) -> str:
+    if not path:
+        return name
+    return f"{name}{path}" if path.startswith("[") else f"{name}.{path}"
+
+
+def _text(array: pa.Array, shape: Shape) -> pa.Array:
+    """The JSON text of each value of ``array`` (large strings; null where a cell is null)."""
+    kind = array.type
+    if pa.types.is_dictionary(kind):
+        if shape.kind in (STR, VOCAB, JSON):  # only the dictionary's values need writing
+            try:
+                values = _text(array.dictionary, shape)
+            except _BadCellError as bad:
+                row = pc.index(array.indices, pa.scalar(bad.index, array.indices.type)).as_py()
+                raise _BadCellError(row, bad.path, bad.message, bad.code) from None
+            return values.take(array.indices)
+        array, kind = array.dictionary_decode(), kind.value_type
+    if shape.kind in (STR, VOCAB):
+        _expect(_is_text(kind), kind, "strings")
+        return _quoted(array.cast(_LARGE))
+    if shape.kind == JSON:
+        _expect(_is_text(kind), kind, "JSON text (strings)")
+        return _json_text(array.cast(_LARGE))
+    if shape.kind == INT:
+        _expect(pa.types.is_integer(kind), kind, "integers")
+        return array.cast(_LARGE)
+    if shape.kind == FLOAT:
+        _expect(pa.types.is_floating(kind) or pa.types.is_integer(kind), kind, "numbers")
+        return array.cast(_LARGE)
+    if shape.kind == BOOL:
+        _expect(pa.types.is_boolean(kind), kind, "booleans")
+        return array.cast(_LARGE)
+    if shape.kind == TIME:
+        return _timestamps(array)
+    if shape.kind == STRUCT:
+        return _struct(array, shape)
+    return _list(array, shape)
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
+
+
+def _expect(ok: bool, kind: pa.DataType, what: str) -> None:
+    if not ok:
+        raise _BadColumnError("", f"expected a column of {what}, got {kind}")
+
+
+def _quoted(array: pa.Array) -> pa.Array:
+    """Strings as JSON strings: quotes around them, escapes where needed (done by msgspec)."""
+    quoted = pc.binary_join_element_wise(_QUOTE, array, _QUOTE, _EMPTY)
+    needs = pc.fill_null(pc.match_substring_regex(array, _NEEDS_ESCAPE), False)
+    if not pc.any(needs).as_py():
+        return quoted
+    escaped = [_ENCODE(s).decode() for s in array.filter(needs).to_pylist()]
+    return pc.replace_with_mask(quoted, needs, pa.array(escaped, _LARGE))
+
+
+def _json_text(array: pa.Array) -> pa.Array:
+    """JSON text cells, each checked to hold exactly one JSON value, on one line."""
+    if not len(array):
+        return array
+    filled = pc.fill_null(array, _NULL)
+    broken = pc.fill_null(pc.match_substring_regex(array, r"[\r\n]"), False)
+    if not pc.any(broken).as_py():
+        # A cell a line: decoding the lines finds one value on each exactly when each
+        # cell holds one value (a blank cell, or one holding two values, fails).
+        lines = pc.binary_join_element_wise(filled, _NEWLINE, _EMPTY)
+        try:
+            if len(_RAW_LINES(_text_buffer(lines))) == len(array):
+                return array
+        except msgspec.DecodeError:
+            pass
+    texts = filled.to_pylist()  # the slow way: cell by cell
+    for i, text in enumerate(texts):
+        try:
+            _RAW(text)
+        except msgspec.DecodeError as exc:
+            raise _BadCellError(
+                i, "", f"expected JSON text, got {text[:40]!r} ({exc})", IssueCode.SYNTAX
+            ) from None
+    if pc.any(broken).as_py():  # a line break between tokens would split the row's line
+        compact = [
+            msgspec.json.format(text, indent=-1) for text in array.filter(broken).to_pylist()
+        ]
+        array = pc.replace_with_mask(array, broken, pa.array(compact, _LARGE))
+    return array
+
+
+def _text_buffer(array: pa.Array) -> memoryview:
+    """The characters of a large string array without nulls, all of them, as one buffer."""
+    if not len(array):
+        return memoryview(b"")
+    _, offsets, data = array.buffers()
+    bounds = memoryview(offsets).cast("q")
+    return memoryview(data)[bounds[array.offset] : bounds[array.offset + len(array)]]
+
+
+def _timestamps(array: pa.Array) -> pa.Array:
+    kind = array.type
+    _expect(pa.types.is_timestamp(kind), kind, "timestamps")
+    if kind.tz is None:
+        raise _BadColumnError("", f"expected timestamps with a time zone (UTC), got {kind}")
+    try:  # Arrow holds UTC instants: dropping the zone keeps the UTC wall time
+        naive = array.cast(_TIMESTAMP_US)
+    except pa.ArrowInvalid:
+        raise _BadColumnError(
+            "", f"expected timestamps to the microsecond at most (a Python datetime), got {kind}"
+        ) from None
+    return pc.binary_join_element_wise(_QUOTE, naive.cast(_LARGE), _ZQUOTE, _EMPTY)
+
+
+def _struct(array: pa.Array, shape: Shape) -> pa.Array:
+    kind = array.type
+    _expect(pa.types.is_struct(kind), kind, f"structs ({shape.cls.__name__ if shape.cls else ''})")
+    # flatten() applies the struct's own nulls to its fields: what lies under a null is not read.
+    children = dict(
+        zip((kind.field(i).name for i in range(kind.num_fields)), array.flatten(), strict=True)
+    )
+    text = _object(children.get, shape, len(array), _CLOSE)
+    if array.null_count:
+        text = pc.if_else(array.is_valid(), text, pa.scalar(None, _LARGE))
+    return text
+
+
+def _list(array: pa.Array, shape: Shape) -> pa.Array:
+    kind = array.type
+    _expect(pa.types.is_list(kind) or pa.types.is_large_list(kind), kind, "lists")
+    assert shape.item is not None
+    lengths = pc.fill_null(pc.list_value_length(array), 0).cast(pa.int64())
+    offsets = pa.concat_arrays([pa.array([0], pa.int64()), pc.cumulative_sum(lengths)])
+    try:
+        texts = pc.fill_null(_text(array.flatten(), shape.item), _NULL)
+    except _BadCellError as bad:  # at an item: find its list, and its place in the list
+        starts = offsets.to_pylist()
+        row = bisect.bisect_right(starts, bad.index) - 1
+        place = f"[{bad.index - starts[row]}]{_dot(bad.path)}"
+        raise _BadCellError(row, place, bad.message, bad.code) from None
+    except _BadColumnError as bad:
+        raise _BadColumnError(f"[]{_dot(bad.path)}", bad.message) from None
+    nested = pa.LargeListArray.from_arrays(offsets, texts)
+    joined = pc.binary_join(nested, _COMMA)
+    text = pc.binary_join_element_wise(_OPEN_LIST, joined, _CLOSE_LIST, _EMPTY)
+    if array.null_count:
+        text = pc.if_else(array.is_valid(), text, pa.scalar(None, _LARGE))
+    return text
+
+
+def _dot(path: str) -> str:
+    return path if not path or path.startswith("[") else f".{path}"

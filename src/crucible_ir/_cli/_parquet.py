@@ -1,0 +1,165 @@
+"""``crucible-ir convert`` between JSON Lines and Parquet (the ``arrow`` extra).
+
+``convert events.jsonl --to parquet -o OUT`` streams the records into Parquet
+(a Hive-partitioned directory with ``--partition-by``); ``convert
+events.parquet --to jsonl [-o OUT]`` streams them back. Records are decoded and
+validated on the way, a batch at a time, so memory stays bounded. The first
+bad record stops the conversion (exit status 1) and nothing is written: the
+output is written under a temporary name and renamed at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import secrets
+import sys
+from typing import IO, Any
+
+from .._errors import IRError
+from .._sources import format_for_path
+from ._common import CLIError, Located, ir_class, print_problems
+
+__all__ = ["COLUMNAR", "run", "wanted"]
+
+COLUMNAR = ("parquet", "jsonl")
+"""The ``--to`` formats this module handles."""
+
+_HINT = "pip install 'crucible-ir[arrow]'"
+_LINES_PER_WRITE = 4096
+
+
+def is_parquet(path: str) -> bool:
+    """Whether ``path`` names Parquet: a ``.parquet`` file, or a (partitioned) directory."""
+    return path.lower().endswith((".parquet", ".pq")) or os.path.isdir(path)
+
+
+def wanted(args: argparse.Namespace) -> bool:
+    """Whether this ``convert`` is a columnar one (to or from Parquet, or to JSON Lines)."""
+    return args.to in COLUMNAR or is_parquet(args.file)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Convert JSON Lines to Parquet or Parquet to JSON Lines; 1 for a bad record."""
+    try:
+        from .. import arrow
+    except ImportError:
+        raise CLIError(f"Parquet conversion needs pyarrow: {_HINT}") from None
+    type_name = args.type
+    if type_name is None:  # JSON Lines hold feedback events; Parquet says what it holds
+        stored = _stored_type(args.file) if args.to == "jsonl" and is_parquet(args.file) else None
+        type_name = stored or "feedback.event"
+    cls = ir_class(type_name)
+    name = "<stdin>" if args.file == "-" else args.file
+    partition_by = [c for given in args.partition_by or () for c in given.split(",") if c]
+    if partition_by and args.to != "parquet":
+        raise CLIError("--partition-by applies to --to parquet")
+    if args.to == "parquet":
+        if is_parquet(args.file):
+            raise CLIError(f"{name}: already Parquet (convert it --to jsonl)")
+        if (args.input_format or format_for_path(args.file)) != "jsonl":
+            raise CLIError(
+                f"{name}: --to parquet reads JSON Lines (.jsonl, or --input-format jsonl)"
+            )
+        if not args.output:
+            raise CLIError("--to parquet needs -o OUT (a file, or a directory with --partition-by)")
+        return _to_parquet(arrow, args.file, args.output, cls, partition_by)
+    if not is_parquet(args.file):
+        raise CLIError(
+            f"{name}: --to jsonl reads Parquet (a .parquet file or a partitioned directory)"
+        )
+    if args.to != "jsonl":
+        raise CLIError(f"{name}: Parquet converts to JSON Lines (--to jsonl)")
+    return _to_jsonl(arrow, args.file, args.output, cls)
+
+
+def _to_parquet(arrow: Any, path: str, output: str, cls: type, partition_by: list[str]) -> int:
+    name = "<stdin>" if path == "-" else path
+    source: Any = sys.stdin.buffer if path == "-" else path
+    try:
+        arrow.jsonl_to_parquet(source, output, cls, partition_by=partition_by or None)
+    except IRError as exc:
+        print_problems(
+            [
+                Located(name, i.line or 0, i.column or 1, i.path, str(i.code), i.message)
+                for i in exc.errors
+            ]
+        )
+        print(f"crucible-ir: {name}: stopped at a bad record; nothing written", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        raise CLIError(_os_error(exc, name)) from None
+    except ValueError as exc:  # a --partition-by that cannot be used
+        raise CLIError(str(exc)) from None
+    return 0
+
+
+def _to_jsonl(arrow: Any, path: str, output: str | None, cls: type) -> int:
+    import msgspec
+    import pyarrow as pa
+
+    stored = _stored_type(path)
+    if stored is not None and stored != cls.__ir_type__:  # type: ignore[attr-defined]
+        raise CLIError(f"{path}: holds {stored} records (its schema says so); use --type {stored}")
+    encode_lines = msgspec.json.Encoder().encode_lines
+    try:
+        records = arrow.read_parquet(path, cls)
+        with _output(output) as out:
+            batch: list[Any] = []
+            for record in records:
+                batch.append(record)
+                if len(batch) == _LINES_PER_WRITE:
+                    out.write(encode_lines(batch))
+                    batch.clear()
+            out.write(encode_lines(batch))
+    except IRError as exc:
+        print(f"crucible-ir: {exc}", file=sys.stderr)
+        if output:
+            print(f"crucible-ir: {path}: stopped at a bad record; nothing written", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        raise CLIError(_os_error(exc, path)) from None
+    except pa.ArrowException as exc:
+        raise CLIError(f"{path}: cannot read as Parquet: {exc}") from None
+    return 0
+
+
+def _stored_type(path: str) -> str | None:
+    """The IR type named by a Parquet file's (or directory's first file's) schema metadata."""
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+
+    try:
+        schema = ds.dataset(path, format="parquet", partitioning="hive").schema
+    except (OSError, pa.ArrowException) as exc:
+        raise CLIError(f"{path}: cannot read as Parquet: {exc}") from None
+    named = (schema.metadata or {}).get(b"crucible_ir.type")
+    return named.decode("utf-8", "replace") if named is not None else None
+
+
+@contextlib.contextmanager
+def _output(output: str | None) -> Any:
+    """Standard output, or a temporary file beside ``output`` renamed over it at the end."""
+    if not output:
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    target = os.path.realpath(output)
+    directory, base = os.path.split(target)
+    tmp = os.path.join(directory, f".{base}.{secrets.token_hex(6)}.tmp")
+    handle: IO[bytes] = open(tmp, "xb")  # noqa: SIM115 - closed below
+    try:
+        yield handle
+        handle.close()
+        os.replace(tmp, target)
+    except BaseException:
+        handle.close()
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _os_error(exc: OSError, name: str) -> str:
+    where = exc.filename if exc.filename is not None else name
+    return f"{where}: {exc.strerror or exc}"

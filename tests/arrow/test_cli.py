@@ -1,0 +1,271 @@
+"""``crucible-ir convert`` between JSON Lines and Parquet, run as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import crucible_ir as ir
+from crucible_ir import arrow, feedback
+
+from .conftest import sample_events
+
+CLI = Path(sys.executable).parent / "crucible-ir"
+
+
+def run(
+    cwd: Path, *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [str(CLI), *args],
+        cwd=cwd,
+        input=stdin.decode() if stdin is not None else None,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONWARNINGS": "error", **(env or {})},
+        check=False,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode != 3, result.stderr
+    return result
+
+
+def run_here(
+    cwd: Path, capsys: pytest.CaptureFixture[str], *args: str
+) -> subprocess.CompletedProcess[str]:
+    """The command run in this process (no interpreter start-up): quick, for the error paths."""
+    from crucible_ir._cli import main
+
+    previous = os.getcwd()
+    os.chdir(cwd)
+    try:
+        code = main(list(args))
+    finally:
+        os.chdir(previous)
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(args, code, out, err)
+
+
+def jsonl(events: list[feedback.Event]) -> bytes:
+    return b"".join(ir.to_json(e).encode() + b"\n" for e in events)
+
+
+@pytest.fixture
+def events_file(tmp_path: Path) -> Path:
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(jsonl(sample_events()))
+    return path
+
+
+def test_jsonl_to_parquet_and_back(tmp_path: Path, events_file: Path) -> None:
+    done = run(
+        tmp_path,
+        "convert",
+        "events.jsonl",
+        "-t",
+        "feedback.event",
+        "--to",
+        "parquet",
+        "-o",
+        "out.parquet",
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    assert list(arrow.read_parquet(tmp_path / "out.parquet", "feedback.event")) == sample_events()
+    back = run(
+        tmp_path,
+        "convert",
+        "out.parquet",
+        "-t",
+        "feedback.event",
+        "--to",
+        "jsonl",
+        "-o",
+        "back.jsonl",
+    )
+    assert back.returncode == 0, back.stderr
+    assert list(ir.iter_jsonl(tmp_path / "back.jsonl", "feedback.event")) == sample_events()
+    # Without -o, the lines go to standard output: the wire form of each record.
+    printed = run(tmp_path, "convert", "out.parquet", "-t", "feedback.event", "--to", "jsonl")
+    assert printed.returncode == 0
+    lines = printed.stdout.splitlines()
+    assert [ir.from_dict(json.loads(line), "feedback.event") for line in lines] == sample_events()
+    assert sorted(os.listdir(tmp_path)) == ["back.jsonl", "events.jsonl", "out.parquet"]
+
+
+def test_a_partitioned_directory_and_back(tmp_path: Path, events_file: Path) -> None:
+    done = run(
+        tmp_path,
+        *("convert", "events.jsonl", "-t", "feedback.event", "--to", "parquet", "-o", "out"),
+        *("--partition-by", "feedback_type", "--partition-by", "deployment_id"),
+    )
+    assert done.returncode == 0, done.stderr
+    assert sorted(
+        str(p.relative_to(tmp_path / "out")) for p in (tmp_path / "out").rglob("*.parquet")
+    ) == [
+        "feedback_type=label/deployment_id=__HIVE_DEFAULT_PARTITION__/part-0.parquet",
+        "feedback_type=rating/deployment_id=__HIVE_DEFAULT_PARTITION__/part-0.parquet",
+        "feedback_type=thumbs/deployment_id=__HIVE_DEFAULT_PARTITION__/part-0.parquet",
+        "feedback_type=thumbs/deployment_id=prod/part-0.parquet",
+    ]
+    back = run(
+        tmp_path, "convert", "out", "-t", "feedback.event", "--to", "jsonl", "-o", "back.jsonl"
+    )
+    assert back.returncode == 0, back.stderr
+    got = list(ir.iter_jsonl(tmp_path / "back.jsonl", "feedback.event"))
+    assert sorted(got, key=lambda e: e.id) == sorted(sample_events(), key=lambda e: e.id)
+    # Comma-separated names work too; a directory already there is not replaced.
+    again = run(
+        tmp_path,
+        *("convert", "events.jsonl", "-t", "feedback.event", "--to", "parquet", "-o", "out"),
+        "--partition-by=feedback_type,deployment_id",
+    )
+    assert again.returncode == 2
+    assert "out: already exists" in again.stderr
+
+
+def test_reading_stdin(tmp_path: Path) -> None:
+    done = run(
+        tmp_path,
+        *("convert", "-", "--input-format", "jsonl", "-t", "feedback.event"),
+        *("--to", "parquet", "-o", "out.parquet"),
+        stdin=jsonl(sample_events()),
+    )
+    assert done.returncode == 0, done.stderr
+    assert list(arrow.read_parquet(tmp_path / "out.parquet", "feedback.event")) == sample_events()
+
+
+def test_a_bad_record_stops_it_at_its_line_and_nothing_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = [ir.to_json(feedback.Event(id=f"e{n}")) for n in range(6)]
+    lines[4] = '{"id": "e4", "latency_ms": -1}'
+    (tmp_path / "bad.jsonl").write_text("\n".join(lines) + "\n")
+    for out, partition in (("out.parquet", ()), ("outdir", ("--partition-by", "feedback_type"))):
+        done = run_here(
+            tmp_path,
+            capsys,
+            *("convert", "bad.jsonl", "-t", "feedback.event", "--to", "parquet", "-o", out),
+            *partition,
+        )
+        assert done.returncode == 1
+        assert done.stderr.splitlines() == [
+            "bad.jsonl:5:1: latency_ms: expected an integer >= 0, got -1",
+            "crucible-ir: bad.jsonl: stopped at a bad record; nothing written",
+        ]
+    assert os.listdir(tmp_path) == ["bad.jsonl"]
+
+
+def test_an_integer_beyond_int64_is_a_bad_record_at_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "big.jsonl").write_text(
+        '{"id": "a"}\n\n{"id": "b", "latency_ms": 9223372036854775808}\n'
+    )
+    done = run(
+        tmp_path,
+        "convert",
+        "big.jsonl",
+        "-t",
+        "feedback.event",
+        "--to",
+        "parquet",
+        "-o",
+        "o.parquet",
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("big.jsonl:3:1: latency_ms: expected an integer within int64")
+    assert os.listdir(tmp_path) == ["big.jsonl"]
+
+
+def test_a_bad_row_of_parquet_stops_it_and_nothing_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"id": ["a", "b"], "latency_ms": [1, -2]}), tmp_path / "bad.parquet")
+    done = run(
+        tmp_path,
+        "convert",
+        "bad.parquet",
+        "-t",
+        "feedback.event",
+        "--to",
+        "jsonl",
+        "-o",
+        "out.jsonl",
+    )
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[:2] == [
+        "crucible-ir: bad.parquet: row 2:",
+        "latency_ms: expected an integer >= 0, got -2",
+    ]
+    assert sorted(os.listdir(tmp_path)) == ["bad.parquet"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("missing.jsonl", "--to", "parquet", "-o", "o.parquet"), "missing.jsonl: No such file"),
+        (("events.jsonl", "--to", "parquet"), "--to parquet needs -o OUT"),
+        (("events.jsonl", "--to", "jsonl"), "--to jsonl reads Parquet"),
+        (("garbage.parquet", "--to", "jsonl"), "garbage.parquet: cannot read as Parquet"),
+        (("garbage.parquet", "--to", "json"), "Parquet converts to JSON Lines (--to jsonl)"),
+        (("exp.json", "--to", "parquet", "-o", "o.parquet"), "--to parquet reads JSON Lines"),
+        (("events.jsonl", "--to", "yaml"), "a JSON Lines file holds many documents"),
+        (
+            ("events.jsonl", "--to", "parquet", "-o", "o", "--partition-by", "input"),
+            "cannot partition feedback.event records by 'input'",
+        ),
+    ],
+)
+def test_usage_errors_and_unreadable_input_exit_2(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    events_file: Path,
+    args: tuple[str, ...],
+    message: str,
+) -> None:
+    (tmp_path / "garbage.parquet").write_bytes(b"not parquet at all")
+    (tmp_path / "exp.json").write_text('{"id": "x"}')
+    before = sorted(os.listdir(tmp_path))
+    done = run_here(tmp_path, capsys, "convert", *args, "-t", "feedback.event")
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert sorted(os.listdir(tmp_path)) == before
+
+
+def test_the_wrong_type_for_a_parquet_file_says_which_to_use(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arrow.write_parquet(sample_events(), tmp_path / "e.parquet", "feedback.event")
+    done = run_here(
+        tmp_path, capsys, "convert", "e.parquet", "--to", "jsonl", "--type", "experiment"
+    )
+    assert done.returncode == 2
+    assert "e.parquet: holds feedback.event records" in done.stderr
+    assert "use --type feedback.event" in done.stderr
+    # without --type, the type the file's schema names
+    assert run_here(tmp_path, capsys, "convert", "e.parquet", "--to", "jsonl").returncode == 0
+
+
+def test_without_pyarrow_the_error_says_what_to_install(tmp_path: Path, events_file: Path) -> None:
+    fake = tmp_path / "fake"
+    (fake / "pyarrow").mkdir(parents=True)
+    (fake / "pyarrow" / "__init__.py").write_text("raise ImportError('No module named pyarrow')\n")
+    done = run(
+        tmp_path,
+        *("convert", "events.jsonl", "-t", "feedback.event", "--to", "parquet", "-o", "o.parquet"),
+        env={"PYTHONPATH": str(fake)},
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "crucible-ir: Parquet conversion needs pyarrow: pip install 'crucible-ir[arrow]'"
+    )
+    assert not (tmp_path / "o.parquet").exists()
