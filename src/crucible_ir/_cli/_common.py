@@ -6,7 +6,7 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import IO, NamedTuple
 
 from .._base import IRStruct, resolve_type
@@ -15,6 +15,7 @@ __all__ = [
     "CLIError",
     "Input",
     "Located",
+    "atomic_output",
     "atomic_write",
     "ir_class",
     "open_input",
@@ -129,15 +130,17 @@ def open_input(path: str, args: argparse.Namespace, *, lines: bool = False) -> I
     return Input(name, data, fmt, ir_class(default if args.type is None else args.type))
 
 
-def atomic_write(path: str, data: bytes) -> None:
-    """Replace ``path`` with ``data`` all at once: a temporary file beside it, then rename.
+@contextlib.contextmanager
+def atomic_output(path: str) -> Iterator[IO[bytes]]:
+    """A new file that replaces ``path`` (through a link, its target) when the block ends.
 
-    On any failure (a full disk, an interrupt) the original file is untouched
-    and the temporary file is removed.
+    The data goes to a temporary file beside it, renamed over it at the end:
+    on any failure (a full disk, an interrupt, an error in the block) the
+    original file is untouched and the temporary one removed.
     """
     import tempfile
 
-    target = os.path.realpath(path)  # through a symbolic link, rewrite its target
+    target = os.path.realpath(path)
     try:
         try:
             mode = os.stat(target).st_mode & 0o7777
@@ -150,9 +153,11 @@ def atomic_write(path: str, data: bytes) -> None:
         )
     except OSError as exc:
         raise CLIError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    written = False
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
+            written = True
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
@@ -160,8 +165,19 @@ def atomic_write(path: str, data: bytes) -> None:
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise CLIError(
-                f"{path}: cannot write: {exc.strerror or exc}; the file is unchanged"
-            ) from None
+        if written and isinstance(exc, OSError):
+            raise CLIError(_unwritten(path, exc)) from None
         raise
+
+
+def atomic_write(path: str, data: bytes) -> None:
+    """Replace ``path`` with ``data`` all at once (see `atomic_output`)."""
+    with atomic_output(path) as handle:
+        try:
+            handle.write(data)
+        except OSError as exc:
+            raise CLIError(_unwritten(path, exc)) from None
+
+
+def _unwritten(path: str, exc: OSError) -> str:
+    return f"{path}: cannot write: {exc.strerror or exc}; the file is unchanged"

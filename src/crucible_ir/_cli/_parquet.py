@@ -13,13 +13,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import secrets
 import sys
-from typing import IO, Any
+from typing import Any
 
 from .._errors import IRError
 from .._sources import format_for_path
-from ._common import CLIError, Located, ir_class, print_problems
+from ._common import CLIError, Located, atomic_output, ir_class, print_problems
 
 __all__ = ["COLUMNAR", "run", "wanted"]
 
@@ -105,7 +104,7 @@ def _to_jsonl(arrow: Any, path: str, output: str | None, cls: type) -> int:
     encode_lines = msgspec.json.Encoder().encode_lines
     try:
         records = arrow.read_parquet(path, cls)
-        with _output(output) as out:
+        with atomic_output(output) if output else contextlib.nullcontext(sys.stdout.buffer) as out:
             batch: list[Any] = []
             for record in records:
                 batch.append(record)
@@ -113,6 +112,7 @@ def _to_jsonl(arrow: Any, path: str, output: str | None, cls: type) -> int:
                     out.write(encode_lines(batch))
                     batch.clear()
             out.write(encode_lines(batch))
+            out.flush()
     except IRError as exc:
         print(f"crucible-ir: {exc}", file=sys.stderr)
         if output:
@@ -136,28 +136,6 @@ def _stored_type(path: str) -> str | None:
         raise CLIError(f"{path}: cannot read as Parquet: {exc}") from None
     named = (schema.metadata or {}).get(b"crucible_ir.type")
     return named.decode("utf-8", "replace") if named is not None else None
-
-
-@contextlib.contextmanager
-def _output(output: str | None) -> Any:
-    """Standard output, or a temporary file beside ``output`` renamed over it at the end."""
-    if not output:
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
-        return
-    target = os.path.realpath(output)
-    directory, base = os.path.split(target)
-    tmp = os.path.join(directory, f".{base}.{secrets.token_hex(6)}.tmp")
-    handle: IO[bytes] = open(tmp, "xb")  # noqa: SIM115 - closed below
-    try:
-        yield handle
-        handle.close()
-        os.replace(tmp, target)
-    except BaseException:
-        handle.close()
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def _os_error(exc: OSError, name: str) -> str:
