@@ -151,7 +151,7 @@ def parser() -> argparse.ArgumentParser:
         "(repeat it, or separate them with commas)",
     )
 
-    p = add("show", "print a document as a tree (an experiment: backend, stages, reliability ...)")
+    p = add("show", "print a document as a tree of its IR objects, what is set in each")
     p.add_argument("file", metavar="FILE", help="the document to show; - reads standard input")
     typed(p)
     p.add_argument(

@@ -1,8 +1,10 @@
 """``crucible-ir show FILE``: the document as a tree, readable at a glance.
 
-An experiment is drawn like the reference's architecture picture: backend
-(and its fallbacks), pipeline, dataset, each reliability mechanism, outputs,
-and the model lifecycle. Other types are drawn field by field.
+One drawing for every type: each IR object is a node titled with its field
+name (the type's name at the root) and its identifying value (``id``,
+``name`` or ``strategy``), its other values inline as ``key=value``, and its
+nested IR objects, and lists of them, as children. What is set is shown:
+fields equal to their default are left out, as in the authoring form.
 """
 
 from __future__ import annotations
@@ -10,227 +12,69 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import Any
+
+import msgspec
 
 from .._base import IRStruct
-from .._canonical import canonical_data
-from .._experiment import Experiment
 from ._common import open_input, print_problems, printable, use_color
+from ._fmt import authoring_data
 from ._locate import check
 
 __all__ = ["render", "run"]
 
-
-class _Node(NamedTuple):
-    label: str
-    detail: str
-    children: list[_Node]
+_NAMES = ("id", "name", "strategy")  # the value a node is titled with, the first one set
 
 
-def _node(label: str, detail: str = "", children: Iterable[_Node] = ()) -> _Node:
-    return _Node(label, detail, list(children))
+def _inline(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list) and all(not isinstance(v, (dict, list)) for v in value):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
 
 
-class _Style:
-    """Colours (on a terminal) around text from the document, made printable first."""
-
-    def __init__(self, color: bool) -> None:
-        self.color = color
-
-    def paint(self, code: str, text: str) -> str:
-        text = printable(text)
-        return f"\x1b[{code}m{text}\x1b[0m" if self.color and text else text
-
-    def title(self, label: str, name: Any = None, *, bold: bool = True) -> str:
-        """A label (bold), then a cyan name if there is one."""
-        label = self.paint("1", label) if bold else label
-        return label if name is None else f"{label} {self.paint('36', str(name))}"
-
-
-def _kv(pairs: Iterable[tuple[str, Any]]) -> str:
-    parts = []
-    for key, value in pairs:
-        if value is None or value in ([], {}):
-            continue
-        if isinstance(value, bool):
-            value = "yes" if value else "no"
-        elif isinstance(value, (list, tuple)):
-            value = ", ".join(str(v) for v in value)
-        elif isinstance(value, dict):
-            value = json.dumps(value, ensure_ascii=False, sort_keys=True)
-        parts.append(f"{key}={value}")
-    return printable("  ".join(parts))
-
-
-def _fields(obj: Any, names: str) -> list[tuple[str, Any]]:
-    """``(shown name, value)`` for ``"shown=attribute shown ..."`` (``shown`` alone: the same)."""
-    pairs = []
-    for spec in names.split():
-        shown, _, attribute = spec.partition("=")
-        pairs.append((shown, getattr(obj, attribute or shown)))
-    return pairs
-
-
-def _experiment(exp: Experiment, s: _Style) -> _Node:
-    title = s.title("Experiment", exp.id)
-    if exp.experiment_type:
-        title += f" ({printable(exp.experiment_type)})"
-    root = _node(title, s.paint("2", _kv(_fields(exp, "owner tags"))))
-    if exp.description:
-        root.children.append(_node(s.paint("2", exp.description)))
-    root.children.append(_backend(exp.backend, s))
-    stages = list(exp.pipeline or [])
-    pipe = _node(
-        s.title("Pipeline"), s.paint("2", f"{len(stages)} stage{'s' * (len(stages) != 1)}")
-    )
-    for i, stage in enumerate(stages, 1):
-        parts = [printable(stage.module or ""), "" if stage.enabled else s.paint("33", "disabled")]
-        parts.append(s.paint("2", _kv([("options", stage.options)])))
-        detail = "  ".join(part for part in parts if part)
-        pipe.children.append(_node(f"{i}. {s.paint('36', str(stage.name))}", detail))
-    root.children.append(pipe)
-    d = exp.dataset
-    if d is not None:
-        detail = _kv(_fields(d, "provider split version format"))
-        root.children.append(_node(s.title("Dataset", d.name), detail))
-    if exp.reliability is not None:
-        mechanisms = list(_mechanisms(exp.reliability, s))
-        if mechanisms:
-            root.children.append(_node(s.title("Reliability"), "", mechanisms))
-    if exp.outputs:
-        outputs = [
-            _node(
-                s.paint("36", str(o.name)),
-                printable(f"{', '.join(o.formats) or '(no format)'} -> {o.sink}"),
-            )
-            for o in exp.outputs
-        ]
-        root.children.append(_node(s.title("Outputs"), "", outputs))
-    life = []
-    if exp.model_version is not None:
-        mv = exp.model_version
-        title = s.title("Model version", mv.model_id, bold=False) + f" {printable(mv.version)}"
-        life.append(_node(title, _kv(_fields(mv, "id stage parent=parent_version"))))
-    if exp.training_config is not None:
-        tc = exp.training_config
-        pairs = [("model", tc.model_ref.id), ("data", tc.dataset_ref.name)]
-        pairs += _fields(tc, "epochs batch=batch_size lr=learning_rate optimizer device")
-        life.append(_node(s.title("Training", tc.id, bold=False), _kv(pairs)))
-    if exp.baseline is not None:
-        detail = _kv(_fields(exp.baseline, "provider framework version"))
-        life.append(_node(s.title("Baseline", exp.baseline.id, bold=False), detail))
-    if life:
-        root.children.append(_node(s.title("Lifecycle"), "", life))
-    return root
-
-
-def _mechanisms(rel: Any, s: _Style) -> Iterable[_Node]:
-    """One node per reliability mechanism the experiment configures."""
-
-    def head(label: str, name: str) -> str:
-        return s.title(label, name, bold=False)
-
-    if (e := rel.ensemble) is not None:
-        weights = e.weights or {}
-        ids = [m if isinstance(m, str) else m.id for m in e.models or []]  # names or refs
-        models = ", ".join(f"{m} {weights[m]}" if m in weights else str(m) for m in ids)
-        pairs = [("mode", e.execution_mode), ("models", models or None)]
-        yield _node(
-            head("Ensemble", e.strategy), _kv(pairs + _fields(e, "min_agreement timeout_ms"))
-        )
-    if (h := rel.hedging) is not None:
-        detail = _kv(_fields(h, "delay_ms percentile max_hedges budget_percent"))
-        yield _node(head("Hedging", h.strategy), detail)
-    if (st := rel.stats) is not None:
-        names = "alpha confidence=confidence_level effect_size=effect_size_type"
-        names += " correction=multiple_testing_correction bootstrap=bootstrap_iterations"
-        yield _node(head("Stats", ", ".join(st.tests)), _kv(_fields(st, names)))
-    if (f := rel.fairness) is not None:
-        state = "on" if f.enabled else s.paint("33", "off")
-        detail = _kv(_fields(f, "metrics group_by threshold fail_on_violation"))
-        yield _node(f"Fairness {state}", detail)
-    if (g := rel.guardrails) is not None:
-        checks = [
-            name
-            for name, on in _fields(
-                g,
-                "prompt_injection=prompt_injection_detection jailbreak=jailbreak_detection "
-                "PII_detection=pii_detection PII_redaction=pii_redaction "
-                "moderation=content_moderation",
-            )
-            if on
-        ]
-        pairs = [("checks", [c.replace("_", " ") for c in checks])]
-        pairs += _fields(g, "fail_on_detection")
-        yield _node(head("Guardrails", ", ".join(g.profiles) or "(no profile)"), _kv(pairs))
-    if (fb := rel.feedback) is not None:
-        state = "on" if fb.enabled else s.paint("33", "off")
-        names = "sampling=sampling_rate types=feedback_types storage retention_days"
-        yield _node(f"Feedback {state}", _kv(_fields(fb, names)))
-    for name in ("monitoring", "drift", "circuit_breaker"):
-        value = getattr(rel, name)
-        if value:
-            yield _node(name.replace("_", " ").capitalize(), _kv(value.items()))
-
-
-def _backend(ref: Any, s: _Style) -> _Node:
-    if ref is None:
-        return _node(s.title("Backend"), s.paint("33", "(missing)"))
-    names = "profile model=model_version endpoint=endpoint_url deployment=deployment_id"
-    node = _node(s.title("Backend", ref.id), _kv(_fields(ref, names)))
-    parent, current = node, ref.fallback
-    for _ in range(32):  # a fallback chain is drawn 32 deep at most
-        if current is None:
-            break
-        child = _node(
-            s.title("Fallback", current.id), _kv(_fields(current, "profile model=model_version"))
-        )
-        parent.children.append(child)
-        parent, current = child, current.fallback
-    return node
-
-
-def _generic(obj: IRStruct, s: _Style) -> _Node:
-    from .._plan import plan
-
-    data = canonical_data(obj)
-    # the identifying (required) fields first, then the rest in wire order
-    required = [f.name for f in plan(type(obj)).fields if f.required]
-    data = {**{name: data[name] for name in required if name in data}, **data}
-    root = _node(s.title(type(obj).__ir_type__))
-    stack: list[tuple[_Node, Any]] = [(root, data)]
-    while stack:
-        node, value = stack.pop()
-        items = value.items() if isinstance(value, dict) else enumerate(value)
-        for key, sub in items:
-            if sub is None:
-                continue
-            label = f"[{key}]" if isinstance(key, int) else printable(str(key))
-            if isinstance(sub, (dict, list)) and sub:
-                child = _node(s.title(label))
-                stack.append((child, sub))
-            else:
-                child = _node(f"{label}: {s.paint('36', json.dumps(sub, ensure_ascii=False))}")
-            node.children.append(child)
-    return root
+def _node(label: str, obj: Any, data: Any, paint: Any) -> tuple[str, list[tuple[str, Any, Any]]]:
+    """The line of ``obj`` (written as ``data``) titled ``label``, and its children."""
+    if not isinstance(obj, IRStruct):  # a list of IR objects
+        items = [(f"{i}.", a, d) for i, (a, d) in enumerate(zip(obj, data, strict=True), 1)]
+        count = f"{len(items)} item{'s' * (len(items) != 1)}"
+        return f"{paint('1', label)}  {paint('2', count)}", items
+    names = {f.encode_name: f.name for f in msgspec.structs.fields(obj)}
+    title = next((key for key in _NAMES if isinstance(data.get(key), (str, int))), None)
+    line = paint("1", label) + (f" {paint('36', str(data[title]))}" if title else "")
+    pairs, children = [], []
+    for key, value in data.items():
+        attr = getattr(obj, names[key])
+        if isinstance(attr, IRStruct) or (
+            isinstance(attr, (list, tuple)) and any(isinstance(a, IRStruct) for a in attr)
+        ):
+            children.append((key, attr, value))
+        elif key != title and value not in (None, [], {}):
+            pairs.append(f"{key}={_inline(value)}")
+    return line + (f"  {paint('2', printable('  '.join(pairs)))}" if pairs else ""), children
 
 
 def render(obj: IRStruct, *, color: bool = False) -> str:
-    """The tree of ``obj`` as text."""
-    s = _Style(color)
-    root = _experiment(obj, s) if isinstance(obj, Experiment) else _generic(obj, s)
-    lines = [f"{root.label}  {root.detail}".rstrip()]
-    stack = [(child, "", i == len(root.children) - 1) for i, child in enumerate(root.children)]
-    stack.reverse()
+    """The tree of ``obj`` as text (ANSI colours if ``color``)."""
+
+    def paint(code: str, text: str) -> str:
+        text = printable(text)
+        return f"\x1b[{code}m{text}\x1b[0m" if color and text else text
+
+    lines: list[str] = []
+    stack: list[tuple[str, Any, Any, str, str]] = [
+        (type(obj).__name__, obj, authoring_data(obj), "", "")
+    ]
     while stack:
-        node, prefix, last = stack.pop()
-        lines.append(f"{prefix}{'└── ' if last else '├── '}{node.label}  {node.detail}".rstrip())
-        inner = prefix + ("    " if last else "│   ")
-        for i, child in reversed(list(enumerate(node.children))):
-            stack.append((child, inner, i == len(node.children) - 1))
-    if not color:  # nothing of ours to keep: make every line printable
-        lines = [printable(line) for line in lines]
+        label, item, data, prefix, branch = stack.pop()
+        line, children = _node(label, item, data, paint)
+        lines.append(f"{prefix}{branch}{line}")
+        inner = prefix + {"": "", "├── ": "│   ", "└── ": "    "}[branch]
+        for i, (key, child, part) in reversed(list(enumerate(children))):
+            stack.append((key, child, part, inner, "└── " if i == len(children) - 1 else "├── "))
     return "\n".join(lines) + "\n"
 
 
