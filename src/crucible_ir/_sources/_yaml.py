@@ -449,7 +449,8 @@ def _error(exc: Any, source: str, *, in_bytes: bool) -> SourceError:
         offset = char_offset(source, int(position)) if in_bytes else int(position)
         return SourceError(str(exc).splitlines()[0], *position_in(source, offset))
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    message = " ".join((exc.problem or exc.context or "invalid YAML").split())
+    problem = getattr(exc, "problem", None) or getattr(exc, "context", None)
+    message = " ".join((problem or "invalid YAML").split())
     if message == _LIBYAML_TOO_DEEP:  # libyaml's own limit, 1000 levels
         message = TOO_DEEP
     start = getattr(exc, "context_mark", None)
