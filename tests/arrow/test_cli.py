@@ -218,7 +218,7 @@ def test_a_bad_row_of_parquet_stops_it_and_nothing_is_written(
         (("garbage.parquet", "--to", "jsonl"), "garbage.parquet: cannot read as Parquet"),
         (("garbage.parquet", "--to", "json"), "Parquet converts to JSON Lines (--to jsonl)"),
         (("exp.json", "--to", "parquet", "-o", "o.parquet"), "--to parquet reads JSON Lines"),
-        (("events.jsonl", "--to", "yaml"), "cannot be formatted or converted as one document"),
+        (("events.jsonl", "--to", "yaml"), "a JSON Lines file holds many documents"),
         (
             ("events.jsonl", "--to", "parquet", "-o", "o", "--partition-by", "input"),
             "cannot partition feedback.event records by 'input'",
@@ -246,11 +246,13 @@ def test_the_wrong_type_for_a_parquet_file_says_which_to_use(
 ) -> None:
     arrow.write_parquet(sample_events(), tmp_path / "e.parquet", "feedback.event")
     done = run_here(
-        tmp_path, capsys, "convert", "e.parquet", "--to", "jsonl"
-    )  # --type defaults to experiment
+        tmp_path, capsys, "convert", "e.parquet", "--to", "jsonl", "--type", "experiment"
+    )
     assert done.returncode == 2
     assert "e.parquet: holds feedback.event records" in done.stderr
     assert "use --type feedback.event" in done.stderr
+    # without --type, the type the file's schema names
+    assert run_here(tmp_path, capsys, "convert", "e.parquet", "--to", "jsonl").returncode == 0
 
 
 def test_without_pyarrow_the_error_says_what_to_install(tmp_path: Path, events_file: Path) -> None:

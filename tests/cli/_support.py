@@ -12,6 +12,7 @@ a crash, shown as a Python traceback or as the command's own one-line
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -139,3 +140,11 @@ def where(text: str, fragment: str, occurrence: int = 1) -> tuple[int, int]:
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
     return line, column
+
+
+def uncommented(path: Path) -> str:
+    """The text of a shipped example without its comments (fmt and convert refuse comments).
+
+    The examples hold no ``#`` inside a string, so a ``#`` always starts a comment.
+    """
+    return re.sub(r"[ \t]*#.*", "", path.read_text(encoding="utf-8"))

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from ._support import EXAMPLES, Runner
+from ._support import EXAMPLES, Runner, uncommented, where
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -54,14 +54,17 @@ def test_yaml_to_toml_to_json_keeps_the_hash(cli: Runner) -> None:
     assert data["owner"] == "1.10"
     assert data["description"] == "0123"
     assert data["pipeline"][0]["name"] == "yes"
-    assert data["reliability"]["hedging"]["strategy"] == "off"
+    assert data["reliability"]["hedging"] == {}  # `strategy: off` is the default
+    full = json.loads(cli("convert", "exp.toml", "--to", "json", "--full").out)
+    assert full["reliability"]["hedging"]["strategy"] == "off"
 
 
 @pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.iterdir()))
 def test_every_example_converts_to_every_format_without_changing_its_hash(
     cli: Runner, example: str
 ) -> None:
-    source = EXAMPLES / example
+    source = cli.write(example, uncommented(EXAMPLES / example))
+    assert hash_of(cli, str(source)) == hash_of(cli, str(EXAMPLES / example))
     outputs = []
     for target in ("json", "yaml", "toml"):
         out = f"converted.{target}"
@@ -79,11 +82,11 @@ def test_stdout_when_no_output_is_given(cli: Runner) -> None:
     assert result.code == 0
     assert result.out.endswith("}\n")
     data = json.loads(result.out)
-    assert data == dict(sorted(data.items()))
+    assert list(data) == sorted(data)  # wire order
     assert sorted(p.name for p in cli.cwd.iterdir()) == ["exp.yaml"]
 
 
-def test_json_output_leaves_out_null_fields_unless_full(cli: Runner) -> None:
+def test_json_output_leaves_out_defaults_unless_full(cli: Runner) -> None:
     cli.write("exp.yaml", SOURCE)
     short = json.loads(cli("convert", "exp.yaml", "--to", "json").out)
     full = json.loads(cli("convert", "exp.yaml", "--to", "json", "--full").out)
@@ -91,9 +94,12 @@ def test_json_output_leaves_out_null_fields_unless_full(cli: Runner) -> None:
     assert full["dataset"] is None
     assert "module" not in short["pipeline"][0]
     assert full["pipeline"][0]["module"] is None
-    # Defaults are written either way, so every reader sees the same values.
-    assert short["backend"]["profile"] == full["backend"]["profile"] == "default"
-    assert short["pipeline"][0]["enabled"] is True
+    assert "profile" not in short["backend"]
+    assert full["backend"]["profile"] == "default"
+    assert "enabled" not in short["pipeline"][0]
+    assert short["pipeline"][1]["enabled"] is False
+    assert short["created_at"] == "2024-03-15T11:30:00+02:00"  # as written; --full: in UTC
+    assert full["created_at"] == "2024-03-15T09:30:00Z"
     assert set(short) == {k for k, v in full.items() if v is not None}
 
 
@@ -116,10 +122,15 @@ def test_toml_output_drops_null_ir_fields(cli: Runner) -> None:
     assert "dataset" not in data
     assert "module" not in data["pipeline"][0]
     assert "ensemble" not in data["reliability"]
-    assert data["reliability"]["hedging"] == {"strategy": "off"}
-    assert data["created_at"] == "2024-03-15T09:30:00Z"
+    assert data["reliability"]["hedging"] == {}
+    assert data["created_at"] == "2024-03-15T11:30:00+02:00"
     full = cli("convert", "exp.yaml", "--to", "toml", "--full")  # --full cannot keep them
-    assert (full.code, full.out) == (0, result.out)
+    data = tomllib.loads(full.out)
+    assert full.code == 0
+    assert "dataset" not in data
+    assert data["reliability"]["hedging"] == {"strategy": "off"}
+    assert data["backend"]["profile"] == "default"
+    assert data["created_at"] == "2024-03-15T09:30:00Z"
 
 
 @pytest.mark.parametrize(
@@ -256,6 +267,19 @@ def test_documents_too_deep_for_a_writer_are_one_line_errors(cli: Runner) -> Non
     result = cli("convert", "--type", "stage_def", "deeper.json", "--to", "json")
     assert result.code != 0
     assert result.err.strip().endswith("nested too deeply (more than 256 levels)")
+
+
+def test_convert_refuses_unknown_keys_and_writes_nothing(cli: Runner) -> None:
+    text = '{"id": "e", "backend": {"id": "b"}, "pipeline": [{"name": "a"}], "reliabilty": {}}'
+    cli.write("exp.json", text)
+    result = cli("convert", "exp.json", "--to", "yaml", "-o", "out.yaml")
+    assert (result.code, result.out) == (1, "")
+    line, column = where(text, '"reliabilty"')
+    assert result.err_lines == [
+        f"exp.json:{line}:{column}: reliabilty: unknown field `reliabilty`; did you mean "
+        "`reliability`? (convert would drop it)"
+    ]
+    assert not (cli.cwd / "out.yaml").exists()
 
 
 @pytest.mark.parametrize(

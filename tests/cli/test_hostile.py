@@ -143,7 +143,7 @@ def test_a_document_that_is_not_an_object_says_so(cli: Runner, fmt: str, name: s
         ("yaml", "nan", "non-finite numbers are not allowed in IR documents"),
         ("toml", "nan", "non-finite numbers are not allowed in IR documents"),
         ("toml", "huge_number", "number out of range"),
-        ("json", "invalid_utf8", "invalid UTF-8: byte 0xFF"),
+        ("json", "invalid_utf8", "Invalid UTF-8"),  # from_json's own words
         ("yaml", "invalid_utf8", "invalid UTF-8: byte 0xFF"),
         ("json", "huge_int_digits", ""),
     ],
@@ -190,8 +190,9 @@ def test_garbage_jsonl_is_reported_record_by_record(cli: Runner) -> None:
         [line] = result.err_lines
         assert line.startswith(f"crucible-ir: {name}: "), result.args
     assert results[2].err_lines == [
-        f"crucible-ir: {names[0]}: JSON Lines files cannot be formatted or converted as one "
-        "document"
+        f"crucible-ir: {names[0]}: a JSON Lines file holds many documents: `validate` reads "
+        "it, and `convert --to parquet` converts it (--input-format json|yaml|toml for one "
+        "document)"
     ]
 
 

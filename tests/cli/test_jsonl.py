@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -90,10 +89,10 @@ def test_crlf_line_endings_and_no_final_newline(cli: Runner) -> None:
     ]
 
 
-def test_strict_reports_unknown_keys_per_record(cli: Runner) -> None:
+def test_unknown_keys_are_problems_per_record_unless_allowed(cli: Runner) -> None:
     cli.write("strict.jsonl", '{"id": "a", "feedbak_type": "thumbs"}\n{"id": "b"}\n')
-    assert cli("validate", "--type", "feedback.event", "strict.jsonl").code == 0
-    result = cli("validate", "--strict", "-t", "feedback.event", "--format", "json", "strict.jsonl")
+    assert cli("validate", "--allow-unknown", "strict.jsonl").code == 0
+    result = cli("validate", "-t", "feedback.event", "--format", "json", "strict.jsonl")
     assert result.code == 1
     [problem] = json.loads(result.out)
     assert (problem["line"], problem["path"], problem["code"]) == (
@@ -104,9 +103,18 @@ def test_strict_reports_unknown_keys_per_record(cli: Runner) -> None:
     assert "did you mean `feedback_type`?" in problem["message"]
 
 
-def test_jsonl_from_stdin(cli: Runner) -> None:
-    args = ["validate", "--type", "feedback.event", "--input-format", "jsonl", "-"]
-    result = cli(*args, stdin='{"id": "a"}\n{"id": ""}\n')
+@pytest.mark.parametrize("name", ["events.jsonl", "events.ndjson", "events.JSONL"])
+def test_json_lines_files_hold_feedback_events_by_default(cli: Runner, name: str) -> None:
+    cli.write(name, '{"id": "a", "feedback_value": "up"}\n{"id": ""}\n')
+    result = cli("validate", name)
+    assert result.lines == [f"{name}:2:1: id: expected a non-empty identifier, got an empty string"]
+    typed = cli("validate", "--type", "experiment", name)
+    assert "feedback_value: unknown field `feedback_value`" in typed.out
+
+
+@pytest.mark.parametrize("args", [["--input-format", "jsonl"], []])
+def test_jsonl_from_stdin(cli: Runner, args: list[str]) -> None:
+    result = cli("validate", *args, "-", stdin='{"id": "a"}\n{"id": ""}\n')
     assert result.code == 1
     assert [line.split(": ")[0] for line in result.lines] == ["<stdin>:2:1"]
 
@@ -185,13 +193,10 @@ def test_a_large_file_validates_in_bounded_memory(tmp_path: Path) -> None:
     size_mb = path.stat().st_size / 2**20
     assert size_mb > 100
 
-    start = time.monotonic()
-    code, peak_mb, output = _peak_rss(["validate", "--type", "feedback.event", path.name], tmp_path)
-    elapsed = time.monotonic() - start
+    code, peak_mb, output = _peak_rss(["validate", path.name], tmp_path)
     assert code == 1
     assert output.splitlines() == [
         f"big.jsonl:{RECORDS + 1}:1: id: expected a non-empty identifier, got an empty string"
     ]
     # Reading the file whole would take more than its size (> 100 MiB).
     assert peak_mb < 60, f"peak RSS {peak_mb} MiB for a {size_mb:.0f} MiB file"
-    assert elapsed < 20

@@ -17,7 +17,7 @@ VALID = {
 
 # The same five problems written in each format: a wrong JSON type (a decoding
 # problem), a missing required field, a number out of range and a value outside
-# its vocabulary (rule problems), and an unknown key (reported under --strict).
+# its vocabulary (rule problems), and an unknown key (a problem unless --allow-unknown).
 BAD_JSON = """\
 {
   "id": "exp",
@@ -113,9 +113,9 @@ ANCHORS = {
 SOURCES = {"json": BAD_JSON, "yaml": BAD_YAML, "toml": BAD_TOML}
 
 
-def expected_lines(fmt: str, name: str, *, strict: bool) -> list[str]:
+def expected_lines(fmt: str, name: str, *, unknown: bool = True) -> list[str]:
     text = SOURCES[fmt]
-    problems = [ENABLED, MISSING, ALPHA, STRATEGY] + ([UNKNOWN] if strict else [])
+    problems = [ENABLED, MISSING, ALPHA, STRATEGY] + ([UNKNOWN] if unknown else [])
     lines = []
     for problem in problems:
         fragment, occurrence = ANCHORS[fmt][problem]
@@ -160,30 +160,49 @@ def test_every_problem_is_one_line_at_the_offending_value(cli: Runner, fmt: str)
     cli.write(name, SOURCES[fmt])
     result = cli("validate", name)
     assert result.code == 1
-    assert result.lines == expected_lines(fmt, name, strict=False)
+    assert result.lines == expected_lines(fmt, name)
 
 
 @pytest.mark.parametrize("fmt", ["json", "yaml", "toml"])
-def test_strict_adds_unknown_keys_at_the_key(cli: Runner, fmt: str) -> None:
+def test_allow_unknown_ignores_unknown_keys_and_strict_is_the_default(
+    cli: Runner, fmt: str
+) -> None:
     name = f"bad.{fmt}"
     cli.write(name, SOURCES[fmt])
-    result = cli("validate", "--strict", name)
+    result = cli("validate", "--allow-unknown", name)
     assert result.code == 1
-    assert result.lines == expected_lines(fmt, name, strict=True)
+    assert result.lines == expected_lines(fmt, name, unknown=False)
+    assert cli("validate", "--strict", name).lines == expected_lines(fmt, name)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("id: e\nbackend: {id: b}\npipeline: [{name: a}]\ndataset:\n  name: d\n  splt: test\n",
+         "f.yaml:6:3: dataset.splt: unknown field `splt`; did you mean `split`?"),
+        ("id: e\nbackend: {id: b}\npipeline: [{name: a}]\nreliabilty:\n  stats: {alpha: 0.01}\n",
+         "f.yaml:4:1: reliabilty: unknown field `reliabilty`; did you mean `reliability`?"),
+    ],
+)  # fmt: skip
+def test_a_typo_never_silently_drops_a_setting(cli: Runner, text: str, line: str) -> None:
+    cli.write("f.yaml", text)
+    result = cli("validate", "f.yaml")
+    assert (result.code, result.lines) == (1, [line])
+    assert cli("validate", "--allow-unknown", "f.yaml").code == 0
 
 
 def test_positions_hand_checked() -> None:
     """The anchors above, worked out by hand once, so `where` itself is not trusted blindly."""
-    assert expected_lines("json", "f", strict=True) == [
+    assert expected_lines("json", "f") == [
         "f:5:30: pipeline[0].enabled: expected a boolean, got string 'yes'",
         "f:6:5: pipeline[1].name: missing required field `name`",
         "f:9:24: reliability.stats.alpha: expected a number in [0, 1], got 1.5",
         f"f:10:29: {STRATEGY[0]}: {STRATEGY[2]}",
         "f:10:42: reliability.hedging.delya_ms: unknown field `delya_ms`; did you mean `delay_ms`?",
     ]
-    yaml = [line.split(": ", 1)[0] for line in expected_lines("yaml", "f", strict=True)]
+    yaml = [line.split(": ", 1)[0] for line in expected_lines("yaml", "f")]
     assert yaml == ["f:7:14", "f:8:5", "f:11:12", "f:13:15", "f:14:5"]
-    toml = [line.split(": ", 1)[0] for line in expected_lines("toml", "f", strict=True)]
+    toml = [line.split(": ", 1)[0] for line in expected_lines("toml", "f")]
     assert toml == ["f:8:11", "f:10:1", "f:14:9", "f:17:12", "f:18:1"]
 
 
@@ -276,7 +295,7 @@ def test_decoding_and_rule_problems_are_reported_in_one_run(cli: Runner) -> None
     result = cli("validate", "--format", "json", "both.json")
     codes = {p["code"] for p in json.loads(result.out)}
     # "type" stops decoding; "range" and "enum" are only found by validation.
-    assert codes == {"type", "required", "range", "enum"}
+    assert codes == {"type", "required", "range", "enum", "unknown_field"}
     assert result.code == 1
 
 
@@ -286,7 +305,7 @@ def test_a_summary_goes_to_stderr_only(cli: Runner) -> None:
     result = cli("validate", "bad.json", "ok.json")
     assert result.code == 1
     assert all(line.startswith("bad.json:") for line in result.lines)
-    assert result.err_lines == ["4 problems in 1 of 2 files"]
+    assert result.err_lines == ["5 problems in 1 of 2 files"]
 
 
 # -- several files, stdin, usage errors -----------------------------------------------------------
@@ -299,9 +318,9 @@ def test_several_files_each_report_their_own_problems(cli: Runner) -> None:
     result = cli("validate", "bad.toml", "ok.json", "bad.json", "bad.yaml")
     assert result.code == 1
     assert result.lines == [
-        *expected_lines("toml", "bad.toml", strict=False),
-        *expected_lines("json", "bad.json", strict=False),
-        *expected_lines("yaml", "bad.yaml", strict=False),
+        *expected_lines("toml", "bad.toml"),
+        *expected_lines("json", "bad.json"),
+        *expected_lines("yaml", "bad.yaml"),
     ]
 
 
@@ -309,7 +328,7 @@ def test_several_files_each_report_their_own_problems(cli: Runner) -> None:
 def test_stdin_with_input_format(cli: Runner, fmt: str) -> None:
     result = cli("validate", "--input-format", fmt, "-", stdin=SOURCES[fmt])
     assert result.code == 1
-    assert result.lines == expected_lines(fmt, "<stdin>", strict=False)
+    assert result.lines == expected_lines(fmt, "<stdin>")
 
 
 def test_valid_stdin_exits_0(cli: Runner) -> None:
@@ -317,13 +336,13 @@ def test_valid_stdin_exits_0(cli: Runner) -> None:
     assert (result.code, result.out) == (0, "")
 
 
-def test_stdin_without_input_format_is_a_usage_error(cli: Runner) -> None:
-    result = cli("validate", "-", stdin=VALID["ok.json"])
-    assert result.code == 2
-    assert result.out == ""
-    assert result.err_lines == [
-        "crucible-ir: reading stdin needs --input-format json|yaml|toml|jsonl"
-    ]
+@pytest.mark.parametrize("fmt", ["json", "yaml", "toml"])
+def test_the_format_of_stdin_is_told_from_its_content(cli: Runner, fmt: str) -> None:
+    result = cli("validate", "-", stdin=SOURCES[fmt])
+    assert result.code == 1
+    assert result.lines == expected_lines(fmt, "<stdin>")
+    for name in ("ok.json", "ok.yaml", "ok.yml", "ok.toml"):
+        assert cli("validate", "-", stdin=VALID[name]).code == 0, name
 
 
 def test_an_unknown_extension_is_a_usage_error_and_other_files_are_still_checked(
@@ -333,11 +352,11 @@ def test_an_unknown_extension_is_a_usage_error_and_other_files_are_still_checked
     cli.write("bad.json", BAD_JSON)
     result = cli("validate", "notes.txt", "bad.json")
     assert result.code == 2
-    assert result.lines == expected_lines("json", "bad.json", strict=False)
+    assert result.lines == expected_lines("json", "bad.json")
     named = [line for line in result.err_lines if "notes.txt" in line]
     assert len(named) == 1
     assert named[0].startswith("crucible-ir: notes.txt: cannot tell the format")
-    assert "'.txt'" in named[0]
+    assert ".jsonl or .ndjson, or --input-format" in named[0]
 
 
 def test_a_missing_file_exits_2_naming_it_and_other_files_are_still_checked(
@@ -347,7 +366,7 @@ def test_a_missing_file_exits_2_naming_it_and_other_files_are_still_checked(
     cli.write("ok.json", VALID["ok.json"])
     result = cli("validate", "missing.json", "bad.yaml", "ok.json")
     assert result.code == 2
-    assert result.lines == expected_lines("yaml", "bad.yaml", strict=False)
+    assert result.lines == expected_lines("yaml", "bad.yaml")
     named = [line for line in result.err_lines if "missing.json" in line]
     assert named == ["crucible-ir: missing.json: cannot read: No such file or directory"]
 
@@ -430,7 +449,7 @@ def test_json_output_is_a_list_of_located_problems(cli: Runner) -> None:
         assert isinstance(p["column"], int)
     expected = []
     for fmt in ("toml", "yaml"):
-        for text_line in expected_lines(fmt, f"bad.{fmt}", strict=True):
+        for text_line in expected_lines(fmt, f"bad.{fmt}"):
             file, line, column, rest = text_line.split(":", 3)
             path, message = rest.strip().split(": ", 1)
             expected.append((file, int(line), int(column), path, message))
@@ -452,9 +471,19 @@ def test_json_output_stays_valid_json_when_a_file_is_missing(cli: Runner) -> Non
     cli.write("bad.json", BAD_JSON)
     result = cli("validate", "--format", "json", "nope.json", "bad.json")
     assert result.code == 2
-    problems = json.loads(result.out)
-    assert [p["path"] for p in problems] == [ENABLED[0], MISSING[0], ALPHA[0], STRATEGY[0]]
-    assert "nope.json" in result.err
+    unreadable, *problems = json.loads(result.out)
+    assert unreadable == {
+        "file": "nope.json",
+        "line": None,
+        "column": None,
+        "path": "",
+        "code": "unreadable",
+        "message": "nope.json: cannot read: No such file or directory",
+    }
+    assert [p["path"] for p in problems] == [
+        p[0] for p in (ENABLED, MISSING, ALPHA, STRATEGY, UNKNOWN)
+    ]
+    assert result.err_lines == ["crucible-ir: nope.json: cannot read: No such file or directory"]
 
 
 def test_a_syntax_error_has_code_syntax_and_an_empty_path(cli: Runner) -> None:
@@ -489,3 +518,41 @@ def test_toml_timestamps_without_an_offset_are_format_problems_at_the_value(
         (*where(text, "2024-03-15\n"), "updated_at", "format"),
     ]
     assert "no UTC offset" in problems[0]["message"]
+
+
+# -- the verdict is the library's -----------------------------------------------------------------
+
+STAMPS = [
+    "9999-12-31T23:59:59.9999999Z",
+    "2024-03-15T09:30:00.9999995+02:00",
+    "0001-01-01T00:00:00Z",
+    "0001-01-01T00:30:00+01:00",
+    "2024-02-30T00:00:00Z",
+    "2024-03-15T09:30:00",
+    "2024-03-15 09:30:00Z",
+    "2024-03-15T09:30:00.Z",
+    "2024-03-15T24:00:00Z",
+]
+
+
+@pytest.mark.parametrize("stamp", STAMPS)
+def test_the_verdict_is_always_the_librarys(cli: Runner, stamp: str) -> None:
+    """A JSON file is judged by from_json, its YAML twin by from_dict: the command agrees."""
+    import crucible_ir as ir
+
+    document = {"id": "e", "backend": {"id": "b"}, "pipeline": [{"name": "a"}], "created_at": stamp}
+    try:
+        library = ir.errors(ir.from_json(json.dumps(document), "experiment", strict=True))
+    except ir.DecodeError as exc:
+        library = exc.errors
+    cli.write("doc.json", json.dumps(document))
+    cli.write(
+        "doc.yaml", f"id: e\nbackend: {{id: b}}\npipeline: [{{name: a}}]\ncreated_at: '{stamp}'\n"
+    )
+    for name in ("doc.json", "doc.yaml"):
+        result = cli("validate", "--format", "json", name)
+        problems = json.loads(result.out)
+        assert result.code == (1 if library else 0), (name, result.out)
+        assert [(p["path"], p["code"], p["message"]) for p in problems] == [
+            (i.path, str(i.code), i.message) for i in library
+        ], name

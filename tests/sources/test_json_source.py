@@ -1,4 +1,4 @@
-"""JSON sources: values from msgspec, positions from the lazy scanner, errors placed."""
+"""JSON sources: values and errors from the library, positions from the lazy scanner."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from crucible_ir import DecodeError, from_json
 from crucible_ir._sources import (
     Document,
     SourceError,
@@ -155,10 +156,12 @@ def test_duplicate_key_last_wins_and_is_located() -> None:
     assert doc.locate(("a", "b")) == (2, 13)
 
 
-def test_byte_order_mark_is_skipped() -> None:
-    doc = load_json(b'\xef\xbb\xbf{"a": 1}')
-    assert doc.data == {"a": 1}
-    assert doc.locate(("a",)) == (1, 7)
+def _library_issue(text: str | bytes) -> tuple[int, int, str]:
+    """Where and how `from_json` reports the syntax error of ``text``."""
+    with pytest.raises(DecodeError) as info:
+        from_json(text, "stage_def")
+    [issue] = info.value.errors
+    return issue.line or 1, issue.column or 1, issue.message
 
 
 @pytest.mark.parametrize(
@@ -171,32 +174,54 @@ def test_byte_order_mark_is_skipped() -> None:
         ('{"é": x}', 1, 7, "malformed JSON: invalid character"),
         ('{"a": [1,\n 2', 2, 3, "unexpected end of input"),
         ("", 1, 1, "unexpected end of input"),
-        ('{"a": [1,\n  1e400]}', 2, 3, "number out of range"),
-        ('{"a": "1e400", "b": -1e400}', 1, 21, "number out of range"),
-        ('[0,\n "x", ' + "9" * 5000 + "]", 2, 7, "integer value out of range"),
+        ('{"ü😀ü": "é",\r\n "b": tru}', 2, 7, "malformed JSON: invalid character"),
+        ('{"x": "ü😀ü"\r\n,\r\n"ü😀ü": 1,}', 3, 10, "malformed JSON: trailing comma in object"),
     ],
 )
-def test_syntax_errors_are_placed(text: str, line: int, column: int, message: str) -> None:
+def test_syntax_errors_are_placed_by_the_librarys_locator(
+    text: str, line: int, column: int, message: str
+) -> None:
+    """One locator: the reader reports exactly what `from_json` does, in str or bytes."""
+    assert _library_issue(text) == (line, column, message)
+    for form in (text, text.encode()):
+        with pytest.raises(SourceError) as info:
+            load_json(form)
+        assert (info.value.line, info.value.column, info.value.message) == (line, column, message)
+        assert str(info.value) == f"{line}:{column}: {message}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b'\xef\xbb\xbf{"a": 1}',
+        b'{"a":\n "\xc3\xa9\xff"}',
+        '["\ud800"]',
+        '{"a": [1,\n  1e400]}',
+        '{"a": "1e400", "b": -1e400}',
+        '[0,\n "x", ' + "9" * 5000 + "]",
+        "[" * 100_000 + "]" * 100_000,
+    ],
+)
+def test_every_error_is_the_librarys(text: str | bytes) -> None:
     with pytest.raises(SourceError) as info:
         load_json(text)
-    assert (info.value.line, info.value.column, info.value.message) == (line, column, message)
-    assert str(info.value) == f"{line}:{column}: {message}"
-    with pytest.raises(SourceError) as from_bytes:
-        load_json(text.encode())
-    assert str(from_bytes.value) == str(info.value)
+    assert (info.value.line, info.value.column, info.value.message) == _library_issue(text)
 
 
-def test_invalid_utf8_is_placed_at_the_bad_byte() -> None:
-    with pytest.raises(SourceError) as info:
-        load_json(b'{"a":\n "\xc3\xa9\xff"}')
-    assert (info.value.line, info.value.column) == (2, 4)
-    assert "invalid UTF-8" in info.value.message
-
-
-def test_lone_surrogate_in_str_is_an_error() -> None:
-    with pytest.raises(SourceError, match="U\\+D800") as info:
-        load_json('["\ud800"]')
-    assert (info.value.line, info.value.column) == (1, 3)
+@given(st.binary(max_size=60) | st.text(alphabet='[]{}:,"\\ 0é😀\r\n.eE-+truefalsn', max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_error_positions_agree_with_from_json_and_stay_on_their_line(text: str | bytes) -> None:
+    try:
+        load_json(text)
+    except SourceError as exc:
+        error = exc
+    else:
+        return
+    assert (error.line, error.column, error.message) == _library_issue(text)
+    raw = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+    lines = raw.decode("utf-8", "replace").split("\n")
+    assert error.line <= len(lines)
+    assert error.column <= len(lines[error.line - 1]) + 1
 
 
 @pytest.mark.parametrize("opener", ["[", '{"a":'])
@@ -271,8 +296,8 @@ def test_load_dispatches_on_format() -> None:
     assert load('{"a": 1}', "json").data == {"a": 1}
     assert load("a: 1", "yaml").data == {"a": 1}
     assert load("a = 1", "toml").data == {"a": 1}
-    assert load("a = 1", "toml") == load_toml("a = 1")
-    assert load("a: 1", "yaml") == load_yaml("a: 1")
+    assert load("a = 1", "toml").data == load_toml("a = 1").data
+    assert load("a: 1", "yaml").data == load_yaml("a: 1").data
     with pytest.raises(ValueError, match="unknown format"):
         load("a", "xml")  # type: ignore[arg-type]
 
@@ -285,6 +310,7 @@ def test_load_dispatches_on_format() -> None:
         ("run.yml", "yaml"),
         ("a.b/run.toml", "toml"),
         ("runs.jsonl", "jsonl"),
+        ("runs.NDJSON", "jsonl"),
         ("run.txt", None),
         ("json", None),
         (".json", "json"),
@@ -299,7 +325,8 @@ def test_format_for_path(name: str, fmt: str | None) -> None:
 def test_import_does_not_load_yaml_or_toml_parsers() -> None:
     code = (
         "import sys, crucible_ir._sources; "
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('ruamel', 'tomllib', 'tomli')))"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('yaml', 'ruamel', 'tomllib', 'tomli', 'tomli_w')))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True

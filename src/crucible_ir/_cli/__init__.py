@@ -6,68 +6,122 @@ the common ``crucible-ir validate file.json`` starts quickly.
 
 from __future__ import annotations
 
+import argparse
+import os
 import sys
+from collections.abc import Sequence
 
-TYPE_CHECKING = False  # importing typing costs start-up time
-if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+__all__ = ["CONVERT_FORMATS", "main", "parser"]
 
-__all__ = ["main"]
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
-EXIT_OK = 0
-EXIT_PROBLEMS = 1
-EXIT_USAGE = 2
+CONVERT_FORMATS = ["json", "yaml", "toml", "parquet", "jsonl"]
+"""What ``convert --to`` writes (parquet and jsonl: JSON Lines <-> Parquet, in ``_parquet``)."""
 
-_FORMATS = ("json", "yaml", "toml")
+# The distribution that provides a module the commands import, for the install hint.
+_PACKAGES = {"yaml": "PyYAML", "tomli": "tomli", "tomli_w": "tomli-w", "msgspec": "msgspec"}
+
+_EPILOG = """\
+exit status: 0 success, 1 problems found (or a difference, or a file fmt would
+change or refuses), 2 usage error or unreadable input, 3 internal error (a bug:
+please report it)"""
 
 
-def _parser() -> object:
-    import argparse
+class _Help(argparse.RawDescriptionHelpFormatter):
+    """argparse's help layout, sized to the terminal without importing shutil (and bz2...)."""
 
-    parser = argparse.ArgumentParser(
+    def __init__(self, prog: str) -> None:
+        try:
+            width = int(os.environ.get("COLUMNS") or os.get_terminal_size().columns)
+        except (OSError, ValueError):
+            width = 80
+        super().__init__(prog, width=max(width, 40) - 2)
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of the whole command."""
+    from .._version import __version__
+
+    top = argparse.ArgumentParser(
         prog="crucible-ir",
         description="Validate, format, convert and inspect CrucibleIR documents "
-        "(JSON, YAML or TOML).",
-        epilog="Exit status: 0 success, 1 problems found (or a difference), 2 usage error "
-        "or unreadable input.",
+        "(JSON, YAML, TOML or JSON Lines).",
+        epilog=_EPILOG,
+        formatter_class=_Help,
     )
-    parser.add_argument("--version", action="version", version=_version())
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    top.add_argument("--version", action="version", version=f"crucible-ir {__version__}")
+    sub = top.add_subparsers(
+        dest="command",
+        metavar="COMMAND",
+        required=True,
+        help="what to do (`crucible-ir COMMAND --help` for its arguments):",
+    )
 
-    def add(name: str, help: str) -> argparse.ArgumentParser:
-        return sub.add_parser(name, help=help, description=help)
+    def add(name: str, text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(
+            name,
+            help=text,
+            description=text[0].upper() + text[1:] + ".",
+            epilog=_EPILOG,
+            formatter_class=_Help,
+        )
 
     def typed(p: argparse.ArgumentParser) -> None:
         p.add_argument(
             "--type",
             "-t",
-            default="experiment",
             metavar="NAME",
-            help="IR type of the documents (default: experiment); `crucible-ir schema --list` lists them",
+            help="IR type of the documents (default: experiment; feedback.event for .jsonl "
+            "and .ndjson files); `crucible-ir schema --list` lists the names",
         )
         p.add_argument(
             "--input-format",
-            choices=(*_FORMATS, "jsonl"),
-            help="format of the input when it cannot be told from the file name (stdin)",
+            choices=["json", "yaml", "toml", "jsonl"],
+            help="read the input in this format (default: from the file extension; for "
+            "standard input, from its content)",
         )
 
-    p = add(
-        "validate", "check IR documents and report every problem as FILE:LINE:COL: PATH: MESSAGE"
-    )
-    p.add_argument("files", nargs="+", metavar="FILE", help="files to check; - reads stdin")
-    typed(p)
-    p.add_argument("--strict", action="store_true", help="also report unknown keys")
-    p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    def rewriting(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--full",
+            action="store_true",
+            help="write every field, the canonical form `hash` digests (default: the "
+            "authoring form, fields equal to their default left out)",
+        )
 
-    p = add(
-        "fmt",
-        "print the canonical JSON of a document (sorted keys, 2-space indent, defaults filled in)",
-    )
-    p.add_argument("files", nargs="+", metavar="FILE")
+    def files(p: argparse.ArgumentParser, text: str) -> None:
+        p.add_argument("files", nargs="+", metavar="FILE", help=text)
+
+    p = add("validate", "check documents and print each problem as FILE:LINE:COL: PATH: MESSAGE")
+    files(p, "a document (.json, .yaml, .yml, .toml, .jsonl, .ndjson); - reads standard input")
     typed(p)
+    p.add_argument(
+        "--allow-unknown",
+        action="store_true",
+        help="ignore keys the type does not define (by default each is a problem)",
+    )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="report unknown keys as problems: the default, accepted for compatibility",
+    )
+    p.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        help="text: one line per problem (default); json: one array of records with file, "
+        "line, column, path, code and message, unreadable files included",
+    )
+
+    p = add("fmt", "rewrite documents in their own format (JSON, YAML or TOML), losing nothing")
+    files(p, "a .json, .yaml, .yml or .toml document; - reads standard input (printing only)")
+    typed(p)
+    rewriting(p)
     mode = p.add_mutually_exclusive_group()
     mode.add_argument(
-        "--check", action="store_true", help="exit 1 when a file is not in canonical form"
+        "--check",
+        action="store_true",
+        help="print nothing but the names of the files that would change, and exit 1 if any",
     )
     mode.add_argument(
         "--in-place", "-i", action="store_true", help="rewrite the files (atomically)"
@@ -75,22 +129,20 @@ def _parser() -> object:
 
     p = add(
         "convert",
-        "convert a document to JSON, YAML or TOML, or JSON Lines to Parquet and back",
+        "write a document in another format, losing nothing; or JSON Lines to Parquet and back",
     )
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", help="the document to convert; - reads standard input")
     typed(p)
     p.add_argument(
-        "--to", choices=(*_FORMATS, "parquet", "jsonl"), required=True, help="output format"
+        "--to",
+        choices=CONVERT_FORMATS,
+        required=True,
+        help="the format to write (parquet from JSON Lines, jsonl from Parquet: the arrow extra)",
     )
     p.add_argument(
-        "--output", "-o", metavar="OUT", help="write here (atomically) instead of stdout"
+        "--output", "-o", metavar="OUT", help="write here (atomically) instead of standard output"
     )
-    p.add_argument(
-        "--full",
-        action="store_true",
-        help="keep fields that are null (not possible in TOML, which has no null)",
-    )
-    # Columnar conversion (_parquet.py): JSON Lines <-> Parquet.
+    rewriting(p)
     p.add_argument(
         "--partition-by",
         action="append",
@@ -99,77 +151,47 @@ def _parser() -> object:
         "(repeat it, or separate them with commas)",
     )
 
-    p = add(
-        "show",
-        "print a document as a tree: backend, stages, dataset, reliability, outputs, lifecycle",
-    )
-    p.add_argument("file", metavar="FILE")
+    p = add("show", "print a document as a tree of its IR objects, what is set in each")
+    p.add_argument("file", metavar="FILE", help="the document to show; - reads standard input")
     typed(p)
-    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.add_argument(
+        "--color",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="colour the tree: always, never, or on a terminal unless NO_COLOR is set (default)",
+    )
 
     p = add("diff", "list every changed path between two documents, with old and new value")
-    p.add_argument("old", metavar="A")
-    p.add_argument("new", metavar="B")
+    p.add_argument("old", metavar="A", help="the old document")
+    p.add_argument("new", metavar="B", help="the new document (any format)")
     typed(p)
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        help="text: PATH: OLD -> NEW lines (default); json: an array of {path, old, new}",
+    )
 
-    p = add("hash", "print sha256:<hex> of each document's canonical form")
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p = add("hash", "print sha256:HEX  FILE, the fingerprint of each document's canonical form")
+    files(p, "a document to fingerprint; - reads standard input")
     typed(p)
 
     p = add("schema", "print the JSON Schema (2020-12) of an IR type")
-    p.add_argument("type_name", nargs="?", default="experiment", metavar="TYPE")
-    p.add_argument("--all", metavar="DIR", help="write <type>.schema.json for every type into DIR")
+    p.add_argument(
+        "type_name",
+        nargs="?",
+        default="experiment",
+        metavar="TYPE",
+        help="the IR type (default: experiment)",
+    )
+    p.add_argument("--all", metavar="DIR", help="write TYPE.schema.json for every type into DIR")
     p.add_argument("--list", action="store_true", help="list the type names")
-    return parser
-
-
-def _quick_validate(argv: list[str]) -> bool:
-    """True when ``validate FILE.json...`` (with at most ``--type``) is valid for sure.
-
-    The common case, run by editors and hooks on every save, answered without
-    importing msgspec, argparse or ``re``: the JSON is parsed by the standard
-    library's C scanner and checked by the generated quick check (``_quick``).
-    Anything else, and any doubt, goes the full way, which reports problems.
-    """
-    if len(argv) < 2 or argv[0] != "validate":
-        return False
-    type_name = "experiment"
-    files: list[str] = []
-    rest = iter(argv[1:])
-    for arg in rest:
-        if arg in ("--type", "-t"):
-            type_name = next(rest, "")
-        elif arg.startswith("--type="):
-            type_name = arg[len("--type=") :]
-        elif arg.startswith("-") or not arg.endswith(".json"):
-            return False
-        else:
-            files.append(arg)
-    try:
-        from ._quick import CHECKS
-        from ._quickparse import parse
-
-        check: Callable[[object], object] = CHECKS[type_name]
-        for path in files:
-            with open(path, "rb") as handle:
-                check(parse(handle.read()))
-    except Exception:  # Unsure, or anything unexpected: the full path decides
-        return False
-    return bool(files)
-
-
-def _version() -> str:
-    from .._version import __version__
-
-    return f"crucible-ir {__version__}"
+    return top
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    if _quick_validate(sys.argv[1:] if argv is None else list(argv)):
-        return EXIT_OK
-    args = _parser().parse_args(argv)  # type: ignore[attr-defined]
+    args = parser().parse_args(argv)
     from ._common import CLIError
 
     try:
@@ -203,20 +225,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"crucible-ir: {args.command}: input nested too deeply", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
-        import os
-
-        # Output closed early (`crucible-ir show x | head`): not an error.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_OK
-    except Exception as exc:  # a bug of ours, not the input's: one line, unless debugging
-        import os
-
-        if os.environ.get("CRUCIBLE_IR_DEBUG"):
-            raise
+        # Standard output closed early (`crucible-ir validate ... | head -1`): stop quietly,
+        # and not with 0, as the output was not all delivered. Later writes go nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_PROBLEMS
+    except ModuleNotFoundError as exc:
+        top = (exc.name or "").partition(".")[0]
+        if top == "crucible_ir":
+            return _internal(exc)
+        package = _PACKAGES.get(top, top)
         print(
-            f"crucible-ir: internal error ({type(exc).__name__}: {exc}); "
-            "set CRUCIBLE_IR_DEBUG=1 for details and please report it",
+            f"crucible-ir: {args.command} needs the Python package {package}, which is not "
+            f"installed: pip install {package}",
             file=sys.stderr,
         )
-        return 3
+        return EXIT_USAGE
+    except Exception as exc:
+        return _internal(exc)
+
+
+def _internal(exc: Exception) -> int:
+    """A bug of ours, not the input's: one line (a traceback when CRUCIBLE_IR_DEBUG is set)."""
+    if os.environ.get("CRUCIBLE_IR_DEBUG"):
+        raise exc
+    print(
+        f"crucible-ir: internal error ({type(exc).__name__}: {exc}); "
+        "set CRUCIBLE_IR_DEBUG=1 for details and please report it",
+        file=sys.stderr,
+    )
+    return EXIT_INTERNAL

@@ -1,26 +1,27 @@
-"""What the commands share: reading files, decoding them with positions, writing atomically."""
+"""What the commands share: input formats, reading, printing problems, writing atomically."""
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import sys
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import IO, NamedTuple
 
 from .._base import IRStruct, resolve_type
-from .._errors import Issue
 
 __all__ = [
     "CLIError",
-    "Loaded",
+    "Input",
     "Located",
+    "atomic_output",
     "atomic_write",
-    "detect_format",
     "ir_class",
-    "load",
+    "open_input",
+    "print_problems",
     "printable",
-    "read_bytes",
+    "use_color",
 ]
 
 
@@ -28,43 +29,25 @@ class CLIError(Exception):
     """A usage error or unreadable input: reported on one line, exit status 2."""
 
 
-@dataclass(frozen=True)
-class Located:
-    """One problem with its place in a file."""
+class Located(NamedTuple):
+    """One problem with its place in a file (``line`` is ``None`` for an unreadable file).
+
+    ``_asdict()`` is the record of ``--format json``.
+    """
 
     file: str
-    line: int
-    column: int
+    line: int | None
+    column: int | None
     path: str
     code: str
     message: str
 
-    def text(self) -> str:
-        """``FILE:LINE:COL: PATH: MESSAGE`` (control characters escaped)."""
-        return printable(
-            f"{self.file}:{self.line}:{self.column}: {self.path or '(root)'}: {self.message}"
-        )
-
-    def as_dict(self) -> dict[str, Any]:
-        """The JSON output form."""
-        return {
-            "file": self.file,
-            "line": self.line,
-            "column": self.column,
-            "path": self.path,
-            "code": self.code,
-            "message": self.message,
-        }
-
-
-@dataclass
-class Loaded:
-    """A decoded file: the object (None when decoding failed) and its problems."""
-
-    name: str
-    obj: Any
-    problems: list[Located] = field(default_factory=list)
-    decoded: bool = True
+    def text(self, color: bool = False) -> str:
+        """``FILE:LINE:COL: PATH: MESSAGE``, control characters escaped, bold and cyan if asked."""
+        where, path = printable(f"{self.file}:{self.line}:{self.column}:"), self.path or "(root)"
+        if color:
+            where, path = f"\x1b[1m{where}\x1b[0m", f"\x1b[36m{printable(path)}\x1b[0m"
+        return f"{where} {printable(path)}: {printable(self.message)}"
 
 
 def printable(text: str) -> str:
@@ -77,6 +60,23 @@ def printable(text: str) -> str:
     )
 
 
+def use_color(stream: IO[str], choice: str = "auto") -> bool:
+    """Colour when asked, or on a terminal unless NO_COLOR is set (https://no-color.org)."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    return stream.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def print_problems(problems: Iterable[Located], stream: IO[str] | None = None) -> None:
+    """Write problems as ``FILE:LINE:COL: PATH: MESSAGE`` lines (to stderr by default)."""
+    stream = stream or sys.stderr
+    color = use_color(stream)
+    for p in problems:
+        stream.write(p.text(color) + "\n")
+
+
 def ir_class(name: str) -> type[IRStruct]:
     """The IR class for ``--type``, or a usage error with a did-you-mean."""
     try:
@@ -85,91 +85,79 @@ def ir_class(name: str) -> type[IRStruct]:
         raise CLIError(str(exc)) from None
 
 
-_EXTENSIONS = {
-    ".json": "json",
-    ".yaml": "yaml",
-    ".yml": "yaml",
-    ".toml": "toml",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-}
+class Input(NamedTuple):
+    """One input read whole: its name in messages, its bytes, format and IR type."""
+
+    name: str
+    data: bytes
+    format: str
+    cls: type[IRStruct]
 
 
-def detect_format(path: str, given: str | None) -> str:
-    """The input format: ``--input-format``, else the file extension."""
-    if given:
-        return given
-    if path == "-":
-        raise CLIError("reading stdin needs --input-format json|yaml|toml|jsonl")
-    ext = os.path.splitext(path)[1].lower()
-    try:
-        return _EXTENSIONS[ext]
-    except KeyError:
-        raise CLIError(
-            f"{path}: cannot tell the format from the extension {ext or '(none)'!r}; "
-            "use .json, .yaml, .yml, .toml or .jsonl, or --input-format"
-        ) from None
+def open_input(path: str, args: argparse.Namespace, *, lines: bool = False) -> Input:
+    """Read one document (``-`` is stdin), or a `CLIError` naming the file.
 
-
-def read_bytes(path: str) -> bytes:
-    """The bytes of ``path`` (``-`` is stdin), or a `CLIError` naming the file."""
-    try:
-        if path == "-":
-            return sys.stdin.buffer.read()
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError as exc:
-        raise CLIError(f"{path}: cannot read: {exc.strerror or exc}") from None
-
-
-def load(path: str, cls: type[IRStruct], fmt: str, *, strict: bool = False) -> Loaded:
-    """Read and decode one JSON/YAML/TOML file, placing every problem at its line and column."""
-    from .._sources import SourceError
-    from .._sources import load as load_source
+    The format is ``--input-format``, else the file's extension, else (stdin)
+    told from the content. JSON Lines hold many documents: only a command that
+    takes ``lines`` accepts them, and reads them itself, a record at a time.
+    """
+    from .._sources import format_for_path, sniff
 
     name = "<stdin>" if path == "-" else path
-    if fmt == "jsonl":
+    fmt = args.input_format or (None if path == "-" else format_for_path(path))
+    if fmt is None and path != "-":
         raise CLIError(
-            f"{name}: a JSON Lines file holds many documents; only `validate` reads it "
-            "(use --input-format json|yaml|toml for a single document)"
+            f"{path}: cannot tell the format from the file name; use .json, .yaml, .yml, "
+            ".toml, .jsonl or .ndjson, or --input-format"
         )
-    raw = read_bytes(path)
-    try:
-        doc = load_source(raw, fmt)  # type: ignore[arg-type]
-    except SourceError as exc:
-        return Loaded(
-            name, None, [Located(name, exc.line, exc.column, "", "syntax", exc.message)], False
+    data = b""
+    if fmt != "jsonl" or not lines:
+        try:
+            if path == "-":
+                data = sys.stdin.buffer.read()
+            else:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+        except OSError as exc:
+            raise CLIError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        fmt = fmt or sniff(data)
+    if fmt == "jsonl" and not lines:
+        raise CLIError(
+            f"{name}: a JSON Lines file holds many documents: `validate` reads it, and "
+            "`convert --to parquet` converts it (--input-format json|yaml|toml for one document)"
         )
-    from ._locate import decode_located
-
-    obj, problems, decoded = decode_located(doc, cls, name, strict=strict)
-    return Loaded(name, obj, problems, decoded)
+    default = "feedback.event" if fmt == "jsonl" else "experiment"
+    return Input(name, data, fmt, ir_class(default if args.type is None else args.type))
 
 
-def atomic_write(path: str, data: bytes) -> None:
-    """Replace ``path`` with ``data`` all at once: a temporary file beside it, then rename.
+@contextlib.contextmanager
+def atomic_output(path: str) -> Iterator[IO[bytes]]:
+    """A new file that replaces ``path`` (through a link, its target) when the block ends.
 
-    On any failure (a full disk, an interrupt) the original file is untouched
-    and the temporary file is removed.
+    The data goes to a temporary file beside it, renamed over it at the end:
+    on any failure (a full disk, an interrupt, an error in the block) the
+    original file is untouched and the temporary one removed.
     """
     import tempfile
 
-    target = os.path.realpath(path)  # through a symbolic link, rewrite its target
-    directory = os.path.dirname(target)
-    base = os.path.basename(target)
+    target = os.path.realpath(path)
     try:
-        mode = os.stat(target).st_mode & 0o7777
-    except FileNotFoundError:
-        mode = 0o666 & ~_umask()
+        try:
+            mode = os.stat(target).st_mode & 0o7777
+        except FileNotFoundError:
+            mask = os.umask(0)
+            os.umask(mask)
+            mode = 0o666 & ~mask
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=os.path.dirname(target)
+        )
     except OSError as exc:
         raise CLIError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{base}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise CLIError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    written = False
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
+            written = True
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
@@ -177,19 +165,19 @@ def atomic_write(path: str, data: bytes) -> None:
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise CLIError(
-                f"{path}: cannot write: {exc.strerror or exc}; the file is unchanged"
-            ) from None
+        if written and isinstance(exc, OSError):
+            raise CLIError(_unwritten(path, exc)) from None
         raise
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def atomic_write(path: str, data: bytes) -> None:
+    """Replace ``path`` with ``data`` all at once (see `atomic_output`)."""
+    with atomic_output(path) as handle:
+        try:
+            handle.write(data)
+        except OSError as exc:
+            raise CLIError(_unwritten(path, exc)) from None
 
 
-def issue_to_located(name: str, issue: Issue, line: int, column: int) -> Located:
-    """A library `Issue` placed in a file."""
-    return Located(name, line, column, issue.path, str(issue.code), issue.message)
+def _unwritten(path: str, exc: OSError) -> str:
+    return f"{path}: cannot write: {exc.strerror or exc}; the file is unchanged"

@@ -8,8 +8,8 @@ import sys
 from typing import Any
 
 from .._canonical import canonical_data, json_text
-from ._common import detect_format, ir_class, load
-from ._report import print_problems, use_color
+from ._common import open_input, print_problems, printable, use_color
+from ._locate import check
 
 __all__ = ["changes", "run"]
 
@@ -47,14 +47,13 @@ def _show(value: Any) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Exit 0 when the documents are the same IR value, 1 when they differ, 2 on errors."""
-    cls = ir_class(args.type)
     sides = []
     for path in (args.old, args.new):
-        loaded = load(path, cls, detect_format(path, args.input_format))
-        if loaded.obj is None:
-            print_problems(loaded.problems, "text", sys.stderr)
+        checked = check(open_input(path, args), strict=False)
+        if checked.obj is None:
+            print_problems(checked.problems)
             return 2
-        sides.append(canonical_data(loaded.obj))
+        sides.append(canonical_data(checked.obj))
     found = changes(*sides)
     if args.format == "json":
         report = [
@@ -72,5 +71,5 @@ def run(args: argparse.Namespace) -> int:
             old, new = _show(a), _show(b)
             if color:
                 old, new = f"\x1b[31m{old}\x1b[0m", f"\x1b[32m{new}\x1b[0m"
-            print(f"{path or '(root)'}: {old} -> {new}")
+            print(printable(f"{path or '(root)'}: {old} -> {new}"))
     return 1 if found else 0

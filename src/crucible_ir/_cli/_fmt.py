@@ -1,4 +1,16 @@
-"""``crucible-ir fmt`` (canonical JSON) and ``crucible-ir convert`` (JSON, YAML, TOML)."""
+"""``crucible-ir fmt`` and ``crucible-ir convert``: write a document again, losing nothing.
+
+Both write the *authoring form* by default: the wire form (IR object keys in
+wire order, opaque maps in their own order, timestamps as written) with every
+field that equals its default left out, which reads back as the same object.
+``--full`` writes the canonical form instead: every field, keys sorted,
+timestamps in UTC, what ``crucible-ir hash`` digests (TOML, which has no null,
+leaves out the fields that are null).
+
+Neither ever drops what the author wrote: a document with unknown keys, or a
+YAML or TOML file with comments, which the writers cannot keep, is refused
+with one line per reason.
+"""
 
 from __future__ import annotations
 
@@ -6,52 +18,157 @@ import argparse
 import sys
 from typing import Any
 
+import msgspec
+
 from .._base import IRStruct
-from .._canonical import canonical_data, canonical_json, json_text
-from .._plan import plan
-from ._common import CLIError, Loaded, atomic_write, detect_format, ir_class, load, read_bytes
-from ._report import print_problems
+from .._canonical import canonical_data, json_text
+from .._codec import to_dict
+from ._common import CLIError, Input, atomic_write, open_input, print_problems, printable
+from ._locate import check
 
-__all__ = ["run_convert", "run_fmt"]
+__all__ = ["authoring_data", "run_convert", "run_fmt", "write_text"]
 
 
-def _decode(path: str, args: argparse.Namespace) -> Loaded:
-    fmt = detect_format(path, args.input_format)
-    if fmt == "jsonl":
-        raise CLIError(f"{path}: JSON Lines files cannot be formatted or converted as one document")
-    loaded = load(path, ir_class(args.type), fmt)
-    if not loaded.decoded:
-        print_problems(loaded.problems, "text", sys.stderr)
-    return loaded
+def authoring_data(obj: IRStruct, *, full: bool = False) -> Any:
+    """The data of ``obj`` to write: the authoring form, or with ``full`` the canonical one."""
+    if full:
+        return canonical_data(obj)
+    return _trim(to_dict(obj), obj, defaults=True)
+
+
+def _trim(data: Any, obj: Any, *, defaults: bool) -> Any:
+    """``data`` (written from ``obj``) without the fields equal to their default, or null ones.
+
+    Walks IR objects only; the values of opaque maps are kept as they are.
+    """
+    if isinstance(obj, IRStruct):
+        fields = {f.encode_name: f for f in msgspec.structs.fields(obj)}
+        result = {}
+        for key, value in data.items():
+            f = fields[key]
+            if value is None and not defaults:
+                continue
+            if defaults and f.default_factory is not msgspec.NODEFAULT:
+                default = msgspec.to_builtins(f.default_factory())
+            else:
+                default = f.default
+            if defaults and type(value) is type(default) and value == default:
+                continue
+            result[key] = _trim(value, getattr(obj, f.name), defaults=defaults)
+        return result
+    if isinstance(obj, (list, tuple)) and any(isinstance(item, IRStruct) for item in obj):
+        return [_trim(d, item, defaults=defaults) for d, item in zip(data, obj, strict=True)]
+    if isinstance(obj, dict) and any(isinstance(item, IRStruct) for item in obj.values()):
+        return {key: _trim(data[key], item, defaults=defaults) for key, item in obj.items()}
+    return data
+
+
+def write_text(data: Any, fmt: str, name: str = "<data>") -> str:
+    """``data`` (of the file ``name``) as JSON (2-space indent), YAML or TOML that reads back as it."""
+    try:
+        if fmt == "json":
+            return json_text(data, indent=2) + "\n"
+        if fmt == "yaml":
+            return _yaml(data)
+        return _toml(data)
+    except RecursionError:  # the YAML and TOML writers recurse, a few frames a level
+        raise CLIError(
+            f"{name}: nested too deeply to write as {fmt.upper()} (write JSON)"
+        ) from None
+
+
+def _yaml(data: Any) -> str:
+    """YAML that the reader reads back as ``data``.
+
+    A string that would read back as something else as a plain scalar
+    (``"0o17"`` or ``"true"``; ``"off"`` is fine in YAML 1.2) is double-quoted,
+    as is text holding the line breaks YAML folds (U+0085, U+2028, U+2029),
+    which double quotes escape; other text with line breaks is a literal block.
+    """
+    import yaml
+
+    from .._sources._yaml import reads_as_text
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def represent_str(dumper: yaml.SafeDumper, text: str) -> Any:
+        style = None
+        if not reads_as_text(text) or any(ch in text for ch in "\x85\u2028\u2029"):
+            style = '"'
+        elif "\n" in text:
+            style = "|"
+        return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+    Dumper.add_representer(str, represent_str)
+    return yaml.dump(
+        data, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=1 << 30, indent=2
+    )
+
+
+def _toml(data: Any) -> str:
+    import tomli_w
+
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        item, where = stack.pop()
+        if item is None:
+            raise CLIError(
+                f"TOML has no null: the value at {printable(where) or '(root)'} cannot be "
+                "written (IR fields that are null are left out, but opaque maps and lists "
+                "must not hold null)"
+            )
+        if isinstance(item, dict):
+            stack.extend((v, f"{where}.{k}" if where else k) for k, v in item.items())
+        elif isinstance(item, list):
+            stack.extend((v, f"{where}[{i}]") for i, v in enumerate(item))
+    return tomli_w.dumps(data)
+
+
+def _rewritten(source: Input, command: str, fmt: str, *, full: bool) -> str | None:
+    """The text to write for ``source``, or ``None`` after printing why it cannot be."""
+    checked = check(source, strict=False)
+    if checked.obj is None:
+        print_problems(checked.problems)
+        return None
+    unknown = [p for p in check(source, strict=True).problems if p.code == "unknown_field"]
+    for p in unknown:
+        print(f"{p.text()} ({command} would drop it)", file=sys.stderr)
+    if checked.comment is not None:
+        line, column = checked.comment
+        print(
+            f"{printable(source.name)}:{line}:{column}: a comment, which {command} would drop "
+            "(the YAML and TOML writers keep no comments)",
+            file=sys.stderr,
+        )
+    if unknown or checked.comment is not None:
+        return None
+    data = authoring_data(checked.obj, full=full)
+    if fmt == "toml":
+        data = _trim(data, checked.obj, defaults=False)
+    return write_text(data, fmt, source.name)
 
 
 def run_fmt(args: argparse.Namespace) -> int:
-    """Print, check or rewrite files in canonical JSON."""
-    if (args.check or args.in_place) is False and len(args.files) > 1:
+    """Print, check or rewrite documents in their own format."""
+    if not (args.check or args.in_place) and len(args.files) > 1:
         raise CLIError("fmt prints one file; use --check or --in-place for several")
     status = 0
     for path in args.files:
-        if args.in_place or args.check:
-            if path == "-":
-                raise CLIError("--check and --in-place need a file, not stdin")
-            if detect_format(path, args.input_format) != "json":
-                raise CLIError(
-                    f"{path}: --check and --in-place apply to JSON files (fmt writes JSON)"
-                )
-        loaded = _decode(path, args)
-        if loaded.obj is None:
+        if (args.check or args.in_place) and path == "-":
+            raise CLIError("--check and --in-place need a file, not stdin")
+        source = open_input(path, args)
+        text = _rewritten(source, "fmt", source.format, full=args.full)
+        if text is None:
             status = 1
-            continue
-        text = canonical_json(loaded.obj, indent=2) + "\n"
-        if args.check:
-            if read_bytes(path) != text.encode("utf-8"):
+        elif args.check:
+            if source.data != text.encode("utf-8"):
                 print(
-                    f"{path}: not in canonical form (run crucible-ir fmt --in-place)",
-                    file=sys.stderr,
+                    f"{printable(path)}: would be reformatted by crucible-ir fmt", file=sys.stderr
                 )
                 status = 1
         elif args.in_place:
-            if read_bytes(path) != text.encode("utf-8"):
+            if source.data != text.encode("utf-8"):
                 atomic_write(path, text.encode("utf-8"))
         else:
             sys.stdout.write(text)
@@ -60,110 +177,11 @@ def run_fmt(args: argparse.Namespace) -> int:
 
 def run_convert(args: argparse.Namespace) -> int:
     """Write the document in another format."""
-    loaded = _decode(args.file, args)
-    if loaded.obj is None:
+    text = _rewritten(open_input(args.file, args), "convert", args.to, full=args.full)
+    if text is None:
         return 1
-    data = canonical_data(loaded.obj)
-    if not args.full or args.to == "toml":
-        data = _drop_null_fields(data, type(loaded.obj))
-    if args.to == "json":
-        text = json_text(data, indent=2) + "\n"
-    else:
-        writer = _yaml if args.to == "yaml" else _toml
-        try:
-            text = writer(data)
-        except RecursionError:  # their writers recurse, a few frames a level
-            raise CLIError(
-                f"{args.file}: nested too deeply to write as {args.to.upper()} (write JSON)"
-            ) from None
     if args.output:
         atomic_write(args.output, text.encode("utf-8"))
     else:
         sys.stdout.write(text)
     return 0
-
-
-def _drop_null_fields(data: Any, cls: type[IRStruct]) -> Any:
-    """Leave out IR fields that are null: for them absent and null mean the same.
-
-    Walks IR objects only (by their plan); opaque maps keep their nulls.
-    """
-    if not isinstance(data, dict):
-        return data
-    fields = plan(cls).by_name
-    result = {}
-    for key, value in data.items():
-        if value is None:
-            continue
-        f = fields.get(key)
-        node = f.node if f is not None else None
-        if node is not None and node.kind == "struct" and node.cls is not None:
-            value = _drop_null_fields(value, node.cls)
-        elif node is not None and node.kind == "list" and node.item is not None and node.item.cls:
-            value = [_drop_null_fields(v, node.item.cls) for v in value]
-        result[key] = value
-    return result
-
-
-def _yaml(data: Any) -> str:
-    """YAML that our reader reads back as ``data``.
-
-    A string that would read back as something else as a plain scalar
-    (``"off"`` is fine in YAML 1.2, ``".5e3"`` or ``"true"`` are not) is
-    quoted. Text holding line-break characters that YAML readers fold (U+0085,
-    U+2028, U+2029) is written with escapes instead of raw.
-    """
-    import io
-
-    try:
-        from ruamel.yaml import YAML
-    except ImportError:  # pragma: no cover - depends on the installation
-        raise CLIError("YAML output needs ruamel.yaml: pip install 'crucible-ir[cli]'") from None
-    from .._sources._yaml import reads_as_text
-
-    def represent_str(representer: Any, text: str) -> Any:
-        style = None if reads_as_text(text) else '"'
-        return representer.represent_scalar("tag:yaml.org,2002:str", text, style=style)
-
-    yaml = YAML(typ="safe", pure=True)
-    yaml.representer.add_representer(str, represent_str)
-    yaml.default_flow_style = False
-    yaml.allow_unicode = not _has_folded_breaks(data)
-    yaml.sort_base_mapping_type_on_output = True  # type: ignore[assignment]
-    out = io.StringIO()
-    yaml.dump(data, out)
-    return out.getvalue()
-
-
-def _has_folded_breaks(data: Any) -> bool:
-    import json
-
-    text = json.dumps(data, ensure_ascii=False)
-    return any(ch in text for ch in ("\x85", "\u2028", "\u2029"))
-
-
-def _toml(data: Any) -> str:
-    try:
-        import tomli_w
-    except ImportError:  # pragma: no cover - depends on the installation
-        raise CLIError("TOML output needs tomli-w: pip install 'crucible-ir[cli]'") from None
-    where = _first_null(data, "")
-    if where is not None:
-        raise CLIError(
-            f"TOML has no null: the value at {where or '(root)'} cannot be written "
-            "(IR fields that are null are left out, but opaque maps and lists must not hold null)"
-        )
-    return tomli_w.dumps(data)
-
-
-def _first_null(value: Any, path: str) -> str | None:
-    stack: list[tuple[Any, str]] = [(value, path)]
-    while stack:
-        item, where = stack.pop()
-        if item is None:
-            return where
-        if isinstance(item, dict):
-            stack.extend((v, f"{where}.{k}" if where else k) for k, v in reversed(item.items()))
-        elif isinstance(item, list):
-            stack.extend((v, f"{where}[{i}]") for i, v in reversed(list(enumerate(item))))
-    return None

@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from .._canonical import fingerprint
-from ._common import detect_format, ir_class, load
-from ._report import print_problems
+from ._common import open_input, print_problems, printable
+from ._locate import check
 
 __all__ = ["run"]
 
 
 def run(args: argparse.Namespace) -> int:
     """Print ``sha256:<hex>  FILE`` per document; exit 1 when one cannot be decoded."""
-    cls = ir_class(args.type)
     status = 0
     for path in args.files:
-        loaded = load(path, cls, detect_format(path, args.input_format))
-        if loaded.obj is None:
-            print_problems(loaded.problems, "text", sys.stderr)
+        source = open_input(path, args)
+        checked = check(source, strict=False)
+        if checked.obj is None:
+            print_problems(checked.problems)
             status = 1
             continue
-        print(f"{fingerprint(loaded.obj)}  {loaded.name}")
+        print(f"{fingerprint(checked.obj)}  {printable(source.name)}")
     return status

@@ -13,13 +13,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import secrets
 import sys
-from typing import IO, Any
+from typing import Any
 
 from .._errors import IRError
-from ._common import CLIError, Located, detect_format, ir_class
-from ._report import print_problems
+from .._sources import format_for_path
+from ._common import CLIError, Located, atomic_output, ir_class, print_problems
 
 __all__ = ["COLUMNAR", "run", "wanted"]
 
@@ -46,7 +45,11 @@ def run(args: argparse.Namespace) -> int:
         from .. import arrow
     except ImportError:
         raise CLIError(f"Parquet conversion needs pyarrow: {_HINT}") from None
-    cls = ir_class(args.type)
+    type_name = args.type
+    if type_name is None:  # JSON Lines hold feedback events; Parquet says what it holds
+        stored = _stored_type(args.file) if args.to == "jsonl" and is_parquet(args.file) else None
+        type_name = stored or "feedback.event"
+    cls = ir_class(type_name)
     name = "<stdin>" if args.file == "-" else args.file
     partition_by = [c for given in args.partition_by or () for c in given.split(",") if c]
     if partition_by and args.to != "parquet":
@@ -54,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     if args.to == "parquet":
         if is_parquet(args.file):
             raise CLIError(f"{name}: already Parquet (convert it --to jsonl)")
-        if detect_format(args.file, args.input_format) != "jsonl":
+        if (args.input_format or format_for_path(args.file)) != "jsonl":
             raise CLIError(
                 f"{name}: --to parquet reads JSON Lines (.jsonl, or --input-format jsonl)"
             )
@@ -80,9 +83,7 @@ def _to_parquet(arrow: Any, path: str, output: str, cls: type, partition_by: lis
             [
                 Located(name, i.line or 0, i.column or 1, i.path, str(i.code), i.message)
                 for i in exc.errors
-            ],
-            "text",
-            sys.stderr,
+            ]
         )
         print(f"crucible-ir: {name}: stopped at a bad record; nothing written", file=sys.stderr)
         return 1
@@ -103,7 +104,7 @@ def _to_jsonl(arrow: Any, path: str, output: str | None, cls: type) -> int:
     encode_lines = msgspec.json.Encoder().encode_lines
     try:
         records = arrow.read_parquet(path, cls)
-        with _output(output) as out:
+        with atomic_output(output) if output else contextlib.nullcontext(sys.stdout.buffer) as out:
             batch: list[Any] = []
             for record in records:
                 batch.append(record)
@@ -111,6 +112,7 @@ def _to_jsonl(arrow: Any, path: str, output: str | None, cls: type) -> int:
                     out.write(encode_lines(batch))
                     batch.clear()
             out.write(encode_lines(batch))
+            out.flush()
     except IRError as exc:
         print(f"crucible-ir: {exc}", file=sys.stderr)
         if output:
@@ -134,28 +136,6 @@ def _stored_type(path: str) -> str | None:
         raise CLIError(f"{path}: cannot read as Parquet: {exc}") from None
     named = (schema.metadata or {}).get(b"crucible_ir.type")
     return named.decode("utf-8", "replace") if named is not None else None
-
-
-@contextlib.contextmanager
-def _output(output: str | None) -> Any:
-    """Standard output, or a temporary file beside ``output`` renamed over it at the end."""
-    if not output:
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
-        return
-    target = os.path.realpath(output)
-    directory, base = os.path.split(target)
-    tmp = os.path.join(directory, f".{base}.{secrets.token_hex(6)}.tmp")
-    handle: IO[bytes] = open(tmp, "xb")  # noqa: SIM115 - closed below
-    try:
-        yield handle
-        handle.close()
-        os.replace(tmp, target)
-    except BaseException:
-        handle.close()
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def _os_error(exc: OSError, name: str) -> str:

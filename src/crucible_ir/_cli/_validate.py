@@ -3,96 +3,97 @@
 from __future__ import annotations
 
 import argparse
-import json
+import io
 import sys
 from collections.abc import Iterable
 from typing import IO
 
-from .._base import IRStruct
-from ._common import CLIError, Located, detect_format, ir_class, load, printable
-from ._report import use_color
+from ._common import CLIError, Input, Located, open_input, use_color
+from ._locate import check
 
 __all__ = ["run"]
 
 
 class _Reporter:
-    """Writes each problem as soon as it is found (text lines or a streamed JSON list)."""
+    """Writes each problem as soon as it is found: text lines, or one JSON array."""
 
     def __init__(self, fmt: str, stream: IO[str]) -> None:
-        self.fmt = fmt
+        self.json = fmt == "json"
         self.stream = stream
-        self.color = fmt == "text" and use_color(stream)
+        self.color = not self.json and use_color(stream)
         self.count = 0
-        if fmt == "json":
-            stream.write("[")
 
     def add(self, problems: Iterable[Located]) -> None:
         for p in problems:
-            if self.fmt == "json":
-                sep = "," if self.count else ""
-                self.stream.write(f"{sep}\n  {json.dumps(p.as_dict(), ensure_ascii=False)}")
-            elif self.color:
-                self.stream.write(
-                    f"\x1b[1m{printable(p.file)}:{p.line}:{p.column}:\x1b[0m "
-                    f"\x1b[36m{printable(p.path or '(root)')}\x1b[0m: {printable(p.message)}\n"
-                )
+            if self.json:
+                import json
+
+                record = json.dumps(p._asdict(), ensure_ascii=False)
+                self.stream.write(f"{',' if self.count else '['}\n  {record}")
             else:
-                self.stream.write(p.text() + "\n")
+                self.stream.write(p.text(self.color) + "\n")
             self.count += 1
 
     def close(self) -> None:
-        if self.fmt == "json":
-            self.stream.write("\n]\n" if self.count else "]\n")
+        if self.json:
+            self.stream.write("\n]\n" if self.count else "[]\n")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Check every file; exit 0 when all are valid, 1 when any is not, 2 when one is unreadable."""
-    cls = ir_class(args.type)
+    """Check every file: 0 when all are valid, 1 when any is not, 2 when one is unreadable."""
+    strict = not args.allow_unknown
     reporter = _Reporter(args.format, sys.stdout)
-    unreadable = False
-    bad_files = 0
+    unreadable = bad_files = 0
     for path in args.files:
         before = reporter.count
         try:
-            fmt = detect_format(path, args.input_format)
-            if fmt == "jsonl":
-                _jsonl(path, cls, reporter, strict=args.strict)
+            source = open_input(path, args, lines=True)
+            if source.format == "jsonl":
+                _jsonl(path, source, reporter, strict=strict)
             else:
-                reporter.add(load(path, cls, fmt, strict=args.strict).problems)
+                reporter.add(check(source, strict=strict).problems)
         except CLIError as exc:
             print(f"crucible-ir: {exc}", file=sys.stderr)
-            unreadable = True
+            unreadable += 1
+            if reporter.json:
+                name = "<stdin>" if path == "-" else path
+                reporter.add([Located(name, None, None, "", "unreadable", str(exc))])
+            continue
         bad_files += reporter.count > before
     reporter.close()
-    if reporter.count and args.format == "text":
-        n, files = reporter.count, len(args.files)
+    problems = reporter.count - (unreadable if reporter.json else 0)
+    if problems and not reporter.json:
+        files = len(args.files)
         print(
-            f"{n} problem{'s' * (n != 1)} in {bad_files} of {files} file{'s' * (files != 1)}",
+            f"{problems} problem{'s' * (problems != 1)} in {bad_files} of {files} "
+            f"file{'s' * (files != 1)}",
             file=sys.stderr,
         )
-    if unreadable:
-        return 2
-    return 1 if reporter.count else 0
+    return 2 if unreadable else 1 if problems else 0
 
 
-def _jsonl(path: str, cls: type[IRStruct], reporter: _Reporter, *, strict: bool) -> None:
-    """Report the bad records of a JSON Lines file, one line each; memory stays constant."""
+def _jsonl(path: str, source: Input, reporter: _Reporter, *, strict: bool) -> None:
+    """Report the bad records of a JSON Lines file, each at its line; memory stays bounded."""
     from .._jsonl import BadRecord, scan_jsonl
 
-    name = "<stdin>" if path == "-" else path
+    if path == "-":  # read already if its format was told from its content
+        stream: IO[bytes] = io.BytesIO(source.data) if source.data else sys.stdin.buffer
+    else:
+        try:
+            stream = open(path, "rb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise CLIError(f"{path}: cannot read: {exc.strerror or exc}") from None
     try:
-        source = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
-    except OSError as exc:
-        raise CLIError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    try:
-        for item in scan_jsonl(source, cls, strict=strict):
+        for item in scan_jsonl(stream, source.cls, strict=strict):
             if isinstance(item, BadRecord):
                 reporter.add(
-                    Located(name, item.line, i.column or 1, i.path, str(i.code), i.message)
+                    Located(source.name, item.line, i.column or 1, i.path, str(i.code), i.message)
                     for i in item.issues
                 )
+    except BrokenPipeError:  # our output, closed: not the input's fault
+        raise
     except OSError as exc:
         raise CLIError(f"{path}: cannot read: {exc.strerror or exc}") from None
     finally:
         if path != "-":
-            source.close()
+            stream.close()

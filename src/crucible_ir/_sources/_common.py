@@ -1,14 +1,10 @@
 """What every source reader shares: the error, the document, and position lookup.
 
-A reader turns text into plain JSON-model data (``dict``, ``list``, ``str``,
-``int``, ``float``, ``bool``, ``None``) and a *position tree*: one `Node` per
-value, holding where the value starts and, for objects, where each key starts.
-`Document.locate` walks that tree along a path, so the command line can say
-``FILE:LINE:COL`` for a problem found later in the plain data. Positions are
-1-based; columns count characters (code points), not bytes.
-
-The limits (`MAX_DEPTH` here; `crucible_ir._jsonscan.int_ok` for integers) are shared by the readers so
-that a document is either readable in every format or rejected the same way.
+A reader turns text into plain JSON-model data and a *position tree*: one
+`Node` per value, holding where it starts and, for objects, where each key
+starts; `Document.locate` walks it along a path. Positions are 1-based; columns
+count characters, not bytes. The limits are shared by the readers, so that a
+document is readable in every format or refused the same way.
 """
 
 from __future__ import annotations
@@ -17,7 +13,6 @@ import bisect
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Generic, TypeAlias, TypeVar
 
 from .._jsonscan import MAX_DEPTH
@@ -29,11 +24,10 @@ __all__ = [
     "BadNumber",
     "Document",
     "LineIndex",
-    "Locator",
     "Node",
     "Path",
     "SourceError",
-    "TreeLocator",
+    "char_offset",
     "decode_text",
     "position_in",
 ]
@@ -41,13 +35,12 @@ __all__ = [
 Path: TypeAlias = tuple[str | int, ...]
 """Where a value sits in a document: object keys and array indexes, from the root."""
 
-# The library's nesting limit, for every format: IR documents are a handful of
-# levels deep; the limit keeps hostile input from reaching recursive code (ours,
-# the caller's, or a parser's). The YAML reader's scanner stops at this depth of
-# flow collections, so a line of ``[[[[`` costs nothing past it.
+# The library's one nesting limit (`crucible_ir.MAX_DEPTH`) holds for YAML and
+# TOML documents too: the YAML scanner stops at this depth of flow collections,
+# so a line of ``[[[[`` costs nothing past it. JSON is bounded by the library.
 
 TOO_DEEP = f"nested too deeply (more than {MAX_DEPTH} levels)"
-"""The message for nesting deeper than `MAX_DEPTH`."""
+"""The message for nesting deeper than `MAX_DEPTH` (YAML and TOML)."""
 
 NON_FINITE = "non-finite numbers are not allowed in IR documents"
 """The message for ``.inf``/``.nan`` (YAML) and ``inf``/``nan`` (TOML)."""
@@ -121,98 +114,73 @@ class Node(Generic[P]):
         self.raw = raw
 
 
-def _walk(root: Node[P], path: Path) -> tuple[Node[P], P | None, bool]:
-    """The deepest node along ``path``, the key position of its last step, and whether it exists."""
-    node = root
-    key_at: P | None = None
-    for step in path:
-        kids = node.kids
-        if isinstance(kids, Mapping) and isinstance(step, str) and step in kids:
-            key_at, node = kids[step]
-        elif (
-            isinstance(kids, Sequence)
-            and isinstance(step, int)
-            and not isinstance(step, bool)
-            and 0 <= step < len(kids)
-        ):
-            key_at, node = None, kids[step]
-        else:
-            return node, None, False
-    return node, key_at, True
-
-
-class Locator:
-    """Positions of a document that has none to offer: everything is at 1:1."""
-
-    def locate(self, path: Path, *, key: bool = False) -> tuple[int, int]:
-        """Line and column of the value at ``path``."""
-        return (1, 1)
-
-    def raw_scalar(self, path: Path) -> str | None:
-        """Source text of a plain non-string YAML scalar at ``path``."""
-        return None
-
-
-class TreeLocator(Locator, Generic[P]):
-    """Positions read from a position tree, built on first use."""
-
-    def __init__(self, build: Callable[[], Node[P]], position: Callable[[P], tuple[int, int]]):
-        self._build = build
-        self._root: Node[P] | None = None
-        self._position = position
-
-    def _tree(self) -> Node[P]:
-        if self._root is None:
-            self._root = self._build()
-        return self._root
-
-    def locate(self, path: Path, *, key: bool = False) -> tuple[int, int]:
-        """Line and column of the value (or key) at ``path``, else of its deepest ancestor."""
-        node, key_at, found = _walk(self._tree(), path)
-        if key and found and key_at is not None:
-            return self._position(key_at)
-        return self._position(node.at)
-
-    def raw_scalar(self, path: Path) -> str | None:
-        """Source text of the plain non-string YAML scalar at ``path``, if it is one."""
-        node, _, found = _walk(self._tree(), path)
-        return node.raw if found else None
-
-
-@dataclass(frozen=True)
 class Document:
-    """Plain data read from a source, and the way back to where each value was written."""
+    """Plain data read from a source, and the way back to where each value was written.
 
-    data: Any
-    """The document as JSON-model data: dict, list, str, int, float, bool or None.
-
-    YAML only: until `check`, a plain scalar such as ``.inf`` is a `BadNumber` here.
+    ``data`` is the document as JSON-model data (dict, list, str, int, float,
+    bool or None; YAML only: until `check`, a plain scalar such as ``.inf`` is a
+    `BadNumber` there). ``build`` makes the position tree on first use, and
+    ``position`` turns a node's ``at`` into a line and column; without them
+    everything is at 1:1. ``comment`` is the line and column of the text's first
+    comment (YAML and TOML), else ``None``: writing the data again would drop the
+    comments, so ``fmt`` refuses such a file.
     """
 
-    _locator: Locator = field(default_factory=Locator, repr=False, compare=False)
-    _bad_numbers: bool = field(default=False, repr=False, compare=False)
+    __slots__ = ("_bad_numbers", "_build", "_position", "_root", "comment", "data")
+
+    def __init__(
+        self,
+        data: Any,
+        build: Callable[[], Node[Any]] | None = None,
+        position: Callable[[Any], tuple[int, int]] | None = None,
+        *,
+        bad_numbers: bool = False,
+        comment: tuple[int, int] | None = None,
+    ) -> None:
+        self.data = data
+        self._build = build
+        self._position = position
+        self._root: Node[Any] | None = None
+        self._bad_numbers = bad_numbers
+        self.comment = comment
+
+    def _walk(self, path: Path) -> tuple[Node[Any], Any, bool] | None:
+        """The deepest node along ``path``, the key position of its last step, whether it exists."""
+        if self._build is None:
+            return None
+        if self._root is None:
+            self._root = self._build()
+        node, key_at = self._root, None
+        for step in path:
+            kids = node.kids
+            if isinstance(kids, Mapping) and isinstance(step, str) and step in kids:
+                key_at, node = kids[step]
+            elif isinstance(kids, Sequence) and type(step) is int and 0 <= step < len(kids):
+                key_at, node = None, kids[step]
+            else:
+                return node, None, False
+        return node, key_at, True
 
     def locate(self, path: Path, *, key: bool = False) -> tuple[int, int]:
-        """Line and column (1-based) of the value at ``path``.
+        """Line and column of the value at ``path`` (with ``key``, of its key).
 
-        With ``key=True``, of the key naming it (for an unknown key). When the
-        path does not exist (a missing field), the position of the deepest
-        existing ancestor (the enclosing object). The root is where the root
-        value starts, or 1:1.
+        Where the path does not exist (a missing field), of its deepest existing
+        ancestor (the enclosing object); without positions, 1:1.
         """
-        return self._locator.locate(path, key=key)
+        walked = self._walk(path)
+        if walked is None or self._position is None:
+            return (1, 1)
+        node, key_at, found = walked
+        return self._position(key_at if key and found and key_at is not None else node.at)
 
     def raw_scalar(self, path: Path) -> str | None:
-        """YAML only: the text of the *plain* scalar at ``path`` if it is not a string.
+        """YAML only: the text of the *plain* scalar at ``path`` that is not a string, else None.
 
-        That is, the source text of an unquoted scalar that resolved to a bool,
-        int, float or null, or to a `BadNumber`, else ``None``. This lets the
-        caller read ``strategy: off`` as ``"off"``, ``owner: 1.10`` as ``"1.10"``,
-        ``description: 0123`` as ``"0123"`` or ``owner: .inf`` as ``".inf"`` where
-        the field is a string. An empty plain scalar (``key:`` with nothing after
-        it) has no text and gives ``None``.
+        So a caller can read ``owner: 1.10`` as ``"1.10"`` (or ``owner: .inf`` as
+        ``".inf"``) where the field is a string. ``key:`` with nothing has no text.
         """
-        return self._locator.raw_scalar(path)
+        walked = self._walk(path)
+        return walked[0].raw if walked is not None and walked[2] else None
 
     def check(self, data: Any) -> None:
         """Raise `SourceError` for the first `BadNumber` in ``data``, in document order.

@@ -1,14 +1,10 @@
-"""JSON documents: values from msgspec, positions from a small scanner run on demand.
+"""JSON documents: values and syntax errors from the library, positions from a small scanner.
 
-msgspec decodes the value (fast, exact big integers, no ``NaN``). Positions cost
-a second pass in Python, so they are only worked out when `Document.locate` is
-first called: one pass of a token regex over the text builds the position tree.
-The text is valid JSON by then, so the scanner only tells strings, brackets,
-punctuation and bare scalars apart; it keeps an explicit stack, never recursing.
-
-A repeated key keeps its last value, as in every JSON parser; the position is
-the last one's too. Nesting past `MAX_DEPTH` levels is an error at the first
-bracket past it, as in the other readers, never a `RecursionError`.
+The text is parsed by the library (``crucible_ir._codec.parse_json``), so a
+syntax error is placed by its one locator (``syntax_issue``), exactly as
+`crucible_ir.from_json` reports it. Positions of values are worked out only
+when first asked for: one pass of a token regex over the (valid) text, with an
+explicit stack. A repeated key keeps its last value and position.
 """
 
 from __future__ import annotations
@@ -17,6 +13,8 @@ import re
 
 import msgspec
 
+from .._codec import parse_json
+from .._errors import DecodeError
 from .._jsonscan import too_deep_at, within_depth
 from ._common import (
     TOO_DEEP,
@@ -24,9 +22,7 @@ from ._common import (
     LineIndex,
     Node,
     SourceError,
-    TreeLocator,
     char_offset,
-    decode_text,
     position_in,
 )
 
@@ -35,61 +31,19 @@ __all__ = ["load_json"]
 _TOKEN = re.compile(r'[\[\]{}:,]|"[^"\\]*(?:\\.[^"\\]*)*"|[^\s\[\]{}:,"]+', re.DOTALL)
 """One JSON token: punctuation, a string, or a bare scalar (number, true, false, null)."""
 
-_BYTE_OFFSET = re.compile(r"\(byte (\d+)\)$")
-_MALFORMED = "JSON is malformed: "
-
-_DECODER = msgspec.json.Decoder()
-_TOO_DEEP = object()
-
 
 def load_json(text: str | bytes) -> Document:
     """Read a JSON document as plain data, with positions for `Document.locate`."""
-    source = decode_text(text)
-    buffer: str | bytes = source
-    if not isinstance(text, str):  # hand msgspec the bytes it would otherwise encode again
-        raw = bytes(text)
-        buffer = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
     try:
-        data = _DECODER.decode(buffer)
-    except msgspec.ValidationError as exc:  # a number out of range
-        message = str(exc).split(" - at ", 1)[0]
-        message = message[:1].lower() + message[1:]
-        raise SourceError(message, *position_in(source, _bad_number(source))) from None
-    except msgspec.DecodeError as exc:
-        raise _syntax_error(str(exc), source) from None
-    except RecursionError:  # deeper than the stack allows here: the limit says where
-        data = _TOO_DEEP
-    if data is _TOO_DEEP or not within_depth(buffer):
-        offset = too_deep_at(buffer)
-        if offset is None:  # within the limit: the caller's stack is too deep
-            raise SourceError("too little stack is left here to read it", 1, 1) from None
-        raise SourceError(TOO_DEEP, *position_in(source, char_offset(source, offset)))
-    return Document(data, TreeLocator(lambda: _tree(source), LineIndex(source).position))
-
-
-def _syntax_error(message: str, source: str) -> SourceError:
-    match = _BYTE_OFFSET.search(message)
-    if match is None:  # "Input data was truncated"
-        return SourceError("unexpected end of input", *position_in(source, len(source)))
-    offset = int(match.group(1))
-    message = message[: match.start()].rstrip()
-    if message.startswith(_MALFORMED):
-        message = "malformed JSON: " + message[len(_MALFORMED) :]
-    if message.endswith("trailing characters"):
-        offset -= 1  # msgspec points one past the first trailing character
-    return SourceError(message, *position_in(source, char_offset(source, offset)))
-
-
-def _bad_number(source: str) -> int:
-    """Offset of the first number msgspec cannot hold (``1e400``, 5000 digits)."""
-    for match in _TOKEN.finditer(source):
-        token = match.group()
-        if token[0] in "-0123456789":
-            try:
-                _DECODER.decode(token)
-            except msgspec.ValidationError:
-                return match.start()
-    return 0
+        data = parse_json(text)
+    except DecodeError as exc:
+        issue = exc.errors[0]
+        raise SourceError(issue.message, issue.line or 1, issue.column or 1) from None
+    source = text if isinstance(text, str) else bytes(text).decode("utf-8")
+    if not within_depth(text):  # the library's one nesting limit, as for YAML and TOML
+        offset = too_deep_at(text)
+        raise SourceError(TOO_DEEP, *position_in(source, char_offset(source, offset or 0)))
+    return Document(data, lambda: _tree(source), LineIndex(source).position)
 
 
 class _Open:
@@ -114,7 +68,7 @@ class _Open:
 
 
 def _tree(source: str) -> Node[int]:
-    """The position tree of ``source``, which msgspec has already accepted."""
+    """The position tree of ``source``, which the parser has already accepted."""
     top = _Open(Node(0), is_object=False)  # holds the root value
     stack = [top]
     for match in _TOKEN.finditer(source):
@@ -132,7 +86,7 @@ def _tree(source: str) -> Node[int]:
         elif char == ":":
             current.want_key = False
         elif current.want_key:
-            current.key = _DECODER.decode(match.group())
+            current.key = msgspec.json.decode(match.group())
             current.key_at = at
         else:
             current.add(Node(at))

@@ -1,25 +1,17 @@
 """TOML documents: values from tomllib, positions from a small scanner of our own.
 
-tomllib (``tomli`` before Python 3.11) gives values but no positions, so a
-scanner reads the text first and builds the position tree: ``[table]`` and
-``[[array.of.tables]]`` headers (array elements numbered as they come), ``key =
-value`` lines with bare, quoted and dotted keys, and inline arrays and tables
-to any depth, with an explicit stack. A value is placed at its first character,
-a key at its own; a table opened by a header is placed at the header's ``[``,
-one implied by a dotted key at that key. A table named twice (``[a.b]`` then
-``[a]``) keeps its first place. Anything the scanner does not follow falls
-back to the nearest ancestor it did.
-
-Running first, the scanner also rejects what tomllib would choke on: nesting
-deeper than `MAX_DEPTH` (tomllib recurses into inline values, and its handling
-of long dotted keys takes time and memory growing with the square of their
-length; a key is checked part by part as it is read, so it is rejected whatever
-follows it) and decimal integers too long for ``int()``.
-
-Data is made JSON-model: an offset date-time becomes an RFC 3339 string with
-``Z`` for UTC; local date-times, dates and times keep their ISO form (a caller
-wanting a timestamp will reject one without an offset). ``inf`` and ``nan`` are
-rejected, as are floats that overflow and integers beyond `MAX_INT_CHARS`.
+tomllib (``tomli`` before Python 3.11) gives no positions, so a scanner reads
+the text first and builds the position tree, with an explicit stack: headers
+(array-of-table elements numbered as they come), bare, quoted and dotted keys,
+inline arrays and tables to any depth. A value is placed at its first
+character, a key at its own, a table at its header's ``[`` (or at the dotted
+key implying it); anything the scanner does not follow falls back to the
+nearest ancestor it did. It also notes the first comment, and refuses first
+what tomllib would choke on: nesting past `MAX_DEPTH` (checked key part by key
+part, as tomllib's time on a long dotted key grows with its square) and decimal
+integers too long for ``int()``. Offset date-times become RFC 3339 strings
+(``Z`` for UTC), local ones keep their ISO form; ``inf``, ``nan``, overflowing
+floats and integers beyond `MAX_INT_CHARS` are errors.
 """
 
 from __future__ import annotations
@@ -40,7 +32,6 @@ from ._common import (
     Node,
     Path,
     SourceError,
-    TreeLocator,
     decode_text,
     position_in,
 )
@@ -94,6 +85,7 @@ class _Scanner:
         self.text = text
         self.i = 0
         self.deepest = (0, 0)  # depth and offset of the deepest container seen
+        self.comment: int | None = None  # offset of the first comment
 
     def scan(self) -> _TNode:
         """The position tree of the whole document (as far as it makes sense)."""
@@ -104,7 +96,7 @@ class _Scanner:
             self._skip(_BLANK)
             at = self.i
             if at >= len(text):
-                break
+                return root
             if text.startswith("[", at):
                 double = text.startswith("[[", at)
                 self.i += 2 if double else 1
@@ -129,11 +121,17 @@ class _Scanner:
             parent, parent_depth = self._descend(table, depth, parts[:-1], None)
             name, key_at = parts[-1]
             parent.table[name] = (key_at, self._value(parent_depth))
+        # Something the scanner does not follow: any '#' from here may be a comment.
+        rest = text.find("#", self.i)
+        if rest >= 0 and self.comment is None:
+            self.comment = rest
         return root
 
     def _skip(self, pattern: re.Pattern[str]) -> None:
         match = pattern.match(self.text, self.i)
         if match is not None:
+            if self.comment is None and "#" in match.group():
+                self.comment = self.text.index("#", self.i)
             self.i = match.end()
 
     def _deeper(self, depth: int, at: int) -> int:
@@ -326,31 +324,20 @@ def _plain(value: Any) -> tuple[Any, str | None]:
     return value, None
 
 
-_Pending = list[tuple[Path, "dict[str, Any] | list[Any]"]]
-
-
-def _to_data(data: dict[str, Any], locator: TreeLocator[int]) -> None:
-    """Make tomllib's ``data`` JSON-model in place, without recursion."""
-    stack: _Pending = [((), data)]
+def _to_data(doc: Document) -> None:
+    """Make tomllib's data (``doc.data``) JSON-model in place, without recursion."""
+    stack: list[tuple[Path, Any]] = [((), doc.data)]
     while stack:
         path, container = stack.pop()
-        if isinstance(container, dict):
-            for key, value in container.items():
-                container[key] = _check(value, (*path, key), stack, locator)
-        else:
-            for index, value in enumerate(container):
-                container[index] = _check(value, (*path, index), stack, locator)
-
-
-def _check(value: Any, path: Path, stack: _Pending, locator: TreeLocator[int]) -> Any:
-    """``value`` made JSON-model; a container is queued on ``stack`` to be seen to later."""
-    if isinstance(value, (dict, list)):
-        stack.append((path, value))
-        return value
-    plain, problem = _plain(value)
-    if problem is not None:
-        raise SourceError(problem, *locator.locate(path))
-    return plain
+        items = container.items() if isinstance(container, dict) else enumerate(container)
+        for key, value in list(items):
+            if isinstance(value, (dict, list)):
+                stack.append(((*path, key), value))
+                continue
+            plain, problem = _plain(value)
+            if problem is not None:
+                raise SourceError(problem, *doc.locate((*path, key)))
+            container[key] = plain
 
 
 def load_toml(text: str | bytes) -> Document:
@@ -364,7 +351,6 @@ def load_toml(text: str | bytes) -> Document:
     scanner = _Scanner(source)
     tree = scanner.scan()
     index = LineIndex(source)
-    locator = TreeLocator(lambda: tree, index.position)
     try:
         data = tomllib.loads(source, parse_float=_float)
     except tomllib.TOMLDecodeError as exc:
@@ -381,5 +367,7 @@ def load_toml(text: str | bytes) -> Document:
         raise SourceError("nested too deeply", *index.position(scanner.deepest[1])) from None
     except ValueError:  # an integer beyond a lowered sys.set_int_max_str_digits()
         raise SourceError("integer out of range", *index.position(len(source))) from None
-    _to_data(data, locator)
-    return Document(data, locator)
+    comment = None if scanner.comment is None else index.position(scanner.comment)
+    doc = Document(data, lambda: tree, index.position, comment=comment)
+    _to_data(doc)
+    return doc
