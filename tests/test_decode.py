@@ -117,6 +117,11 @@ REQUIRED = [
 ]
 
 
+# Required identifiers (strings): a null one decodes, is kept and is reported by validation.
+REQUIRED_IDS = [(t, f) for t, f in REQUIRED if isinstance(MINIMAL[t][f], str)]
+REQUIRED_OBJECTS = [pair for pair in REQUIRED if pair not in REQUIRED_IDS]
+
+
 def decode_issues(text: str | bytes, type_name: str, **kw: Any) -> list[tuple[str, str]]:
     """The ``(path, code)`` of every problem `from_json` reports (it must raise)."""
     with pytest.raises(ir.DecodeError) as info:
@@ -365,8 +370,8 @@ def test_missing_required_field(type_name: str, field: str) -> None:
     assert both_issues(doc, type_name) == [(field, "required")]
 
 
-@pytest.mark.parametrize(("type_name", "field"), REQUIRED)
-def test_null_required_field(type_name: str, field: str) -> None:
+@pytest.mark.parametrize(("type_name", "field"), REQUIRED_OBJECTS)
+def test_null_for_a_required_object_or_list_is_a_decode_error(type_name: str, field: str) -> None:
     doc = {**MINIMAL[type_name], field: None}
     assert both_issues(doc, type_name) == [(field, "required")]
 
@@ -383,7 +388,7 @@ def test_all_missing_required_fields_are_listed() -> None:
         ("pipeline[1].name", "required"),
         ("pipeline[2].name", "required"),
     ]
-    doc = {"id": "r", "config": {"model_ref": {}, "dataset_ref": {"name": None}}}
+    doc = {"id": "r", "config": {"model_ref": {}, "dataset_ref": {}}}
     assert sorted(both_issues(doc, "training.run")) == sorted(
         [
             ("config.id", "required"),
@@ -474,6 +479,100 @@ def test_null_names_are_kept_and_reported_nested_too() -> None:
     assert written["backend"]["fallback"]["profile"] is None
     assert written["outputs"][1]["sink"] is None
     assert written["reliability"]["ensemble"]["strategy"] is None
+
+
+def test_required_identifiers_are_split_by_json_type() -> None:
+    assert len(REQUIRED_IDS) == 16
+    assert ("experiment", "id") in REQUIRED_IDS
+    assert ("model_version", "version") in REQUIRED_IDS
+    assert ("experiment", "backend") in REQUIRED_OBJECTS
+
+
+@pytest.mark.parametrize(("type_name", "field"), REQUIRED_IDS)
+def test_null_in_a_required_identifier_is_kept_and_reported(type_name: str, field: str) -> None:
+    doc = {**MINIMAL[type_name], field: None}
+    obj = ir.from_json(json.dumps(doc), type_name)
+    assert getattr(obj, field) is None
+    for strict in (False, True):
+        assert ir.from_json(json.dumps(doc).encode(), type_name, strict=strict) == obj
+        assert ir.from_dict(doc, type_name, strict=strict) == obj
+    # Written back as null, and read back the same.
+    assert json.loads(ir.to_json(obj))[field] is None
+    assert ir.to_dict(obj)[field] is None
+    assert ir.from_json(ir.to_json(obj), type_name) == obj
+    assert ir.from_dict(ir.to_dict(obj), type_name) == obj
+    # Validation reports it at its path as a missing value.
+    issues = ir.errors(obj)
+    assert [(i.path, str(i.code)) for i in issues] == [(field, "required")]
+    assert issues[0].message.startswith("expected ")
+    assert issues[0].message.endswith(", got null")
+    with pytest.raises(ir.ValidationError) as info:
+        ir.validate(obj)
+    assert info.value.errors == issues
+    # A constructed object with None there is written and reported the same way.
+    made = ir.replace(ir.from_dict(MINIMAL[type_name], type_name), **{field: None})
+    assert made == obj
+    assert ir.to_json(made) == ir.to_json(obj)
+    assert ir.errors(made) == issues
+
+
+def test_null_required_identifiers_are_kept_and_reported_nested_too() -> None:
+    doc = {
+        "id": None,
+        "backend": {"id": "b", "fallback": {"id": None}},
+        "baseline": {"id": None},
+        "pipeline": [{"name": None}, {"name": "ok"}],
+        "dataset": {"name": None},
+    }
+    exp = ir.from_json(json.dumps(doc), "experiment")
+    for strict in (False, True):
+        assert ir.from_json(json.dumps(doc), "experiment", strict=strict) == exp
+        assert ir.from_dict(doc, "experiment", strict=strict) == exp
+    assert exp.id is None
+    assert exp.baseline is not None
+    assert exp.baseline.id is None
+    assert exp.backend.fallback is not None
+    assert exp.backend.fallback.id is None
+    assert exp.pipeline[0].name is None
+    issues = ir.errors(exp)
+    assert sorted((i.path, str(i.code)) for i in issues) == [
+        ("backend.fallback.id", "required"),
+        ("baseline.id", "required"),
+        ("dataset.name", "required"),
+        ("id", "required"),
+        ("pipeline[0].name", "required"),
+    ]
+    messages = {i.path: i.message for i in issues}
+    assert messages["baseline.id"] == "expected a non-empty identifier, got null"
+    assert messages["pipeline[0].name"] == "expected a non-empty identifier, got null"
+    assert messages["dataset.name"] == "expected a non-empty name, got null"
+    written = json.loads(ir.to_json(exp))
+    assert written["id"] is None
+    assert written["baseline"]["id"] is None
+    assert written["backend"]["fallback"]["id"] is None
+    assert written["pipeline"][0]["name"] is None
+    assert ir.to_dict(exp)["pipeline"][0]["name"] is None
+    assert ir.from_json(ir.to_json(exp), "experiment") == exp
+
+
+def test_a_null_required_identifier_in_json_lines_is_a_validation_error() -> None:
+    lines = b'{"id": "a"}\n{"id": "b", "fallback": {"id": null}}\n'
+    read: list[Any] = []
+    # It decodes (no DecodeError); validation, which `iter_jsonl` applies, reports the null.
+    with pytest.raises(ir.ValidationError) as info:
+        read.extend(ir.iter_jsonl(lines, "backend_ref"))
+    assert read == [ir.BackendRef(id="a")]
+    assert [(i.path, str(i.code), i.line) for i in info.value.errors] == [
+        ("fallback.id", "required", 2)
+    ]
+
+
+def test_a_missing_required_identifier_is_still_a_decode_error() -> None:
+    assert both_issues({"fallback": {"id": None}}, "backend_ref") == [("id", "required")]
+    assert both_issues({"id": "a", "fallback": {}}, "backend_ref") == [("fallback.id", "required")]
+    assert both_issues({"id": "e", "backend": {"id": "b"}, "pipeline": [{}]}, "experiment") == [
+        ("pipeline[0].name", "required")
+    ]
 
 
 def test_null_names_beside_decoding_errors_are_not_decoding_errors() -> None:
@@ -662,10 +761,10 @@ def test_backend_refs_in_models_are_read_like_any_backend_ref() -> None:
 
 
 def test_ensemble_members_that_decode_to_neither_a_name_nor_a_ref() -> None:
-    doc = {"models": [1, {"id": None}, {}, ["gpt4"], None, {"id": "ok", "fallback": {}}]}
+    doc = {"models": [1, {"id": 7}, {}, ["gpt4"], None, {"id": "ok", "fallback": {}}]}
     assert both_issues(doc, "reliability.ensemble") == [
         ("models[0]", "type"),
-        ("models[1].id", "required"),
+        ("models[1].id", "type"),
         ("models[2].id", "required"),
         ("models[3]", "type"),
         ("models[4]", "type"),

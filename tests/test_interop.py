@@ -198,9 +198,12 @@ def test_value_atom_fixture_reads_back_as_a_string() -> None:
 INVALID: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "01_experiment_backend_null": ("decode", [("backend", "required")]),
     "03_experiment_empty_pipeline": ("validate", [("pipeline", "empty")]),
-    "05_experiment_stage_null_name": ("decode", [("pipeline[0].name", "required")]),
+    "05_experiment_stage_null_name": ("validate", [("pipeline[0].name", "required")]),
     "07_experiment_id_empty_string": ("validate", [("id", "empty")]),
-    "09_experiment_full_stage_null_name": ("decode", [("pipeline[1].name", "required")]),
+    "09_experiment_full_stage_null_name": (
+        "validate",
+        [("pipeline[1].name", "required"), ("reliability.hedging.percentile", "range")],
+    ),
     "11_experiment_full_ensemble_execution_mode_bogus": (
         "validate",
         [
@@ -212,10 +215,13 @@ INVALID: dict[str, tuple[str, list[tuple[str, str]]]] = {
         "validate",
         [("reliability.stats.alpha", "range"), ("reliability.hedging.percentile", "range")],
     ),
-    "15_experiment_full_backend_id_null": ("decode", [("backend.id", "required")]),
+    "15_experiment_full_backend_id_null": (
+        "validate",
+        [("backend.id", "required"), ("reliability.hedging.percentile", "range")],
+    ),
     "17_experiment_pipeline_not_a_list": ("decode", [("pipeline", "type")]),
     "19_backend_ref_missing_id_key": ("decode", [("id", "required")]),
-    "21_output_spec_name_null": ("decode", [("name", "required")]),
+    "21_output_spec_name_null": ("validate", [("name", "required")]),
     "23_reliability_config_many_errors": (
         "validate",
         [
@@ -230,7 +236,7 @@ INVALID: dict[str, tuple[str, list[tuple[str, str]]]] = {
     # Deliberate difference: the spec lists exponential_backoff as a hedging strategy.
     "27_hedging_strategy_exponential_backoff": ("accept", []),
     "29_stats_alpha_negative": ("validate", [("alpha", "range")]),
-    "31_model_ref_id_null": ("decode", [("id", "required")]),
+    "31_model_ref_id_null": ("validate", [("id", "required")]),
     # An empty version is not a SemVer string (the field has no separate emptiness rule).
     "33_model_version_version_empty": ("validate", [("version", "format")]),
     "35_model_version_v_prefix": ("validate", [("version", "format")]),
@@ -239,12 +245,12 @@ INVALID: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "41_training_run_status_bogus": ("validate", [("status", "enum")]),
     "43_deployment_config_replicas_0": ("validate", [("replicas", "range")]),
     "45_deployment_config_ids_null": (
-        "decode",
+        "validate",
         [("id", "required"), ("model_version_id", "required")],
     ),
     "47_deployment_status_state_is_health_value": ("validate", [("state", "enum")]),
     "49_feedback_config_sampling_rate_negative": ("validate", [("sampling_rate", "range")]),
-    "51_feedback_event_id_null": ("decode", [("id", "required")]),
+    "51_feedback_event_id_null": ("validate", [("id", "required")]),
 }
 
 INVALID_FILES = (
@@ -340,8 +346,13 @@ NORMALIZATION: dict[str, tuple[Any, ...]] = {
         [("dataset.name", "empty"), ("reliability.hedging.percentile", "range")],
         {},
     ),
-    "21_experiment_accepted_nested_baseline_id_null": ("decode", [("baseline.id", "required")]),
-    "23_backend_ref_accepted_fallback_id_null": ("decode", [("fallback.id", "required")]),
+    # A null required identifier is kept (the reference reads it as nil) and reported.
+    "21_experiment_accepted_nested_baseline_id_null": (
+        "output",
+        [("baseline.id", "required"), ("reliability.hedging.percentile", "range")],
+        {},
+    ),
+    "23_backend_ref_accepted_fallback_id_null": ("output", [("fallback.id", "required")], {}),
     "25_feedback.event_accepted_id_integer": ("decode", [("id", "type")]),
     "27_training.run_accepted_nested_config_epochs_0": ("output", [("config.epochs", "range")], {}),
     "29_reliability.hedging_accepted_negative_delay": (
@@ -436,16 +447,6 @@ REFUSED: dict[str, tuple[list[tuple[str, str]], str]] = {
     "normalization/13_backend.prompt_options_null_kept.json": (
         [("options", "type")],
         "`options: null` in a prompt is a DecodeError (API section 7)",
-    ),
-    "normalization/21_experiment_accepted_nested_baseline_id_null.json": (
-        [("baseline.id", "required")],
-        "null for a required identifier is a DecodeError (README wire notes); the reference "
-        "does not validate a baseline",
-    ),
-    "normalization/23_backend_ref_accepted_fallback_id_null.json": (
-        [("fallback.id", "required")],
-        "null for a required identifier is a DecodeError; the reference does not validate "
-        "a fallback",
     ),
     "normalization/25_feedback.event_accepted_id_integer.json": (
         [("id", "type")],

@@ -135,7 +135,12 @@ class _Walk:
             if node.nullable:
                 return
             if f is not None and f.null_kept:  # read and written (the reference's nil): invalid
-                if not self.writing:
+                if self.writing:
+                    pass
+                elif f.required:
+                    expected = node.expected or node.describe()
+                    self.add(loc, C.REQUIRED, f"expected {expected}, got null")
+                else:
                     got = "; got" if node.kind == "literal" else ", got"  # (after a list of values)
                     message = f"expected {node.describe()}{got} null (the default is {f.default!r})"
                     self.add(loc, C.TYPE, message)

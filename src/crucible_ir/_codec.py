@@ -273,8 +273,9 @@ def from_json(data: str | bytes, type: type[_T] | str, *, strict: bool = False) 
     """Decode JSON text into an IR object of ``type`` (a class or a type name).
 
     Raises `DecodeError` listing every problem (malformed JSON with its line
-    and column, wrong JSON types, missing required fields, nulls where a value
-    is required, timestamps without an offset, nesting past `MAX_DEPTH`); with
+    and column, wrong JSON types, missing required fields, nulls where a
+    required object or list goes, timestamps without an offset, nesting past
+    `MAX_DEPTH`); with
     ``strict=True`` unknown keys too. Value rules (ranges, vocabularies, ...)
     are `validate`'s job.
 

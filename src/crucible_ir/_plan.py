@@ -154,12 +154,17 @@ class Field:
 
         True for a name with a non-null default (``profile``, ``strategy``,
         ...): the reference writes ``null`` for such a name set to ``nil``,
-        which its types allow (``nil`` is an atom). Other typed fields refuse null.
+        which its types allow (``nil`` is an atom). True too for a required
+        string (an ``id``, a stage's ``name``, ``version``, ...): the reference
+        reads a present ``null`` as ``nil`` and does not validate nested
+        objects, so it writes and accepts documents with a null ``baseline.id``
+        or ``fallback.id``. Other typed fields refuse null.
         """
-        return (
-            self.node.kind in ("str", "literal")
-            and not self.node.nullable
-            and isinstance(self.default, str)
+        if self.node.nullable:
+            return False
+        kind = self.node.kind
+        return (kind in ("str", "literal") and isinstance(self.default, str)) or (
+            kind == "str" and self.required
         )
 
 

@@ -198,9 +198,10 @@ def test_from_table_validates_like_iter_jsonl_and_stops_at_the_row() -> None:
     assert [i.message for i in jsonl.value.errors] == [i.message for i in caught.value.errors]
 
 
-def test_from_table_decode_errors_carry_the_row() -> None:
+def test_from_table_errors_carry_the_row() -> None:
+    # A null required identifier decodes (as from JSON); validation reports it with the row.
     table = pa.table({"id": ["a", None], "feedback_type": ["thumbs", "thumbs"]})
-    with pytest.raises(ir.DecodeError, match=r"(?s)^row 2:\nid: "):
+    with pytest.raises(ir.ValidationError, match=r"(?s)^row 2:\nid: .*got null"):
         list(arrow.from_table(table, "feedback.event"))
 
 

@@ -227,9 +227,10 @@ def test_default_model_among_models() -> None:
 
 def test_capabilities_required_identifiers() -> None:
     assert decode_issues({}, Capabilities) == {"backend_id": "required", "provider": "required"}
-    assert decode_issues({"backend_id": None, "provider": "x"}, Capabilities) == {
-        "backend_id": "required"
-    }
+    # A null identifier decodes (kept as None, written back as null); validation reports it.
+    caps = ir.from_dict({"backend_id": None, "provider": "x"}, Capabilities)
+    assert caps.backend_id is None
+    assert issues(caps) == {"backend_id": "required"}
     assert issues(Capabilities(backend_id="", provider="")) == {
         "backend_id": "empty",
         "provider": "empty",
