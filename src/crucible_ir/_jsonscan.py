@@ -37,7 +37,7 @@ refused (by decoding, `errors` and `to_json` alike) with one issue at the place
 where the nesting passes the limit. The limit is the same on every Python and
 at any depth of the caller's stack."""
 
-TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep"
+TOO_DEEP = f"nested too deeply (more than {MAX_DEPTH} levels)"
 """The message of the issue for nesting past `MAX_DEPTH`."""
 
 MAX_INT_CHARS = 4300

@@ -65,7 +65,7 @@ def test_every_type_is_drawn_the_same_way(cli: Runner) -> None:
     assert '"samples": 9007199254740993}' in line  # big integers exact
     cli.write("h.yaml", "strategy: fixed\ndelay_ms: 5\n")
     hedging = cli("show", "-t", "reliability.hedging", "h.yaml")
-    assert (hedging.code, hedging.lines) == (0, ["Hedging fixed  delay_ms=5"])
+    assert (hedging.code, hedging.lines) == (0, ["reliability.Hedging fixed  delay_ms=5"])
 
 
 def test_an_invalid_but_decodable_file_is_shown_with_a_note(cli: Runner) -> None:

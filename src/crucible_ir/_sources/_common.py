@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeAlias, TypeVar
 
-from .._jsonscan import MAX_DEPTH
+from .._jsonscan import MAX_DEPTH, TOO_DEEP
 
 __all__ = [
     "MAX_DEPTH",
@@ -39,8 +39,6 @@ Path: TypeAlias = tuple[str | int, ...]
 # TOML documents too: the YAML scanner stops at this depth of flow collections,
 # so a line of ``[[[[`` costs nothing past it. JSON is bounded by the library.
 
-TOO_DEEP = f"nested too deeply (more than {MAX_DEPTH} levels)"
-"""The message for nesting deeper than `MAX_DEPTH` (YAML and TOML)."""
 
 NON_FINITE = "non-finite numbers are not allowed in IR documents"
 """The message for ``.inf``/``.nan`` (YAML) and ``inf``/``nan`` (TOML)."""
