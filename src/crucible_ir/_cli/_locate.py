@@ -43,8 +43,10 @@ def check(source: Input, *, strict: bool) -> Checked:
         try:
             obj: IRStruct | None = from_json(source.data, source.cls, strict=strict)
         except DecodeError as exc:
-            syntax = [i for i in exc.errors if i.code == IssueCode.SYNTAX]
-            if syntax:  # placed by the library itself
+            # A syntax error the library placed; one it could not place (nesting past
+            # the limit, on a Python whose msgspec reads that deep) the reader places.
+            syntax = [i for i in exc.errors if i.code == IssueCode.SYNTAX and i.line]
+            if syntax:
                 return Checked(
                     None, [_at(source.name, i, i.line or 1, i.column or 1) for i in syntax]
                 )
