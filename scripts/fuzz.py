@@ -114,14 +114,14 @@ import msgspec
 
 import crucible_ir as ir
 from crucible_ir import DecodeError
-from crucible_ir._base import IRStruct, resolve_type
-from crucible_ir._canonical import canonical_json
 from crucible_ir._cli import main as cli_main
 from crucible_ir._cli._locate import decode_located
+from crucible_ir._codec._canonical import canonical_json
+from crucible_ir._codec._jsonl import BadRecord, scan_jsonl
 from crucible_ir._errors import Issue
-from crucible_ir._jsonl import BadRecord, scan_jsonl
-from crucible_ir._plan import Node, plan
+from crucible_ir._model._base import IRStruct, resolve_type
 from crucible_ir._sources import SourceError, load_json, load_toml, load_yaml
+from crucible_ir._typetree import Node, plan
 
 __all__ = [
     "GENERATORS",

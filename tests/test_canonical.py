@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import crucible_ir as ir
-from crucible_ir._canonical import canonical_json, json_text
+from crucible_ir._codec._canonical import canonical_json, json_text
 
 KEYS = st.text(max_size=5)
 VALUES = st.recursive(

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 import crucible_ir as ir
-from crucible_ir import _jsonl, feedback
-from crucible_ir._jsonl import BadRecord, scan_jsonl
+from crucible_ir import feedback
+from crucible_ir._codec import _jsonl
+from crucible_ir._codec._jsonl import BadRecord, scan_jsonl
 
 
 def event(n: int, **extra: Any) -> dict[str, Any]:

@@ -32,8 +32,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import crucible_ir as ir
-from crucible_ir._checker import check
-from crucible_ir._validate import encoding_problems
+from crucible_ir._checks._checker import check
+from crucible_ir._checks._validate import encoding_problems
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 import strategies

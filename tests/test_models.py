@@ -321,7 +321,7 @@ def test_construction_takes_keywords_only(path: str) -> None:
 
 def test_fields_are_declared_in_wire_order() -> None:
     """Alphabetical, as the reference writes them: the encoder need not sort."""
-    from crucible_ir._base import resolve_type, type_names
+    from crucible_ir._model._base import resolve_type, type_names
 
     assert len(type_names()) > len(CLASSES)  # the backend types too
     for cls in map(resolve_type, type_names()):
@@ -574,7 +574,7 @@ def _public(name: str) -> object:
 
 @pytest.mark.parametrize("type_name", ir.type_names())
 def test_repr_uses_the_public_importable_name(type_name: str) -> None:
-    cls = ir._base.resolve_type(type_name)
+    cls = ir._model._base.resolve_type(type_name)
     assert _public(cls.__name__) is cls
 
 

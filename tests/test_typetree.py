@@ -10,9 +10,9 @@ import pytest
 from msgspec import Meta
 
 import crucible_ir as ir
-from crucible_ir._base import IRStruct
-from crucible_ir._plan import plan
-from crucible_ir._schema import _Writer
+from crucible_ir._codec._schema import _Writer
+from crucible_ir._model._base import IRStruct
+from crucible_ir._typetree import plan
 
 
 class Short(IRStruct, frozen=True, kw_only=True):
@@ -76,5 +76,5 @@ def test_what_the_tree_cannot_read_is_refused_when_the_class_is_defined(hint: An
 
 def test_every_registered_class_has_a_tree() -> None:
     for name in ir.type_names():
-        cls = ir._base.resolve_type(name)
+        cls = ir._model._base.resolve_type(name)
         assert plan(cls).fields, name

@@ -26,58 +26,58 @@ if TYPE_CHECKING:
     from typing import Any
 
     from . import backend, deployment, feedback, reliability, training
-    from ._backend_ref import BackendRef
-    from ._base import replace, type_names
     from ._builder import Builder, ExperimentBuilder, experiment
-    from ._canonical import fingerprint
-    from ._codec import from_dict, from_json, to_dict, to_json
-    from ._dataset import DatasetRef
+    from ._checks._validate import errors, is_valid, validate
+    from ._codec._canonical import fingerprint
+    from ._codec._json import from_dict, from_json, to_dict, to_json
+    from ._codec._jsonl import iter_jsonl
+    from ._codec._limits import MAX_DEPTH
+    from ._codec._schema import json_schema
     from ._errors import DecodeError, IRError, Issue, IssueCode, ValidationError
-    from ._experiment import Experiment
-    from ._jsonl import iter_jsonl
-    from ._jsonscan import MAX_DEPTH
-    from ._model_registry import ModelRef, ModelVersion
-    from ._output import OutputSpec
-    from ._schema import json_schema
-    from ._stage import StageDef
-    from ._validate import errors, is_valid, validate
+    from ._model._backend_ref import BackendRef
+    from ._model._base import replace, type_names
+    from ._model._dataset import DatasetRef
+    from ._model._experiment import Experiment
+    from ._model._model_registry import ModelRef, ModelVersion
+    from ._model._output import OutputSpec
+    from ._model._stage import StageDef
 
 # Public name -> the module that defines it ("" for the public submodules).
 _WHERE = {
-    "BackendRef": "._backend_ref",
+    "BackendRef": "._model._backend_ref",
     "Builder": "._builder",
-    "DatasetRef": "._dataset",
+    "DatasetRef": "._model._dataset",
     "DecodeError": "._errors",
-    "Experiment": "._experiment",
+    "Experiment": "._model._experiment",
     "ExperimentBuilder": "._builder",
     "IRError": "._errors",
     "Issue": "._errors",
     "IssueCode": "._errors",
-    "MAX_DEPTH": "._jsonscan",
-    "ModelRef": "._model_registry",
-    "ModelVersion": "._model_registry",
-    "OutputSpec": "._output",
-    "StageDef": "._stage",
+    "MAX_DEPTH": "._codec._limits",
+    "ModelRef": "._model._model_registry",
+    "ModelVersion": "._model._model_registry",
+    "OutputSpec": "._model._output",
+    "StageDef": "._model._stage",
     "ValidationError": "._errors",
     "backend": "",
     "deployment": "",
-    "errors": "._validate",
+    "errors": "._checks._validate",
     "experiment": "._builder",
     "feedback": "",
-    "fingerprint": "._canonical",
-    "from_dict": "._codec",
-    "from_json": "._codec",
-    "is_valid": "._validate",
-    "iter_jsonl": "._jsonl",
-    "json_schema": "._schema",
+    "fingerprint": "._codec._canonical",
+    "from_dict": "._codec._json",
+    "from_json": "._codec._json",
+    "is_valid": "._checks._validate",
+    "iter_jsonl": "._codec._jsonl",
+    "json_schema": "._codec._schema",
     "new_experiment": "._builder",
     "reliability": "",
-    "replace": "._base",
-    "to_dict": "._codec",
-    "to_json": "._codec",
+    "replace": "._model._base",
+    "to_dict": "._codec._json",
+    "to_json": "._codec._json",
     "training": "",
-    "type_names": "._base",
-    "validate": "._validate",
+    "type_names": "._model._base",
+    "validate": "._checks._validate",
 }
 
 __all__ = [

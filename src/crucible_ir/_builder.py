@@ -10,16 +10,16 @@ import copy
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ._backend_ref import BackendRef
-from ._dataset import DatasetRef
-from ._experiment import Experiment
-from ._feedback import FeedbackConfig
-from ._model_registry import ModelRef, ModelVersion
-from ._output import OutputSpec
-from ._reliability import Ensemble, Fairness, Guardrail, Hedging, ReliabilityConfig, Stats
-from ._stage import StageDef
-from ._training import TrainingConfig
-from ._validate import validate
+from ._checks._validate import validate
+from ._model._backend_ref import BackendRef
+from ._model._dataset import DatasetRef
+from ._model._experiment import Experiment
+from ._model._feedback import FeedbackConfig
+from ._model._model_registry import ModelRef, ModelVersion
+from ._model._output import OutputSpec
+from ._model._reliability import Ensemble, Fairness, Guardrail, Hedging, ReliabilityConfig, Stats
+from ._model._stage import StageDef
+from ._model._training import TrainingConfig
 
 __all__ = ["Builder", "ExperimentBuilder", "experiment", "new_experiment"]
 

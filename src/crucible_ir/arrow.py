@@ -42,8 +42,8 @@ from ._arrow._parquet import read_parquet as _read_parquet
 from ._arrow._parquet import write_parquet as _write_parquet
 from ._arrow._read import check_type, object_lists
 from ._arrow._write import schema_of
-from ._base import IRStruct, resolve_type
-from ._jsonl import JSONLSource
+from ._codec._jsonl import JSONLSource
+from ._model._base import IRStruct, resolve_type
 
 __all__ = [
     "from_table",

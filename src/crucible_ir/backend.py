@@ -24,11 +24,11 @@ True
 
 from msgspec import UNSET, UnsetType
 
-from ._backend._capabilities import Capabilities
-from ._backend._completion import Choice, Completion, FinishReason, Usage
-from ._backend._messages import ContentPart, Message, PartType, Role, ToolCall
-from ._backend._options import CacheControl, Options, ResponseFormat
-from ._backend._prompt import NamedToolChoice, Prompt, ToolChoice
+from ._model._backend._capabilities import Capabilities
+from ._model._backend._completion import Choice, Completion, FinishReason, Usage
+from ._model._backend._messages import ContentPart, Message, PartType, Role, ToolCall
+from ._model._backend._options import CacheControl, Options, ResponseFormat
+from ._model._backend._prompt import NamedToolChoice, Prompt, ToolChoice
 
 __all__ = [
     "UNSET",

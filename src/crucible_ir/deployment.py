@@ -5,9 +5,9 @@
 'pending'
 """
 
-from ._deployment import DeploymentConfig as Config
-from ._deployment import DeploymentState
-from ._deployment import DeploymentStatus as Status
+from ._model._deployment import DeploymentConfig as Config
+from ._model._deployment import DeploymentState
+from ._model._deployment import DeploymentStatus as Status
 
 __all__ = ["Config", "DeploymentState", "Status"]
 

@@ -5,8 +5,8 @@
 'thumbs'
 """
 
-from ._feedback import FeedbackConfig as Config
-from ._feedback import FeedbackEvent as Event
+from ._model._feedback import FeedbackConfig as Config
+from ._model._feedback import FeedbackEvent as Event
 
 __all__ = ["Config", "Event"]
 

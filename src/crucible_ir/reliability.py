@@ -5,7 +5,7 @@
 100
 """
 
-from ._reliability import (
+from ._model._reliability import (
     Ensemble,
     EnsembleStrategy,
     ExecutionMode,
@@ -15,7 +15,7 @@ from ._reliability import (
     HedgingStrategy,
     Stats,
 )
-from ._reliability import ReliabilityConfig as Config
+from ._model._reliability import ReliabilityConfig as Config
 
 __all__ = [
     "Config",

@@ -6,9 +6,9 @@
 32
 """
 
-from ._training import RunStatus
-from ._training import TrainingConfig as Config
-from ._training import TrainingRun as Run
+from ._model._training import RunStatus
+from ._model._training import TrainingConfig as Config
+from ._model._training import TrainingRun as Run
 
 __all__ = ["Config", "Run", "RunStatus"]
 

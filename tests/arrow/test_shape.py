@@ -8,7 +8,7 @@ import pytest
 import crucible_ir as ir
 from crucible_ir import arrow, backend
 from crucible_ir._arrow._shape import JSON, shape_of
-from crucible_ir._plan import plan
+from crucible_ir._typetree import plan
 
 JSON_FIELD = {b"crucible_ir.encoding": b"json"}
 VOCAB = pa.dictionary(pa.int32(), pa.string())
@@ -18,7 +18,7 @@ TIMESTAMP = pa.timestamp("us", tz="UTC")
 @pytest.mark.parametrize("name", ir.type_names())
 def test_every_type_has_a_schema_with_every_field(name: str) -> None:
     schema = arrow.schema(name)
-    cls = ir._base.resolve_type(name)
+    cls = ir._model._base.resolve_type(name)
     assert schema.names == [f.name for f in plan(cls).fields]
     assert schema.metadata[b"crucible_ir.type"] == name.encode()
     assert schema.metadata[b"crucible_ir.ir_version"] == b"0.3.0"

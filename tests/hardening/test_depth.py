@@ -18,7 +18,7 @@ import msgspec
 import pytest
 
 import crucible_ir as ir
-from crucible_ir._jsonl import BadRecord, scan_jsonl
+from crucible_ir._codec._jsonl import BadRecord, scan_jsonl
 from crucible_ir._sources import SourceError, load_json, load_toml, load_yaml
 
 from .conftest import run_cli, run_script

@@ -13,7 +13,7 @@ import msgspec
 import pytest
 
 import crucible_ir as ir
-from crucible_ir._canonical import canonical_json
+from crucible_ir._codec._canonical import canonical_json
 from crucible_ir._sources import SourceError, load_json, load_toml, load_yaml
 
 from .conftest import MINIMAL, run_cli

@@ -24,9 +24,9 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from .._base import IRStruct
+from .._codec._jsonl import JSONLSource
 from .._errors import Issue, ValidationError
-from .._jsonl import JSONLSource
+from .._model._base import IRStruct
 from ._read import ROWS_PER_BATCH, check_type, decoded_lists, object_lists
 from ._shape import BOOL, INT, STR, VOCAB, shape_of
 from ._write import record_batch, schema_of

@@ -17,10 +17,10 @@ import msgspec
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .._base import IRStruct
+from .._codec._jsonl import BadRecord, JSONLSource
+from .._codec._jsonl import _batches as _jsonl_batches
 from .._errors import DecodeError, IRError, Issue, IssueCode, ValidationError
-from .._jsonl import BadRecord, JSONLSource
-from .._jsonl import _batches as _jsonl_batches
+from .._model._base import IRStruct
 from ._shape import BOOL, FLOAT, INT, JSON, STR, STRUCT, TIME, VOCAB, Shape, shape_of
 from ._write import TYPE_KEY
 

@@ -1,7 +1,7 @@
 """The columnar shape of an IR class, read from its plan.
 
 `shape_of` is the one place where the Arrow support reads the description of
-the IR types (``_plan``): it folds each field's node into one of a few column
+the IR types (``_typetree``): it folds each field's node into one of a few column
 kinds. Everything else in ``_arrow`` works on `Shape`, so the Arrow schema is
 derived from the class definitions and never written by hand.
 """
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .._base import IRStruct
-from .._plan import Node, plan
-from .._types import NAME_EXPECTED
+from .._model._base import IRStruct
+from .._model._types import NAME_EXPECTED
+from .._typetree import Node, plan
 
 __all__ = ["Shape", "shape_of"]
 

@@ -17,12 +17,12 @@ import msgspec
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .._base import IRStruct
-from .._checker import safe_repr
-from .._codec import stack_issue
+from .._checks._checker import safe_repr
+from .._checks._validate import encoding_problems
+from .._codec._json import stack_issue
+from .._codec._limits import json_type_name
 from .._errors import Issue, IssueCode, ValidationError
-from .._jsonscan import json_type_name
-from .._validate import encoding_problems
+from .._model._base import IRStruct
 from .._version import IR_VERSION
 from ._shape import BOOL, FLOAT, INT, JSON, LIST, STR, STRUCT, TIME, VOCAB, Shape, shape_of
 

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from typing import IO, NamedTuple
 
-from .._base import IRStruct, resolve_type
+from .._model._base import IRStruct, resolve_type
 
 __all__ = [
     "CLIError",

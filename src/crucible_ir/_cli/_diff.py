@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from .._canonical import canonical_data, json_text
+from .._codec._canonical import canonical_data, json_text
 from ._common import open_input, print_problems, printable, use_color
 from ._locate import check
 

@@ -20,9 +20,9 @@ from typing import Any
 
 import msgspec
 
-from .._base import IRStruct
-from .._canonical import canonical_data, json_text
-from .._codec import to_dict
+from .._codec._canonical import canonical_data, json_text
+from .._codec._json import to_dict
+from .._model._base import IRStruct
 from ._common import CLIError, Input, atomic_write, open_input, print_problems, printable
 from ._locate import check
 

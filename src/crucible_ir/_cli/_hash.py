@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .._canonical import fingerprint
+from .._codec._canonical import fingerprint
 from ._common import open_input, print_problems, printable
 from ._locate import check
 

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .._base import IRStruct
-from .._codec import from_dict, from_json
-from .._convert import convert
+from .._checks._validate import errors
+from .._codec._convert import convert
+from .._codec._json import from_dict, from_json
 from .._errors import DecodeError, Issue, IssueCode
-from .._plan import Node, plan
-from .._validate import errors
+from .._model._base import IRStruct
+from .._typetree import Node, plan
 from ._common import Input, Located
 
 if TYPE_CHECKING:  # the readers are imported when a document needs placing

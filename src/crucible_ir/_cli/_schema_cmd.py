@@ -6,7 +6,7 @@ import argparse
 import json
 import os
 
-from .._base import type_names
+from .._model._base import type_names
 from ._common import CLIError, atomic_write, ir_class
 
 __all__ = ["run"]
@@ -18,7 +18,7 @@ def _text(schema: dict[str, object]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Print one schema, list the types, or write every schema into a folder."""
-    from .._schema import json_schema
+    from .._codec._schema import json_schema
 
     if args.list:
         print("\n".join(type_names()))

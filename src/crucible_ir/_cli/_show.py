@@ -16,7 +16,7 @@ from typing import Any
 
 import msgspec
 
-from .._base import IRStruct
+from .._model._base import IRStruct
 from ._common import open_input, print_problems, printable, use_color
 from ._fmt import authoring_data
 from ._locate import check

@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _jsonl(path: str, source: Input, reporter: _Reporter, *, strict: bool) -> None:
     """Report the bad records of a JSON Lines file, each at its line; memory stays bounded."""
-    from .._jsonl import BadRecord, scan_jsonl
+    from .._codec._jsonl import BadRecord, scan_jsonl
 
     if path == "-":  # read already if its format was told from its content
         stream: IO[bytes] = io.BytesIO(source.data) if source.data else sys.stdin.buffer

@@ -4,7 +4,7 @@ Each reader turns text into plain JSON-model data and remembers where every
 value was written, so that a problem found later in the data can be reported
 at ``FILE:LINE:COL`` (`Document.locate`). A text that cannot be read at all
 raises `SourceError`, with its position, whatever the input. JSON Lines are
-read by the library's own reader (``crucible_ir._jsonl``). Each reader, and
+read by the library's own reader (``crucible_ir._codec._jsonl``). Each reader, and
 PyYAML or tomllib behind it, is imported only when its format is read.
 """
 

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeAlias, TypeVar
 
-from .._jsonscan import MAX_DEPTH, TOO_DEEP
+from .._codec._limits import MAX_DEPTH, TOO_DEEP
 
 __all__ = [
     "MAX_DEPTH",

@@ -1,6 +1,6 @@
 """JSON documents: values and syntax errors from the library, positions from a small scanner.
 
-The text is parsed by the library (``crucible_ir._codec.parse_json``), so a
+The text is parsed by the library (``crucible_ir._codec._json.parse_json``), so a
 syntax error is placed by its one locator (``syntax_issue``), exactly as
 `crucible_ir.from_json` reports it. Positions of values are worked out only
 when first asked for: one pass of a token regex over the (valid) text, with an
@@ -13,9 +13,9 @@ import re
 
 import msgspec
 
-from .._codec import parse_json
+from .._codec._json import parse_json
+from .._codec._limits import too_deep_at, within_depth
 from .._errors import DecodeError
-from .._jsonscan import too_deep_at, within_depth
 from ._common import (
     TOO_DEEP,
     Document,

@@ -22,7 +22,7 @@ import re
 import sys
 from typing import Any
 
-from .._jsonscan import MAX_INT_CHARS, int_ok
+from .._codec._limits import MAX_INT_CHARS, int_ok
 from ._common import (
     MAX_DEPTH,
     NON_FINITE,

@@ -37,7 +37,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, TypeAlias
 
-from .._jsonscan import MAX_INT_CHARS, int_ok
+from .._codec._limits import MAX_INT_CHARS, int_ok
 from ._common import (
     MAX_DEPTH,
     NON_FINITE,

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from ._base import IRStruct
+from .._codec._json import round_trip, written
+from .._codec._limits import json_type_name
+from .._errors import Issue, IssueCode, ValidationError
+from .._model._base import IRStruct
 from ._checker import check, rule_issues
-from ._codec import round_trip, written
-from ._errors import Issue, IssueCode, ValidationError
-from ._jsonscan import json_type_name
 
 __all__ = ["encoding_problems", "errors", "is_valid", "validate"]
 

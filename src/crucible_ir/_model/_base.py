@@ -34,7 +34,7 @@ class IRStruct(
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        from ._plan import guard
+        from .._typetree import guard
 
         guard(cls)
         name = cls.__dict__.get("__ir_type__")

@@ -21,7 +21,7 @@ from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origi
 import msgspec
 import msgspec.inspect as mi
 
-from ._base import IRStruct
+from ._model._base import IRStruct
 
 __all__ = ["Bounds", "Field", "Node", "Plan", "guard", "holds_timestamps", "plan"]
 

@@ -20,9 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from ._base import IRStruct
-from ._errors import Issue, IssueCode, Loc
-from ._jsonscan import (
+from .._codec._limits import (
     INT_RANGE,
     MAX_DEPTH,
     TOO_DEEP,
@@ -33,7 +31,9 @@ from ._jsonscan import (
     python_type,
     text_ok,
 )
-from ._plan import Field, Node, plan
+from .._errors import Issue, IssueCode, Loc
+from .._model._base import IRStruct
+from .._typetree import Field, Node, plan
 from ._rules import RULES
 
 if TYPE_CHECKING:

@@ -27,9 +27,9 @@ from typing import Any
 
 import msgspec
 
-from ._base import IRStruct
-from ._codec import stack_issue, written
-from ._errors import Issue, IssueCode, ValidationError
+from .._errors import Issue, IssueCode, ValidationError
+from .._model._base import IRStruct
+from ._json import stack_issue, written
 
 __all__ = ["canonical_data", "canonical_json", "fingerprint", "json_text"]
 

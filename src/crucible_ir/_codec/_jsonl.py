@@ -19,30 +19,37 @@ from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar, Union, 
 
 import msgspec
 
-from ._base import IRStruct
-from ._checker import holds_rules, rule_issues
-from ._codec import decoder_for, from_json, may_round_timestamps
-from ._errors import DecodeError, Issue, ValidationError
-from ._jsonscan import MAX_DEPTH, within_depth
-from ._plan import holds_timestamps, plan
-from ._types import NAME_EXPECTED as NAME
-from ._validate import errors
+from .._checks._checker import holds_rules, rule_issues
+from .._checks._validate import errors
+from .._errors import DecodeError, Issue, ValidationError
+from .._model._base import IRStruct
+from .._model._types import NAME_EXPECTED as NAME
+from .._typetree import holds_timestamps, plan
+from ._json import decoder_for, from_json, may_round_timestamps
+from ._limits import MAX_DEPTH, within_depth
 
 if TYPE_CHECKING:
-    from ._backend._capabilities import Capabilities
-    from ._backend._completion import Completion
-    from ._backend._options import Options
-    from ._backend._prompt import Prompt
-    from ._backend_ref import BackendRef
-    from ._dataset import DatasetRef
-    from ._deployment import DeploymentConfig, DeploymentStatus
-    from ._experiment import Experiment
-    from ._feedback import FeedbackConfig, FeedbackEvent
-    from ._model_registry import ModelRef, ModelVersion
-    from ._output import OutputSpec
-    from ._reliability import Ensemble, Fairness, Guardrail, Hedging, ReliabilityConfig, Stats
-    from ._stage import StageDef
-    from ._training import TrainingConfig, TrainingRun
+    from .._model._backend._capabilities import Capabilities
+    from .._model._backend._completion import Completion
+    from .._model._backend._options import Options
+    from .._model._backend._prompt import Prompt
+    from .._model._backend_ref import BackendRef
+    from .._model._dataset import DatasetRef
+    from .._model._deployment import DeploymentConfig, DeploymentStatus
+    from .._model._experiment import Experiment
+    from .._model._feedback import FeedbackConfig, FeedbackEvent
+    from .._model._model_registry import ModelRef, ModelVersion
+    from .._model._output import OutputSpec
+    from .._model._reliability import (
+        Ensemble,
+        Fairness,
+        Guardrail,
+        Hedging,
+        ReliabilityConfig,
+        Stats,
+    )
+    from .._model._stage import StageDef
+    from .._model._training import TrainingConfig, TrainingRun
 
 __all__ = ["BadRecord", "JSONLSource", "iter_jsonl", "scan_jsonl"]
 

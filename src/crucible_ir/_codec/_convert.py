@@ -26,10 +26,12 @@ from typing import Any
 
 import msgspec
 
-from ._base import IRStruct
-from ._checker import option_for, timestamp_problem
-from ._errors import Issue, IssueCode, Loc
-from ._jsonscan import (
+from .._checks._checker import option_for, timestamp_problem
+from .._errors import Issue, IssueCode, Loc
+from .._model._base import IRStruct
+from .._model._types import Timestamp
+from .._typetree import Field, Node, plan
+from ._limits import (
     MAX_DEPTH,
     TOO_DEEP,
     enum_value,
@@ -38,8 +40,6 @@ from ._jsonscan import (
     opaque_problem,
     text_ok,
 )
-from ._plan import Field, Node, plan
-from ._types import Timestamp
 
 __all__ = ["convert"]
 

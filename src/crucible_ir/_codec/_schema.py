@@ -1,6 +1,6 @@
 """JSON Schema (draft 2020-12) for every IR type, written from the type tree.
 
-The schema is one more interpreter of ``_plan``: the same kinds, constraints,
+The schema is one more interpreter of ``_typetree``: the same kinds, constraints,
 defaults and field descriptions that the decoders and the checker use. Class
 descriptions come from the docstrings through `inspect.cleandoc`, so the
 documents do not depend on how an interpreter or msgspec indents them. An
@@ -18,9 +18,9 @@ from typing import Any
 
 import msgspec
 
-from ._base import IRStruct, resolve_type
-from ._plan import Field, Node, plan
-from ._version import IR_VERSION
+from .._model._base import IRStruct, resolve_type
+from .._typetree import Field, Node, plan
+from .._version import IR_VERSION
 
 __all__ = ["SCHEMA_DIALECT", "VERSION_KEY", "json_schema"]
 

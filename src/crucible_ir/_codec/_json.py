@@ -20,28 +20,35 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import msgspec
 
-from ._base import IRStruct, resolve_type
-from ._checker import check
+from .._checks._checker import check
+from .._errors import DecodeError, Issue, IssueCode, ValidationError
+from .._model._base import IRStruct, resolve_type
+from .._typetree import holds_timestamps
 from ._convert import convert
-from ._errors import DecodeError, Issue, IssueCode, ValidationError
-from ._jsonscan import TOO_DEEP, json_type_name, too_deep_at, within_depth
-from ._plan import holds_timestamps
+from ._limits import TOO_DEEP, json_type_name, too_deep_at, within_depth
 
 if TYPE_CHECKING:
-    from ._backend._capabilities import Capabilities
-    from ._backend._completion import Completion
-    from ._backend._options import Options
-    from ._backend._prompt import Prompt
-    from ._backend_ref import BackendRef
-    from ._dataset import DatasetRef
-    from ._deployment import DeploymentConfig, DeploymentStatus
-    from ._experiment import Experiment
-    from ._feedback import FeedbackConfig, FeedbackEvent
-    from ._model_registry import ModelRef, ModelVersion
-    from ._output import OutputSpec
-    from ._reliability import Ensemble, Fairness, Guardrail, Hedging, ReliabilityConfig, Stats
-    from ._stage import StageDef
-    from ._training import TrainingConfig, TrainingRun
+    from .._model._backend._capabilities import Capabilities
+    from .._model._backend._completion import Completion
+    from .._model._backend._options import Options
+    from .._model._backend._prompt import Prompt
+    from .._model._backend_ref import BackendRef
+    from .._model._dataset import DatasetRef
+    from .._model._deployment import DeploymentConfig, DeploymentStatus
+    from .._model._experiment import Experiment
+    from .._model._feedback import FeedbackConfig, FeedbackEvent
+    from .._model._model_registry import ModelRef, ModelVersion
+    from .._model._output import OutputSpec
+    from .._model._reliability import (
+        Ensemble,
+        Fairness,
+        Guardrail,
+        Hedging,
+        ReliabilityConfig,
+        Stats,
+    )
+    from .._model._stage import StageDef
+    from .._model._training import TrainingConfig, TrainingRun
 
 __all__ = [
     "from_dict",
