@@ -15,7 +15,7 @@ import inspect
 import re
 import types
 import typing
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
 
 import msgspec
@@ -23,11 +23,10 @@ import msgspec.inspect as mi
 
 from ._model._base import IRStruct
 
-__all__ = ["Bounds", "Field", "Node", "Plan", "guard", "holds_timestamps", "plan"]
+__all__ = ["Bounds", "Field", "Node", "Plan", "guard", "kinds", "plan"]
 
 
-@dataclass(frozen=True)
-class Bounds:
+class Bounds(msgspec.Struct, frozen=True):
     """Numeric bounds of a field (any may be None)."""
 
     ge: float | None = None
@@ -64,8 +63,7 @@ def _n(x: float | None) -> str:
     return str(int(x)) if x is not None and float(x).is_integer() else str(x)
 
 
-@dataclass(frozen=True, eq=False)  # (compared and hashed by identity: nodes live in plans)
-class Node:
+class Node(msgspec.Struct, frozen=True, eq=False):  # (compared and hashed by identity)
     """One type in the tree.
 
     ``kind`` is one of: str, int, number (int or float, kept as given), bool,
@@ -84,13 +82,13 @@ class Node:
     max_length: int | None = None
     pattern: re.Pattern[str] | None = None
     expected: str | None = None
-    bounds: Bounds = field(default_factory=Bounds)
+    bounds: Bounds = msgspec.field(default_factory=Bounds)
     values: tuple[str, ...] = ()
     item: Node | None = None
     cls: type[Any] | None = None
     options: tuple[Node, ...] = ()
     keys: tuple[Field, ...] = ()
-    schema: dict[str, Any] = field(default_factory=dict)
+    schema: dict[str, Any] = msgspec.field(default_factory=dict)
     """Extra JSON Schema keywords of the type (``{"format": "uri"}``)."""
 
     def describe(self) -> str:
@@ -126,14 +124,13 @@ _WIRE = {"str": "str", "literal": "str", "datetime": "str", "int": "int", "numbe
 _WIRE.update(bool="bool", list="list", json="any")
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(msgspec.Struct, frozen=True):
     """One field of an IR class (or one key of a record)."""
 
     name: str
     node: Node
     required: bool
-    default: Any = msgspec.NODEFAULT
+    default: Any  # (`msgspec.NODEFAULT` for none)
     default_factory: Any = None
     doc: str = ""
 
@@ -168,8 +165,7 @@ class Field:
         )
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(msgspec.Struct, frozen=True):
     """The fields of one IR class, in declaration (and wire) order."""
 
     cls: type[IRStruct]
@@ -183,21 +179,48 @@ _PLANS: dict[type, Plan] = {}
 def plan(cls: type[IRStruct]) -> Plan:
     """The type tree of an IR class's fields (worked out once per class)."""
     cached = _PLANS.get(cls)
-    if cached is not None:
-        return cached
-    info = mi.type_info(cls)
-    assert isinstance(info, mi.StructType)
-    # (`msgspec.inspect` shows an UNSET default as no default: the struct's own fields say)
-    unset = {f.name for f in msgspec.structs.fields(cls) if f.default is msgspec.UNSET}
+    if cached is None:
+        # One `type_info` call describes every class nested in ``cls``: plan them all.
+        for info in _structs(mi.type_info(cls), set()):
+            if info.cls not in _PLANS:
+                _PLANS[info.cls] = _plan(info)
+        cached = _PLANS[cls]
+    return cached
+
+
+def _structs(t: mi.Type, seen: set[type]) -> Iterator[mi.StructType]:
+    """The IR struct types in ``t``, each once, ``t`` first."""
+    if isinstance(t, mi.StructType) and issubclass(t.cls, IRStruct) and t.cls not in seen:
+        seen.add(t.cls)
+        yield t
+        for f in t.fields:
+            yield from _structs(f.type, seen)
+    elif isinstance(t, mi.TypedDictType):
+        for f in t.fields:
+            yield from _structs(f.type, seen)
+    elif isinstance(t, (mi.Metadata, mi.ListType)):
+        yield from _structs(t.type if isinstance(t, mi.Metadata) else t.item_type, seen)
+    elif isinstance(t, mi.DictType):
+        yield from _structs(t.value_type, seen)
+    elif isinstance(t, mi.UnionType):
+        for option in t.types:
+            yield from _structs(option, seen)
+
+
+def _plan(info: mi.StructType) -> Plan:
+    cls: type[IRStruct] = info.cls  # type: ignore[assignment]  # (only IR structs get here)
+    # (`msgspec.inspect` shows an UNSET default as no default: the struct's own defaults say)
+    names, defaults = cls.__struct_fields__, cls.__struct_defaults__
+    with_default = zip(names[len(names) - len(defaults) :], defaults, strict=True)
+    unset = {name for name, default in with_default if default is msgspec.UNSET}
     # (and sorts the values of a literal: the annotations keep their order)
-    hints = typing.get_type_hints(cls, include_extras=True)
+    hints = _HINTS.get(cls) or typing.get_type_hints(cls, include_extras=True)
     where = cls.__qualname__
     fields = tuple(
         _field(f, f"{where}.{f.name}", f.name in unset, _literal_orders(hints[f.name]))
         for f in info.fields
     )
-    result = _PLANS[cls] = Plan(cls, fields, {f.name: f for f in fields})
-    return result
+    return Plan(cls, fields, {f.name: f for f in fields})
 
 
 def _literal_orders(hint: Any) -> dict[frozenset[Any], tuple[Any, ...]]:
@@ -217,29 +240,34 @@ def _literal_orders(hint: Any) -> dict[frozenset[Any], tuple[Any, ...]]:
 _Orders = dict[frozenset[Any], tuple[Any, ...]]
 
 
-_TIMESTAMPED: dict[type, bool] = {}
+_KINDS: dict[type, frozenset[str]] = {}
 
 
-def holds_timestamps(cls: type[IRStruct]) -> bool:
-    """Whether objects of ``cls`` (or any IR object inside them) may hold a timestamp."""
-    cached = _TIMESTAMPED.get(cls)
-    if cached is None:
+def kinds(cls: type[IRStruct]) -> frozenset[str]:
+    """The kinds of node in ``cls``'s tree, its nested IR classes' included.
+
+    ``"datetime" in kinds(cls)``: an object may hold a timestamp, which msgspec's
+    typed decoder rounds; ``"record" in kinds(cls)``: a `typing.TypedDict`, whose
+    unknown keys that decoder drops even where unknown keys are refused.
+    """
+    found = _KINDS.get(cls)
+    if found is None:
         seen: set[int] = set()
         todo = [f.node for f in plan(cls).fields]
-        cached = False
-        while todo and not cached:
+        names = set()
+        while todo:
             node = todo.pop()
             if id(node) in seen:
                 continue
             seen.add(id(node))
-            cached = node.kind == "datetime"
+            names.add(node.kind)
             if node.kind == "struct":
                 todo.extend(f.node for f in plan(node.cls).fields)  # type: ignore[arg-type]
             todo.extend([*node.options, *(k.node for k in node.keys)])
             if node.item is not None:
                 todo.append(node.item)
-        _TIMESTAMPED[cls] = cached
-    return cached
+        found = _KINDS[cls] = frozenset(names)
+    return found
 
 
 def _field(info: mi.Field, where: str, unset: bool, orders: _Orders) -> Field:
@@ -301,7 +329,7 @@ def _plain(t: mi.Type, where: str, orders: _Orders) -> Node:
         keys = []
         for f in t.fields:
             node, doc = _node(f.type, f"{where}.{f.name}", orders)
-            keys.append(Field(f.name, node, f.required, doc=doc))
+            keys.append(Field(f.name, node, f.required, msgspec.NODEFAULT, doc=doc))
         return Node("record", cls=t.cls, keys=tuple(keys))
     if isinstance(t, mi.UnionType):
         return _union(t, where, orders)
@@ -323,7 +351,7 @@ def _union(t: mi.UnionType, where: str, orders: _Orders) -> Node:
 
 
 def _replace(node: Node, **changes: Any) -> Node:
-    return Node(**{**node.__dict__, **changes})
+    return msgspec.structs.replace(node, **changes)
 
 
 # -- checked when a class is defined ----------------------------------------------------
@@ -332,6 +360,10 @@ _META_KNOWN = {"ge", "gt", "le", "lt", "min_length", "max_length", "pattern"}
 _META_KNOWN |= {"description", "title", "examples", "extra", "extra_json_schema", "tz"}
 _ATOMS = (str, int, float, bool, type(None), datetime.datetime, msgspec.UnsetType)
 _SHAPES = (list, dict, Literal, Union, types.UnionType)
+
+
+_HINTS: dict[type, dict[str, Any]] = {}  # (the type hints `guard` resolved, for `plan`)
+_META_NAMES = [k for k in dir(msgspec.Meta) if k[0] != "_"]
 
 
 def guard(cls: type) -> None:
@@ -346,6 +378,7 @@ def guard(cls: type) -> None:
         hints = typing.get_type_hints(cls, include_extras=True, localns={cls.__name__: cls})
     except NameError:  # a class defined further down: `plan` will check it
         return
+    _HINTS[cls] = hints
     own = inspect.get_annotations(cls)
     for name, hint in hints.items():
         if name in own and get_origin(hint) is not ClassVar:
@@ -358,7 +391,7 @@ def _guard_hint(hint: Any, where: str) -> None:
         base, *metas = get_args(hint)
         for meta in metas:
             if isinstance(meta, msgspec.Meta):
-                given = {k for k in dir(meta) if k[0] != "_" and getattr(meta, k) is not None}
+                given = {k for k in _META_NAMES if getattr(meta, k) is not None}
                 unknown = given - _META_KNOWN
                 if unknown or meta.tz is False:
                     bad = ", ".join(sorted(unknown)) or "tz=False"

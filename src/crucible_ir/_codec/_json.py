@@ -23,7 +23,7 @@ import msgspec
 from .._checks._checker import check
 from .._errors import DecodeError, Issue, IssueCode, ValidationError
 from .._model._base import IRStruct, resolve_type
-from .._typetree import holds_timestamps
+from .._typetree import kinds
 from ._convert import convert
 from ._limits import TOO_DEEP, json_type_name, too_deep_at, within_depth
 
@@ -297,7 +297,7 @@ def from_json(data: str | bytes, type: type[_T] | str, *, strict: bool = False) 
         elif not isinstance(given, (str, bytes)):
             raise TypeError(f"from_json expects str or bytes, got {data.__class__.__name__}")
     cls: _IRClass = decoder.type  # type: ignore[assignment]
-    if not strict and not (holds_timestamps(cls) and may_round_timestamps(data)):
+    if fast_decodable(cls, data, strict):
         try:
             obj = decoder.decode(data)
         except Exception:  # (RecursionError included: the lenient path says why)
@@ -310,6 +310,18 @@ def from_json(data: str | bytes, type: type[_T] | str, *, strict: bool = False) 
     if issues:
         raise DecodeError(issues)
     return obj
+
+
+def fast_decodable(cls: type[IRStruct], data: str | bytes, strict: bool) -> bool:
+    """Whether msgspec's typed decoder, where it succeeds, reads ``data`` as the lenient one.
+
+    It refuses unknown keys (see `IRStruct`), except in a `typing.TypedDict`,
+    which matters in strict mode; and it rounds long timestamp fractions.
+    """
+    tree = kinds(cls)
+    if strict and "record" in tree:
+        return False
+    return "datetime" not in tree or not may_round_timestamps(data)
 
 
 def may_round_timestamps(data: str | bytes | memoryview) -> bool:
@@ -506,7 +518,7 @@ def from_dict(mapping: Any, type: type[_T] | str, *, strict: bool = False) -> An
         plain = _PLAIN.decode(data) if within_depth(data) else None
         if plain == mapping:
             mapping, trusted = plain, True
-            if not strict and not (holds_timestamps(cls) and may_round_timestamps(data)):
+            if fast_decodable(cls, data, strict):
                 return decoder.decode(data)
     except Exception:  # (a value that breaks a rule; RecursionError: the lenient path says)
         pass

@@ -24,8 +24,8 @@ from .._checks._validate import errors
 from .._errors import DecodeError, Issue, ValidationError
 from .._model._base import IRStruct
 from .._model._types import NAME_EXPECTED as NAME
-from .._typetree import holds_timestamps, plan
-from ._json import decoder_for, from_json, may_round_timestamps
+from .._typetree import plan
+from ._json import decoder_for, fast_decodable, from_json
 from ._limits import MAX_DEPTH, within_depth
 
 if TYPE_CHECKING:
@@ -213,14 +213,13 @@ def _batches(
     decoder = decoder_for(type)
     cls: Any = decoder.type
     has_rules = holds_rules(cls)
-    stamped = holds_timestamps(cls)  # may hold a timestamp msgspec would round
     share = _Sharer(cls)
     line = 1
     for chunk in _chunks(source):
         raw = bytes(chunk)  # (bytes search faster than a memoryview; and split)
         lines = raw.split(b"\n")  # the line count, and each line's length for the depth limit
         first_line, line = line, line + len(lines) - 1
-        if not strict and not (stamped and may_round_timestamps(raw)):
+        if fast_decodable(cls, raw, strict):
             try:
                 objs = _decode_lines(decoder, chunk)
             except Exception:  # (RecursionError included: the line by line reading says why)

@@ -69,7 +69,8 @@ def replace(obj: _T, /, **changes: Any) -> _T:
 def resolve_type(type_: str | type[_T]) -> type[_T]:
     """The IR class for a class or a stable type name such as ``"reliability.stats"``."""
     if isinstance(type_, str):
-        _load_all()
+        if type_ not in _REGISTRY:
+            _load_all(type_)
         try:
             return _REGISTRY[type_]  # type: ignore[return-value]
         except KeyError:
@@ -104,9 +105,16 @@ def name_publicly(cls: type, type_name: str) -> None:
     cls.__doc__ = _document(cls)
 
 
-def _load_all() -> None:
-    """Import every model module so that the registry is complete."""
-    from . import _models  # noqa: F401
+def _load_all(name: str | None = None) -> None:
+    """Import the model modules so that the registry holds ``name`` (every type for None).
+
+    An experiment's types come first: a command that reads experiments does not
+    pay for importing the backend's.
+    """
+    from . import _experiment  # noqa: F401
+
+    if name not in _REGISTRY:
+        from . import _models  # noqa: F401
 
 
 def _document(cls: type) -> str:
