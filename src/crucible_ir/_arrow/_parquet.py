@@ -229,8 +229,7 @@ def _read_file(
     schema = file.schema_arrow
     check_type(schema, cls, where)
     wanted = [name for name, _ in shape_of(cls).fields if name in schema.names]
-    # One thread: as fast here (decoding the rows is the slow part), and less memory held.
-    batches = file.iter_batches(batch_size=ROWS_PER_BATCH, columns=wanted, use_threads=False)
+    batches = file.iter_batches(batch_size=ROWS_PER_BATCH, columns=wanted)
     if extra:
         batches = (_with_columns(batch, extra) for batch in batches)
     yield from object_lists(batches, cls, where=where)

@@ -1,15 +1,22 @@
 """Arrow to IR objects, decoded and validated exactly as JSON Lines are.
 
-Each row of a record batch is written as one line of JSON, column by column
-with Arrow's vectorized string functions (strings quoted, integers and
-timestamps formatted, JSON text columns checked and spliced in), and the lines
-go through `iter_jsonl`'s decoding: one decoder and one set of rules for both
-formats, and a bad row is reported the way a bad line is, with its number.
+A slice of rows is first read the quick way: each column becomes a list of
+Python values (JSON text cells decoded by msgspec, timestamps formatted by
+Arrow and parsed by msgspec, as the JSON reader does), the rows become dicts,
+and `msgspec.convert` builds and checks the objects in C. Anything it does
+not take as the JSON reader would (a NaN, a cell too deep, an unusual column
+type, a value it refuses) sends the slice the thorough way: each row is written
+as one line of JSON with Arrow's string functions and the lines go through
+`iter_jsonl`'s decoding, so a bad row is reported the way a bad line is, with
+its number, and the two ways agree on every good row.
 """
 
 from __future__ import annotations
 
 import bisect
+import collections
+import gc
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -17,11 +24,15 @@ import msgspec
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .._checks._checker import holds_rules, rule_issues
+from .._codec._json import may_round_timestamps
 from .._codec._jsonl import BadRecord, JSONLSource
 from .._codec._jsonl import _batches as _jsonl_batches
+from .._codec._limits import MAX_DEPTH
 from .._errors import DecodeError, IRError, Issue, IssueCode, ValidationError
 from .._model._base import IRStruct
-from ._shape import BOOL, FLOAT, INT, JSON, STR, STRUCT, TIME, VOCAB, Shape, shape_of
+from .._typetree import kinds
+from ._shape import BOOL, FLOAT, INT, JSON, LIST, STR, STRUCT, TIME, VOCAB, Shape, shape_of
 from ._write import TYPE_KEY
 
 __all__ = ["ROWS_PER_BATCH", "check_type", "decoded_lists", "object_lists"]
@@ -33,6 +44,7 @@ _LARGE = pa.large_string()
 _ENCODE = msgspec.json.Encoder().encode
 _RAW_DECODER = msgspec.json.Decoder(msgspec.Raw)
 _RAW, _RAW_LINES = _RAW_DECODER.decode, _RAW_DECODER.decode_lines
+_ANY: msgspec.json.Decoder[Any] = msgspec.json.Decoder()
 _NEEDS_ESCAPE = r'[\x00-\x1f"\\]'
 _TIMESTAMP_US = pa.timestamp("us")
 
@@ -101,6 +113,10 @@ def _part(
     part: pa.RecordBatch, shape: Shape, cls: type[IRStruct], done: int, where: str
 ) -> Iterator[list[Any]]:
     """The objects of one slice of rows (``done`` rows came before it)."""
+    quick = _quickly(part, shape, cls)
+    if quick is not None:
+        yield quick
+        return
     end, bad = part.num_rows, None
     while end:  # a cell that cannot be read: first the rows before it (which may hold another)
         try:
@@ -335,3 +351,170 @@ def _list(array: pa.Array, shape: Shape) -> pa.Array:
 
 def _dot(path: str) -> str:
     return path if not path or path.startswith("[") else f".{path}"
+
+
+# -- the quick way --------------------------------------------------------------------------
+
+
+class _NotQuickError(Exception):
+    """A column or value the quick way does not take: the rows go the thorough way."""
+
+
+_FORCE = msgspec.structs.force_setattr
+_OMIT = object()
+"""The value of an empty cell where an empty cell means "left out" (the key is dropped)."""
+
+
+def _quickly(part: pa.RecordBatch, shape: Shape, cls: type[IRStruct]) -> list[Any] | None:
+    """The objects of ``part`` built straight from its values, or None to go the thorough way.
+
+    None unless the objects are exactly what decoding the rows' JSON lines
+    would give: every value is converted and checked by msgspec as its decoder
+    checks JSON, the cross-field rules hold, and JSON text cells hold one value
+    each, nest within the limit and hold no timestamp msgspec would round.
+    """
+    columns = dict(zip(part.schema.names, part.columns, strict=True))
+    subs = dict(shape.fields)
+    collecting = gc.isenabled()
+    gc.disable()  # (the values form no cycles; see `_codec._jsonl._decode_lines`)
+    try:
+        # JSON text of a field with a default is decoded by msgspec as the field's type and
+        # set afterwards: as checked as the rest, and `convert` need not copy its maps again.
+        later = {
+            f.name: _json_values(
+                columns.pop(f.name), subs[f.name], 1, cls, msgspec.json.Decoder(f.type)
+            )
+            for f in msgspec.structs.fields(cls)
+            if f.name in columns and not f.required and _deferred(subs[f.name])
+        }
+        rows = _dicts(columns.get, shape, part.num_rows, 1, cls)
+        objects: list[Any] = msgspec.convert(rows, list[cls])  # type: ignore[valid-type]
+        del rows  # (before the collector runs again)
+        for name, values in later.items():
+            collections.deque(map(_FORCE, objects, itertools.repeat(name), values), maxlen=0)
+    except (_NotQuickError, msgspec.MsgspecError, pa.ArrowException, ValueError, OverflowError):
+        return None  # (invalid UTF-8 is a ValueError: the JSON reader names its byte)
+    finally:
+        if collecting:
+            gc.enable()
+    if holds_rules(cls) and any(map(rule_issues, objects)):
+        return None
+    return objects
+
+
+def _deferred(shape: Shape) -> bool:
+    return shape.kind == JSON and not shape.omit_null
+
+
+def _dicts(
+    column: Callable[[str], pa.Array | None],
+    shape: Shape,
+    length: int,
+    level: int,
+    cls: type[IRStruct],
+) -> list[dict[str, Any]]:
+    """A dict per row, with a key per field that has a column (``level``: the object's nesting)."""
+    names, values = [], []
+    for name, sub in shape.fields:
+        array = column(name)
+        if array is not None:
+            names.append(name)
+            values.append(_values(array, sub, level, cls))
+    if not names:
+        return [{} for _ in range(length)]
+    rows = list(map(dict, map(zip, itertools.repeat(names), zip(*values, strict=True))))
+    for name, items in zip(names, values, strict=True):
+        if _OMIT in items:
+            for row in rows:
+                if row[name] is _OMIT:
+                    del row[name]
+    return rows
+
+
+def _values(array: pa.Array, shape: Shape, level: int, cls: type[IRStruct]) -> list[Any]:
+    """The Python values of ``array`` as msgspec should convert them (None for an empty cell)."""
+    kind = array.type
+    if pa.types.is_dictionary(kind):
+        if shape.kind not in (STR, VOCAB, JSON):
+            raise _NotQuickError
+        table = [*_values(array.dictionary, shape, level, cls), _OMIT if shape.omit_null else None]
+        indices = pc.fill_null(array.indices, len(table) - 1)
+        return list(map(table.__getitem__, indices.to_pylist()))
+    if shape.kind == JSON:
+        return _json_values(array, shape, level, cls)
+    if shape.kind == TIME:
+        if not pa.types.is_timestamp(kind) or kind.tz is None:
+            raise _NotQuickError
+        # The text the thorough way writes: msgspec parses it as the JSON reader does.
+        text = pc.binary_join_element_wise(array.cast(_TIMESTAMP_US).cast(pa.string()), "Z", "")
+        return text.to_pylist()  # type: ignore[no-any-return]
+    if shape.kind == STRUCT:
+        if not pa.types.is_struct(kind):
+            raise _NotQuickError
+        children = dict(
+            zip((kind.field(i).name for i in range(kind.num_fields)), array.flatten(), strict=True)
+        )
+        return _with_nulls(_dicts(children.get, shape, len(array), level + 1, cls), array)
+    if shape.kind == LIST:
+        return _list_values(array, shape, level, cls)
+    if not _QUICK_TYPES[shape.kind](kind):
+        raise _NotQuickError
+    if shape.kind == FLOAT and not pc.all(pc.is_finite(array)).as_py():
+        raise _NotQuickError  # NaN and infinities are not JSON
+    return array.to_pylist()  # type: ignore[no-any-return]
+
+
+_QUICK_TYPES: dict[str, Callable[[pa.DataType], bool]] = {
+    STR: _is_text,
+    VOCAB: _is_text,
+    INT: pa.types.is_integer,
+    FLOAT: pa.types.is_float64,  # (a float32 is written as its shortest text, not widened)
+    BOOL: pa.types.is_boolean,
+}
+
+
+def _list_values(array: pa.Array, shape: Shape, level: int, cls: type[IRStruct]) -> list[Any]:
+    kind = array.type
+    if not (pa.types.is_list(kind) or pa.types.is_large_list(kind)) or shape.item is None:
+        raise _NotQuickError
+    items = _values(array.flatten(), shape.item, level + 1, cls)  # (what lies under a null: not)
+    lengths = pc.fill_null(pc.list_value_length(array), 0).to_pylist()
+    ends = list(itertools.accumulate(lengths))
+    return _with_nulls(list(map(items.__getitem__, map(slice, [0, *ends], ends))), array)
+
+
+def _json_values(
+    array: pa.Array,
+    shape: Shape,
+    level: int,
+    cls: type[IRStruct],
+    decoder: msgspec.json.Decoder[Any] = _ANY,
+) -> list[Any]:
+    """The values of JSON text cells, decoded by ``decoder``: one value a cell, or not quick."""
+    if not _is_text(array.type):
+        raise _NotQuickError
+    if not len(array):
+        return []
+    room = MAX_DEPTH - level  # (a text of n levels is at least 2n characters long)
+    if (pc.max(pc.binary_length(array)).as_py() or 0) > 2 * room:
+        openers = pc.count_substring_regex(array, r"[\[{]")  # (brackets in strings too)
+        if (pc.max(openers).as_py() or 0) > room:
+            raise _NotQuickError
+    lines = pc.binary_join_element_wise(pc.fill_null(array.cast(_LARGE), _NULL), _NEWLINE, _EMPTY)
+    text = bytes(_text_buffer(lines))
+    if text.count(b"\n") != len(array):
+        raise _NotQuickError  # a line break in a cell
+    if not shape.opaque and "datetime" in kinds(cls) and may_round_timestamps(text):
+        raise _NotQuickError  # (the JSON reader truncates what msgspec would round)
+    values: list[Any] = decoder.decode_lines(text)
+    if len(values) != len(array):
+        raise _NotQuickError  # a blank cell, or two values in one
+    return _with_nulls(values, array, _OMIT) if shape.omit_null else values
+
+
+def _with_nulls(values: list[Any], array: pa.Array, empty: Any = None) -> list[Any]:
+    """``values`` with ``empty`` where ``array`` holds a null."""
+    if not array.null_count:
+        return values
+    valid = array.is_valid().to_pylist()
+    return [v if ok else empty for v, ok in zip(values, valid, strict=True)]

@@ -50,6 +50,8 @@ class Shape:
     """The shapes of a struct's fields, in declaration (alphabetical) order."""
     cls: type[IRStruct] | None = None
     """The IR class of a struct."""
+    opaque: bool = False
+    """For JSON text: any JSON value (or map of them), so it holds no timestamp to parse."""
 
 
 _SCALARS = {"int": INT, "float": FLOAT, "bool": BOOL, "datetime": TIME, "literal": VOCAB}
@@ -89,4 +91,5 @@ def _shape(node: Node, outer: tuple[type, ...]) -> Shape:
         return Shape(LIST, item=_shape(node.item, outer))
     if kind == "struct" and node.cls is not None and node.cls not in outer:
         return _struct(node.cls, (*outer, node.cls))
-    return Shape(JSON)  # number, json, map, record, union, a recurring struct
+    opaque = kind == "json" or (kind == "map" and node.item is None)
+    return Shape(JSON, opaque=opaque)  # number, json, map, record, union, a recurring struct
