@@ -17,11 +17,11 @@ import re
 import secrets
 import shutil
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from .._codec._jsonl import JSONLSource
@@ -124,22 +124,37 @@ def _write_file(
     tmp = _temporary_name(target)
     os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))  # the umask applies
     try:
-        with pq.ParquetWriter(tmp, schema, compression=COMPRESSION) as writer:
-            pending: list[pa.RecordBatch] = []
-            held = 0
-            for batch in batches:
-                pending.append(batch)
-                held += batch.num_rows
-                if held >= ROWS_PER_GROUP:
-                    writer.write_table(pa.Table.from_batches(pending, schema), row_group_size=held)
-                    pending, held = [], 0
-            if pending:
-                writer.write_table(pa.Table.from_batches(pending, schema), row_group_size=held)
+        # Each row group is written (Arrow works without the GIL) while the next is made.
+        with (
+            pq.ParquetWriter(tmp, schema, compression=COMPRESSION) as writer,
+            ThreadPoolExecutor(1, thread_name_prefix="crucible-ir-parquet") as pool,
+        ):
+            written: Future[None] | None = None
+            for group in _groups(batches, schema):
+                if written is not None:
+                    written.result()
+                written = pool.submit(writer.write_table, group, row_group_size=group.num_rows)
+            if written is not None:
+                written.result()
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _groups(batches: Iterable[pa.RecordBatch], schema: pa.Schema) -> Iterator[pa.Table]:
+    """The batches as tables of ``ROWS_PER_GROUP`` rows (the last may be smaller)."""
+    pending: list[pa.RecordBatch] = []
+    held = 0
+    for batch in batches:
+        pending.append(batch)
+        held += batch.num_rows
+        if held >= ROWS_PER_GROUP:
+            yield pa.Table.from_batches(pending, schema)
+            pending, held = [], 0
+    if pending:
+        yield pa.Table.from_batches(pending, schema)
 
 
 def _write_directory(
@@ -149,6 +164,8 @@ def _write_directory(
     columns: list[str],
     shown: str,
 ) -> None:
+    import pyarrow.dataset as ds  # (only here: it brings pandas, some 50 MB, where installed)
+
     schema = schema_of(cls)
     kinds = dict(shape_of(cls).fields)
     for name in columns:
@@ -247,6 +264,8 @@ def _with_columns(batch: pa.RecordBatch, extra: dict[str, pa.Scalar]) -> pa.Reco
 
 def _read_directory(path: str, cls: type[IRStruct]) -> Iterator[list[Any]]:
     """Every file of a Hive-partitioned directory, in path order, with its partition values."""
+    import pyarrow.dataset as ds
+
     found = ds.dataset(path, format="parquet", partitioning="hive").partitioning
     names = found.schema.names if found is not None else []
     schema = schema_of(cls)
@@ -270,7 +289,9 @@ def jsonl_to_parquet(
 ) -> int:
     """`iter_jsonl` into `write_parquet`; a record Arrow cannot hold is reported at its line."""
     try:
-        batches = record_batches(regrouped(decoded_lists(source, cls)), cls, trusted=True)
+        batches = record_batches(
+            regrouped(decoded_lists(source, cls, shared=False)), cls, trusted=True
+        )
         return write_parquet(batches, path, cls, partition_by=partition_by)
     except ValidationError as exc:
         placed = _at_line(exc, source)

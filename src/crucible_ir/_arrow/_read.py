@@ -137,12 +137,15 @@ def _part(
         )
 
 
-def decoded_lists(source: JSONLSource, cls: type[IRStruct]) -> Iterator[list[Any]]:
+def decoded_lists(
+    source: JSONLSource, cls: type[IRStruct], *, shared: bool = True
+) -> Iterator[list[Any]]:
     """What `iter_jsonl` yields, a list at a time (a chunk of the source each).
 
-    The same decoding and the same checks, minus a generator step per record.
+    The same decoding and the same checks, minus a generator step per record;
+    with ``shared=False``, records do not share their repeated vocabulary values.
     """
-    for batch, clean in _jsonl_batches(source, cls, strict=False):
+    for batch, clean in _jsonl_batches(source, cls, strict=False, shared=shared):
         if clean:
             yield batch
             continue

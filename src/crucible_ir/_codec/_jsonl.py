@@ -207,9 +207,12 @@ def scan_jsonl(
 
 
 def _batches(
-    source: JSONLSource, type: type[_T] | str, *, strict: bool
+    source: JSONLSource, type: type[_T] | str, *, strict: bool, shared: bool = True
 ) -> Iterator[tuple[list[Any], bool]]:
-    """The records chunk by chunk, with whether the chunk is all good objects."""
+    """The records chunk by chunk, with whether the chunk is all good objects.
+
+    ``shared=False`` leaves `_Sharer` out, for a caller that does not keep the records.
+    """
     decoder = decoder_for(type)
     cls: Any = decoder.type
     has_rules = holds_rules(cls)
@@ -228,11 +231,13 @@ def _batches(
                 if _within_depth(lines) and (
                     not has_rules or not any(rule_issues(obj) for obj in objs)
                 ):
-                    share(objs)
+                    if shared:
+                        share(objs)
                     yield objs, True
                     continue
         batch = list(_line_by_line(lines, first_line, cls, strict=strict))
-        share([obj for obj in batch if not isinstance(obj, BadRecord)])
+        if shared:
+            share([obj for obj in batch if not isinstance(obj, BadRecord)])
         yield batch, False
 
 
