@@ -460,10 +460,9 @@ def _values(array: pa.Array, shape: Shape, level: int, cls: type[IRStruct]) -> l
         return _with_nulls(_dicts(children.get, shape, len(array), level + 1, cls), array)
     if shape.kind == LIST:
         return _list_values(array, shape, level, cls)
-    if not _QUICK_TYPES[shape.kind](kind):
+    takes = _QUICK_TYPES.get(shape.kind)
+    if takes is None or not takes(kind):
         raise _NotQuickError
-    if shape.kind == FLOAT and not pc.all(pc.is_finite(array)).as_py():
-        raise _NotQuickError  # NaN and infinities are not JSON
     return array.to_pylist()  # type: ignore[no-any-return]
 
 
@@ -471,9 +470,9 @@ _QUICK_TYPES: dict[str, Callable[[pa.DataType], bool]] = {
     STR: _is_text,
     VOCAB: _is_text,
     INT: pa.types.is_integer,
-    FLOAT: pa.types.is_float64,  # (a float32 is written as its shortest text, not widened)
     BOOL: pa.types.is_boolean,
 }
+"""The columns taken as Python values as they are (a float goes the thorough way: NaN)."""
 
 
 def _list_values(array: pa.Array, shape: Shape, level: int, cls: type[IRStruct]) -> list[Any]:
