@@ -42,8 +42,7 @@ ROWS_PER_BATCH = 16_384
 
 _LARGE = pa.large_string()
 _ENCODE = msgspec.json.Encoder().encode
-_RAW_DECODER = msgspec.json.Decoder(msgspec.Raw)
-_RAW, _RAW_LINES = _RAW_DECODER.decode, _RAW_DECODER.decode_lines
+_RAW = msgspec.json.Decoder(msgspec.Raw).decode
 _ANY: msgspec.json.Decoder[Any] = msgspec.json.Decoder()
 _NEEDS_ESCAPE = r'[\x00-\x1f"\\]'
 _TIMESTAMP_US = pa.timestamp("us")
@@ -213,13 +212,6 @@ def _text(array: pa.Array, shape: Shape) -> pa.Array:
     """The JSON text of each value of ``array`` (large strings; null where a cell is null)."""
     kind = array.type
     if pa.types.is_dictionary(kind):
-        if shape.kind in (STR, VOCAB, JSON):  # only the dictionary's values need writing
-            try:
-                values = _text(array.dictionary, shape)
-            except _BadCellError as bad:
-                row = pc.index(array.indices, pa.scalar(bad.index, array.indices.type)).as_py()
-                raise _BadCellError(row, bad.path, bad.message, bad.code) from None
-            return values.take(array.indices)
         array, kind = array.dictionary_decode(), kind.value_type
     if shape.kind in (STR, VOCAB):
         _expect(_is_text(kind), kind, "strings")
@@ -264,20 +256,7 @@ def _quoted(array: pa.Array) -> pa.Array:
 
 def _json_text(array: pa.Array) -> pa.Array:
     """JSON text cells, each checked to hold exactly one JSON value, on one line."""
-    if not len(array):
-        return array
-    filled = pc.fill_null(array, _NULL)
-    broken = pc.fill_null(pc.match_substring_regex(array, r"[\r\n]"), False)
-    if not pc.any(broken).as_py():
-        # A cell a line: decoding the lines finds one value on each exactly when each
-        # cell holds one value (a blank cell, or one holding two values, fails).
-        lines = pc.binary_join_element_wise(filled, _NEWLINE, _EMPTY)
-        try:
-            if len(_RAW_LINES(_text_buffer(lines))) == len(array):
-                return array
-        except msgspec.DecodeError:
-            pass
-    texts = filled.to_pylist()  # the slow way: cell by cell
+    texts = pc.fill_null(array, _NULL).to_pylist()
     for i, text in enumerate(texts):
         try:
             _RAW(text)
@@ -285,6 +264,7 @@ def _json_text(array: pa.Array) -> pa.Array:
             raise _BadCellError(
                 i, "", f"expected JSON text, got {text[:40]!r} ({exc})", IssueCode.SYNTAX
             ) from None
+    broken = pc.fill_null(pc.match_substring_regex(array, r"[\r\n]"), False)
     if pc.any(broken).as_py():  # a line break between tokens would split the row's line
         compact = [
             msgspec.json.format(text, indent=-1) for text in array.filter(broken).to_pylist()
@@ -388,7 +368,7 @@ def _quickly(part: pa.RecordBatch, shape: Shape, cls: type[IRStruct]) -> list[An
                 columns.pop(f.name), subs[f.name], 1, cls, msgspec.json.Decoder(f.type)
             )
             for f in msgspec.structs.fields(cls)
-            if f.name in columns and not f.required and _deferred(subs[f.name])
+            if f.name in columns and not f.required and _deferred(subs[f.name], columns[f.name])
         }
         rows = _dicts(columns.get, shape, part.num_rows, 1, cls)
         objects: list[Any] = msgspec.convert(rows, list[cls])  # type: ignore[valid-type]
@@ -405,8 +385,8 @@ def _quickly(part: pa.RecordBatch, shape: Shape, cls: type[IRStruct]) -> list[An
     return objects
 
 
-def _deferred(shape: Shape) -> bool:
-    return shape.kind == JSON and not shape.omit_null
+def _deferred(shape: Shape, array: pa.Array) -> bool:
+    return shape.kind == JSON and not shape.omit_null and _is_text(array.type)
 
 
 def _dicts(
