@@ -249,7 +249,16 @@ def _read_file(
     batches = file.iter_batches(batch_size=ROWS_PER_BATCH, columns=wanted)
     if extra:
         batches = (_with_columns(batch, extra) for batch in batches)
-    yield from object_lists(batches, cls, where=where)
+    yield from object_lists(_ahead(batches), cls, where=where)
+
+
+def _ahead(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """The batches, the next one decoded on a worker thread while this one is read."""
+    with ThreadPoolExecutor(1, thread_name_prefix="crucible-ir-parquet") as pool:
+        pending = pool.submit(next, batches, None)
+        while (batch := pending.result()) is not None:
+            pending = pool.submit(next, batches, None)
+            yield batch
 
 
 def _with_columns(batch: pa.RecordBatch, extra: dict[str, pa.Scalar]) -> pa.RecordBatch:

@@ -397,20 +397,21 @@ def _dicts(
     cls: type[IRStruct],
 ) -> list[dict[str, Any]]:
     """A dict per row, with a key per field that has a column (``level``: the object's nesting)."""
-    names, values = [], []
+    names, values, omits = [], [], []
     for name, sub in shape.fields:
         array = column(name)
         if array is not None:
             names.append(name)
             values.append(_values(array, sub, level, cls))
+            if sub.omit_null and array.null_count:
+                omits.append(name)
     if not names:
         return [{} for _ in range(length)]
     rows = list(map(dict, map(zip, itertools.repeat(names), zip(*values, strict=True))))
-    for name, items in zip(names, values, strict=True):
-        if _OMIT in items:
-            for row in rows:
-                if row[name] is _OMIT:
-                    del row[name]
+    for name in omits:
+        for row in rows:
+            if row[name] is _OMIT:
+                del row[name]
     return rows
 
 
