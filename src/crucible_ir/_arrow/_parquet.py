@@ -40,8 +40,11 @@ __all__ = [
     "write_parquet",
 ]
 
-ROWS_PER_GROUP = 4 * ROWS_PER_BATCH
-"""Rows per Parquet row group (and the most rows held as Arrow data while writing)."""
+ROWS_PER_GROUP = ROWS_PER_BATCH
+"""Rows per Parquet row group: a group is written while the next is made, so two are held.
+
+(Groups four times larger made the file 5% smaller and the conversion's peak memory 30 MB
+higher.)"""
 
 COMPRESSION = "zstd"
 _PARTITION_KINDS = (STR, VOCAB, INT, BOOL)
