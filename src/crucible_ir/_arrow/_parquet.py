@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import io
 import itertools
 import os
@@ -72,11 +73,29 @@ def regrouped(lists: Iterable[list[Any]]) -> Iterator[list[Any]]:
 def record_batches(
     lists: Iterable[list[Any]], cls: type[IRStruct], *, trusted: bool = False
 ) -> Iterator[pa.RecordBatch]:
-    """A record batch per list of objects (see `record_batch`)."""
+    """A record batch per list of objects (see `record_batch`).
+
+    The cyclic garbage collector is paused while each list is made (decoded,
+    for `jsonl_to_parquet`) and converted, until the list is dropped: the
+    records form no cycles, and collections started meanwhile would traverse
+    them again and again, for nothing.
+    """
     done = 0
-    for objects in lists:
-        yield record_batch(objects, cls, first=done, trusted=trusted)
-        done += len(objects)
+    source = iter(lists)
+    while True:
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            objects = next(source, None)
+            if objects is None:
+                return
+            batch = record_batch(objects, cls, first=done, trusted=trusted)
+            done += len(objects)
+            del objects
+        finally:
+            if collecting:
+                gc.enable()
+        yield batch
 
 
 def write_parquet(
