@@ -212,8 +212,10 @@ def _json_array(values: Sequence[Any], shape: Shape) -> pa.Array:
         lines = _ENCODE_LINES(values)
     except RecursionError:  # (values nest within the limit: the caller's stack is too deep)
         raise ValidationError([stack_issue("write it")], title=_TITLE) from None
-    whole = pa.array([lines[:-1]], pa.large_binary()).cast(pa.large_string())
-    array = pc.split_pattern(whole, "\n").flatten().cast(pa.string())
+    whole = pa.array([lines[:-1]], pa.binary()).cast(pa.string())
+    array = pc.split_pattern(whole, "\n").flatten()
+    if None not in values:
+        return array
     return pc.if_else(pc.equal(array, _NULL_TEXT), _NO_TEXT, array)
 
 
