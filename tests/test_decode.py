@@ -251,6 +251,24 @@ def test_invalid_utf8_is_a_decode_error(data: bytes) -> None:
     assert issues == [("", "syntax")]
 
 
+@pytest.mark.parametrize(
+    ("data", "column", "message"),
+    [
+        # the number, not the look-alike text in a string before it
+        (b'{"metadata": {"a": "1e400", "b": 1e400}}', 34, "number out of range"),
+        (b'{"metadata": {"a": 1e300, "b": [2, -1E+999]}}', 36, "number out of range"),
+        (b'{"metadata": {"b": -' + b"1" * 4300 + b"}}", 20, "number out of range"),
+        (b'{"metadata": {"a": "\xc3\xa9", "b": "\xff"}}', 31, "invalid UTF-8: byte 0xFF"),
+    ],
+)
+def test_unreadable_numbers_and_bytes_are_placed(data: bytes, column: int, message: str) -> None:
+    with pytest.raises(ir.DecodeError) as info:
+        ir.from_json(data, "experiment")
+    [issue] = info.value.errors
+    assert (issue.code, issue.line, issue.column) == ("syntax", 1, column)
+    assert issue.message.startswith(message)
+
+
 def test_lone_surrogate_escape_is_a_decode_error() -> None:
     assert decode_issues('{"id": "\\ud800"}', "backend_ref") == [("", "syntax")]
 
