@@ -251,6 +251,24 @@ def test_invalid_utf8_is_a_decode_error(data: bytes) -> None:
     assert issues == [("", "syntax")]
 
 
+@pytest.mark.parametrize(
+    ("data", "column", "message"),
+    [
+        # the number, not the look-alike text in a string before it
+        (b'{"metadata": {"a": "1e400", "b": 1e400}}', 34, "number out of range"),
+        (b'{"metadata": {"a": 1e300, "b": [2, -1E+999]}}', 36, "number out of range"),
+        (b'{"metadata": {"b": -' + b"1" * 4300 + b"}}", 20, "number out of range"),
+        (b'{"metadata": {"a": "\xc3\xa9", "b": "\xff"}}', 31, "invalid UTF-8: byte 0xFF"),
+    ],
+)
+def test_unreadable_numbers_and_bytes_are_placed(data: bytes, column: int, message: str) -> None:
+    with pytest.raises(ir.DecodeError) as info:
+        ir.from_json(data, "experiment")
+    [issue] = info.value.errors
+    assert (issue.code, issue.line, issue.column) == ("syntax", 1, column)
+    assert issue.message.startswith(message)
+
+
 def test_lone_surrogate_escape_is_a_decode_error() -> None:
     assert decode_issues('{"id": "\\ud800"}', "backend_ref") == [("", "syntax")]
 
@@ -638,6 +656,33 @@ def test_an_empty_array_for_a_map_is_read_as_an_empty_object(type_name: str, fie
     assert ir.errors(obj) == []
     # Only an empty array: one with items is not an object.
     assert both_issues({**doc, field: [1]}, type_name) == [(field, "type")]
+
+
+def _object_fields() -> list[tuple[str, str]]:
+    """Every (type name, field) whose value is an IR object (the backend's types: {} is minimal)."""
+    from crucible_ir._model._base import resolve_type
+    from crucible_ir._typetree import plan
+
+    return [
+        (name, f.name)
+        for name in ir.type_names()
+        for f in plan(resolve_type(name)).fields
+        if f.node.kind == "struct"
+    ]
+
+
+@pytest.mark.parametrize(("type_name", "field"), _object_fields())
+def test_an_empty_array_for_an_ir_object_reads_as_an_empty_object(
+    type_name: str, field: str
+) -> None:
+    def outcome(value: object) -> object:
+        try:
+            doc = {**MINIMAL.get(type_name, {}), field: value}
+            return ir.from_json(json.dumps(doc), type_name)
+        except ir.DecodeError as exc:
+            return exc.errors
+
+    assert outcome([]) == outcome({})
 
 
 def test_empty_arrays_for_maps_nested_and_in_lists() -> None:

@@ -1,6 +1,6 @@
 """The canonical form of an IR object, and its fingerprint.
 
-Canonical JSON is what ``crucible-ir fmt`` writes and what ``crucible-ir
+Canonical JSON is what ``crucible-ir fmt --full`` writes and what ``crucible-ir
 hash`` digests; the algorithm is spelled out in README.md ("Fingerprints") so
 that another implementation can reproduce it:
 

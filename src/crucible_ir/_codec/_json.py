@@ -14,6 +14,7 @@ write faithfully, it refuses with a `ValidationError` saying where.
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
@@ -25,7 +26,7 @@ from .._errors import DecodeError, Issue, IssueCode, ValidationError
 from .._model._base import IRStruct, resolve_type
 from .._typetree import kinds
 from ._convert import convert
-from ._limits import TOO_DEEP, json_type_name, too_deep_at, within_depth
+from ._limits import MAX_INT_CHARS, TOO_DEEP, json_type_name, too_deep_at, within_depth
 
 if TYPE_CHECKING:
     from .._model._backend._capabilities import Capabilities
@@ -71,8 +72,8 @@ _DECODERS: dict[object, msgspec.json.Decoder[Any]] = {}
 """The typed decoder of each IR class, and of each ``type`` argument seen (a class or a name)."""
 _BYTE = re.compile(r"\(byte (\d+)\)")
 _LONE_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])")
-# The exponent of a number out of range; no leading digit run, so no backtracking.
-_HUGE_NUMBER = re.compile(rb"[eE][+-]?\d{3}")
+# A string (skipped) or a number: where msgspec finds a number out of range.
+_STRING_OR_NUMBER = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|-?[0-9][0-9.eE+-]*', re.DOTALL)
 # A timestamp with more than six fractional digits, which msgspec's decoder rounds to
 # the microsecond where the reference truncates (and so does the lenient decoder): a
 # quick test, the exact one, and the \u escapes of the characters a timestamp's digits
@@ -401,13 +402,35 @@ def syntax_issue(data: str | bytes, message: str) -> Issue:
             offset = len(raw)
             message = "unexpected end of input"
     elif "out of range" in message.lower():
-        big = _HUGE_NUMBER.search(raw)
-        offset = big.start() if big else None
-        message = "number out of range (JSON numbers must be finite doubles)"
+        offset = _out_of_range_at(raw)
+        message = (
+            "number out of range (JSON numbers must be finite doubles, "
+            f"integers at most {MAX_INT_CHARS} characters)"
+        )
+    elif "UTF-8" in message:
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            offset = exc.start
+            message = f"invalid UTF-8: byte 0x{raw[exc.start]:02X} ({exc.reason})"
     message = message.replace("JSON is malformed: ", "malformed JSON: ")
     if offset is None:
         return Issue("", IssueCode.SYNTAX, message)
     return _at_offset(raw, offset, message)
+
+
+def _out_of_range_at(raw: bytes) -> int | None:
+    """The offset of the first number msgspec cannot read: too long an integer, an infinite float."""
+    for token in _STRING_OR_NUMBER.finditer(raw):
+        text = token.group()
+        if text[:1] == b'"':
+            continue
+        if text.lstrip(b"-").isdigit():
+            if len(text) > MAX_INT_CHARS:
+                return token.start()
+        elif math.isinf(float(text)):
+            return token.start()
+    return None
 
 
 def _at_offset(data: str | bytes, offset: int, message: str) -> Issue:
