@@ -195,3 +195,14 @@ def test_deep_in_structs_and_lists(monkeypatch: pytest.MonkeyPatch) -> None:
     _kind, title, issues = read_both_ways(table, monkeypatch, "experiment")
     assert title.startswith("row 2:\n")
     assert [(i.path, i.code) for i in issues] == [("backend", "required")]
+
+
+def test_a_broken_cross_field_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    good = ir.new_experiment(
+        id="x", backend=ir.BackendRef(id="b"), pipeline=[ir.StageDef(name="s")]
+    )
+    twice = ir.replace(good, pipeline=[ir.StageDef(name="s"), ir.StageDef(name="s")])
+    table = arrow.to_table([good, twice], "experiment")
+    kind, title, issues = read_both_ways(table, monkeypatch, "experiment")
+    assert (kind, title.split("\n")[0]) == (ir.ValidationError, "row 2:")
+    assert [(i.path, i.code) for i in issues] == [(i.path, i.code) for i in ir.errors(twice)]
