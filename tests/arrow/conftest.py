@@ -81,17 +81,15 @@ def events() -> list[feedback.Event]:
 
 
 SMALL_BATCH = 16
-SMALL_GROUP = 40
 
 
 @pytest.fixture
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Batches of `SMALL_BATCH` rows and row groups of `SMALL_GROUP`: many of each, quickly."""
+    """Batches (and row groups) of `SMALL_BATCH` rows: many of them, quickly."""
     from crucible_ir._arrow import _parquet, _read
 
     monkeypatch.setattr(_read, "ROWS_PER_BATCH", SMALL_BATCH)
     monkeypatch.setattr(_parquet, "ROWS_PER_BATCH", SMALL_BATCH)
-    monkeypatch.setattr(_parquet, "ROWS_PER_GROUP", SMALL_GROUP)
 
 
 def quantile(values: list[int], p: float) -> float:

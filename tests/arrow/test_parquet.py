@@ -14,7 +14,6 @@ import crucible_ir as ir
 from crucible_ir import arrow, feedback
 
 from .conftest import SMALL_BATCH as ROWS_PER_BATCH
-from .conftest import SMALL_GROUP as ROWS_PER_GROUP
 
 pytestmark = pytest.mark.usefixtures("small_batches")
 
@@ -38,15 +37,14 @@ def files_under(path: Path) -> list[str]:
 
 
 def test_a_file_is_zstd_with_the_schema_and_row_groups(tmp_path: Path) -> None:
-    events = many(3 * ROWS_PER_BATCH + 2)  # row groups gather whole batches: 48 rows, then 2
+    events = many(3 * ROWS_PER_BATCH + 2)  # a row group a batch: 16 rows, 16, 16, then 2
     path = tmp_path / "events.parquet"
     assert arrow.write_parquet(iter(events), path, "feedback.event") == len(events)
     file = pq.ParquetFile(path)
     assert file.schema_arrow.equals(arrow.schema("feedback.event"), check_metadata=True)
     assert file.metadata.num_rows == len(events)
-    assert ROWS_PER_GROUP <= 3 * ROWS_PER_BATCH
     assert [file.metadata.row_group(i).num_rows for i in range(file.num_row_groups)] == [
-        3 * ROWS_PER_BATCH,
+        *[ROWS_PER_BATCH] * 3,
         2,
     ]
     assert file.metadata.row_group(0).column(0).compression == "ZSTD"
@@ -76,12 +74,12 @@ def failing_after(count: int) -> Iterator[feedback.Event]:
 def test_a_source_that_fails_midway_leaves_nothing(tmp_path: Path) -> None:
     path = tmp_path / "events.parquet"
     with pytest.raises(OSError, match="went away"):
-        arrow.write_parquet(failing_after(ROWS_PER_GROUP + 5), path, "feedback.event")
+        arrow.write_parquet(failing_after(2 * ROWS_PER_BATCH + 5), path, "feedback.event")
     assert os.listdir(tmp_path) == []
     # ... and leaves an existing file as it was.
     arrow.write_parquet(many(3), path, "feedback.event")
     with pytest.raises(OSError, match="went away"):
-        arrow.write_parquet(failing_after(ROWS_PER_GROUP + 5), path, "feedback.event")
+        arrow.write_parquet(failing_after(2 * ROWS_PER_BATCH + 5), path, "feedback.event")
     assert os.listdir(tmp_path) == ["events.parquet"]
     assert list(arrow.read_parquet(path, "feedback.event")) == many(3)
 
