@@ -23,6 +23,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from .._codec._jsonl import JSONLSource
@@ -166,8 +167,6 @@ def _write_directory(
     columns: list[str],
     shown: str,
 ) -> None:
-    import pyarrow.dataset as ds  # (only here: it brings pandas, some 50 MB, where installed)
-
     schema = schema_of(cls)
     kinds = dict(shape_of(cls).fields)
     for name in columns:
@@ -275,8 +274,6 @@ def _with_columns(batch: pa.RecordBatch, extra: dict[str, pa.Scalar]) -> pa.Reco
 
 def _read_directory(path: str, cls: type[IRStruct]) -> Iterator[list[Any]]:
     """Every file of a Hive-partitioned directory, in path order, with its partition values."""
-    import pyarrow.dataset as ds
-
     found = ds.dataset(path, format="parquet", partitioning="hive").partitioning
     names = found.schema.names if found is not None else []
     schema = schema_of(cls)
