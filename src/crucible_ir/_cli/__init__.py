@@ -194,6 +194,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     from ._common import CLIError
 
+    if sys.stdout is None:
+        # Standard output closed from the start (`crucible-ir ... >&-`): nothing the command
+        # prints can be delivered, so it stops at once, quietly, and not with 0.
+        return EXIT_PROBLEMS
+
     try:
         if args.command == "validate":
             from ._validate import run

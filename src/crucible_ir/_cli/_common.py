@@ -21,6 +21,7 @@ __all__ = [
     "open_input",
     "print_problems",
     "printable",
+    "stdin_bytes",
     "use_color",
 ]
 
@@ -85,6 +86,13 @@ def ir_class(name: str) -> type[IRStruct]:
         raise CLIError(str(exc)) from None
 
 
+def stdin_bytes() -> IO[bytes]:
+    """Standard input as bytes, or a `CLIError` when it is closed (``crucible-ir ... <&-``)."""
+    if sys.stdin is None:
+        raise CLIError("<stdin>: cannot read: standard input is closed")
+    return sys.stdin.buffer
+
+
 class Input(NamedTuple):
     """One input read whole: its name in messages, its bytes, format and IR type."""
 
@@ -114,7 +122,7 @@ def open_input(path: str, args: argparse.Namespace, *, lines: bool = False) -> I
     if fmt != "jsonl" or not lines:
         try:
             if path == "-":
-                data = sys.stdin.buffer.read()
+                data = stdin_bytes().read()
             else:
                 with open(path, "rb") as handle:
                     data = handle.read()

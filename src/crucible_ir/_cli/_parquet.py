@@ -18,7 +18,7 @@ from typing import Any
 
 from .._errors import IRError
 from .._sources import format_for_path
-from ._common import CLIError, Located, atomic_output, ir_class, print_problems
+from ._common import CLIError, Located, atomic_output, ir_class, print_problems, stdin_bytes
 
 __all__ = ["COLUMNAR", "run", "wanted"]
 
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _to_parquet(arrow: Any, path: str, output: str, cls: type, partition_by: list[str]) -> int:
     name = "<stdin>" if path == "-" else path
-    source: Any = sys.stdin.buffer if path == "-" else path
+    source: Any = stdin_bytes() if path == "-" else path
     try:
         arrow.jsonl_to_parquet(source, output, cls, partition_by=partition_by or None)
     except IRError as exc:

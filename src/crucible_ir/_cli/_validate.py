@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterable
 from typing import IO
 
-from ._common import CLIError, Input, Located, open_input, use_color
+from ._common import CLIError, Input, Located, open_input, stdin_bytes, use_color
 from ._locate import check
 
 __all__ = ["run"]
@@ -77,7 +77,7 @@ def _jsonl(path: str, source: Input, reporter: _Reporter, *, strict: bool) -> No
     from .._codec._jsonl import BadRecord, scan_jsonl
 
     if path == "-":  # read already if its format was told from its content
-        stream: IO[bytes] = io.BytesIO(source.data) if source.data else sys.stdin.buffer
+        stream: IO[bytes] = io.BytesIO(source.data) if source.data else stdin_bytes()
     else:
         try:
             stream = open(path, "rb")  # noqa: SIM115 - closed below
