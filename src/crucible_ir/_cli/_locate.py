@@ -7,7 +7,8 @@ path through the reader's position tree (to the key, for an unknown key; to the
 enclosing object, for a missing field). Before a YAML document reaches the
 library, a plain scalar that YAML 1.2 reads as a boolean or a number but that
 lands in a string field becomes that field's text (``strategy: off`` is
-``"off"``, ``owner: 1.10`` is ``"1.10"``).
+``"off"``, ``owner: 1.10`` is ``"1.10"``), inside a union too (an ensemble's
+``models: [gpt4, {id: 3}]``: the object is the backend ref, whose ``id`` is ``"3"``).
 """
 
 from __future__ import annotations
@@ -126,16 +127,29 @@ def coerce_plain_scalars(doc: Document, data: Any, cls: type[IRStruct]) -> Any:
     return _coerce(doc, data, Node("struct", cls=cls), ())
 
 
+_OBJECTS = ("struct", "record", "map")  # the kinds of node a JSON object is read as
+
+
 def _coerce(doc: Document, value: Any, node: Node, path: Path) -> Any:
     kind = node.kind
     options = node.options if kind == "union" and node.options else [node]
     if isinstance(value, (bool, int, float)) and any(o.kind in ("str", "literal") for o in options):
         raw = doc.raw_scalar(path)
         return value if raw is None else raw
+    if kind == "union":  # a union's options differ in JSON type: follow the one of the value
+        shapes = _OBJECTS if isinstance(value, dict) else ("list",) if isinstance(value, list) else ()
+        option = next((o for o in options if o.kind in shapes), None)
+        return value if option is None else _coerce(doc, value, option, path)
     if kind == "struct" and isinstance(value, dict) and node.cls is not None:
         fields = plan(node.cls).by_name
         return {
             key: _coerce(doc, item, fields[key].node, (*path, key)) if key in fields else item
+            for key, item in value.items()
+        }
+    if kind == "record" and isinstance(value, dict):
+        keys = {k.name: k.node for k in node.keys}
+        return {
+            key: _coerce(doc, item, keys[key], (*path, key)) if key in keys else item
             for key, item in value.items()
         }
     if kind == "list" and isinstance(value, list) and node.item is not None:
