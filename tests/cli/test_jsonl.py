@@ -114,9 +114,21 @@ def test_json_lines_files_hold_feedback_events_by_default(cli: Runner, name: str
 
 @pytest.mark.parametrize("args", [["--input-format", "jsonl"], []])
 def test_jsonl_from_stdin(cli: Runner, args: list[str]) -> None:
-    result = cli("validate", *args, "-", stdin='{"id": "a"}\n{"id": ""}\n')
+    events = '{"id": "a"}\n{"id": ""}\n'
+    result = cli("validate", "--type", "feedback.event", *args, "-", stdin=events)
     assert result.code == 1
     assert [line.split(": ")[0] for line in result.lines] == ["<stdin>:2:1"]
+
+
+@pytest.mark.parametrize("args", [["--input-format", "jsonl"], []])
+def test_standard_input_holds_experiments_by_default_whatever_its_format(
+    cli: Runner, args: list[str]
+) -> None:
+    """Only JSON Lines *files* default to feedback events: `-` has no name to go by."""
+    result = cli("validate", *args, "-", stdin='{"id": "e1"}\n{"id": "e2"}\n')
+    assert result.code == 1
+    assert "<stdin>:1:1: backend: missing required field `backend`" in result.lines
+    assert "<stdin>:2:1: pipeline: missing required field `pipeline`" in result.lines
 
 
 def test_invalid_utf8_in_a_record_is_reported_at_its_line(cli: Runner) -> None:
@@ -200,3 +212,13 @@ def test_a_large_file_validates_in_bounded_memory(tmp_path: Path) -> None:
     ]
     # Reading the file whole would take more than its size (> 100 MiB).
     assert peak_mb < 60, f"peak RSS {peak_mb} MiB for a {size_mb:.0f} MiB file"
+
+
+def test_standard_input_converted_to_parquet_holds_experiments_by_default(cli: Runner) -> None:
+    pytest.importorskip("pyarrow")
+    args = ("convert", "-", "--input-format", "jsonl", "--to", "parquet", "-o", "out.parquet")
+    result = cli(*args, stdin='{"id": "e1"}\n')
+    assert result.code == 1
+    assert "<stdin>:1:1: backend: missing required field `backend`" in result.err_lines
+    assert not (cli.cwd / "out.parquet").exists()
+    assert cli(*args, "--type", "feedback.event", stdin='{"id": "e1"}\n').code == 0

@@ -134,7 +134,9 @@ def open_input(path: str, args: argparse.Namespace, *, lines: bool = False) -> I
             f"{name}: a JSON Lines file holds many documents: `validate` reads it, and "
             "`convert --to parquet` converts it (--input-format json|yaml|toml for one document)"
         )
-    default = "feedback.event" if fmt == "jsonl" else "experiment"
+    # JSON Lines *files* hold feedback events by default; standard input, whatever its
+    # format, holds what --type says, else experiments.
+    default = "feedback.event" if fmt == "jsonl" and path != "-" else "experiment"
     return Input(name, data, fmt, ir_class(default if args.type is None else args.type))
 
 

@@ -137,7 +137,9 @@ def _coerce(doc: Document, value: Any, node: Node, path: Path) -> Any:
         raw = doc.raw_scalar(path)
         return value if raw is None else raw
     if kind == "union":  # a union's options differ in JSON type: follow the one of the value
-        shapes = _OBJECTS if isinstance(value, dict) else ("list",) if isinstance(value, list) else ()
+        shapes = (
+            _OBJECTS if isinstance(value, dict) else ("list",) if isinstance(value, list) else ()
+        )
         option = next((o for o in options if o.kind in shapes), None)
         return value if option is None else _coerce(doc, value, option, path)
     if kind == "struct" and isinstance(value, dict) and node.cls is not None:

@@ -46,9 +46,9 @@ def run(args: argparse.Namespace) -> int:
     except ImportError:
         raise CLIError(f"Parquet conversion needs pyarrow: {_HINT}") from None
     type_name = args.type
-    if type_name is None:  # JSON Lines hold feedback events; Parquet says what it holds
+    if type_name is None:  # JSON Lines files hold feedback events; Parquet says what it holds
         stored = _stored_type(args.file) if args.to == "jsonl" and is_parquet(args.file) else None
-        type_name = stored or "feedback.event"
+        type_name = stored or ("experiment" if args.file == "-" else "feedback.event")
     cls = ir_class(type_name)
     name = "<stdin>" if args.file == "-" else args.file
     partition_by = [c for given in args.partition_by or () for c in given.split(",") if c]
