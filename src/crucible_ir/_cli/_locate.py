@@ -24,9 +24,10 @@ from .._typetree import Node, plan
 from ._common import Input, Located
 
 if TYPE_CHECKING:  # the readers are imported when a document needs placing
+    from .._codec._jsonl import BadRecord
     from .._sources import Document, Path
 
-__all__ = ["Checked", "check", "decode_located"]
+__all__ = ["Checked", "check", "decode_located", "locate_record"]
 
 
 class Checked(NamedTuple):
@@ -109,6 +110,29 @@ def decode_located(
     located = [locate_issue(doc, data, name, i) for i in issues]
     located.sort(key=lambda p: (p.line or 0, p.column or 0))
     return obj, located, obj is not None
+
+
+def locate_record(name: str, record: BadRecord) -> list[Located]:
+    """The problems of a bad JSON Lines record, each placed in its line as in a ``.json`` file.
+
+    Only a bad record is read again, by the JSON source reader, for positions:
+    the good ones never are. A syntax error is where the library placed it.
+    """
+    from .._sources import SourceError, load
+
+    try:
+        doc: Document | None = load(record.text, "json")
+    except SourceError:  # unreadable: its issues are placed already, if at all
+        doc = None
+    located = []
+    for i in record.issues:
+        if i.column is not None or doc is None:
+            located.append(_at(name, i, record.line, i.column or 1))
+        else:
+            line, column = doc.locate(i.loc, key=i.code == IssueCode.UNKNOWN_FIELD)
+            located.append(_at(name, i, record.line + line - 1, column))
+    located.sort(key=lambda p: (p.line or 0, p.column or 0))
+    return located
 
 
 def _at(name: str, issue: Issue, line: int, column: int) -> Located:

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import IO
 
 from ._common import CLIError, Input, Located, open_input, stdin_bytes, use_color
-from ._locate import check
+from ._locate import check, locate_record
 
 __all__ = ["run"]
 
@@ -86,10 +86,7 @@ def _jsonl(path: str, source: Input, reporter: _Reporter, *, strict: bool) -> No
     try:
         for item in scan_jsonl(stream, source.cls, strict=strict):
             if isinstance(item, BadRecord):
-                reporter.add(
-                    Located(source.name, item.line, i.column or 1, i.path, str(i.code), i.message)
-                    for i in item.issues
-                )
+                reporter.add(locate_record(source.name, item))
     except BrokenPipeError:  # our output, closed: not the input's fault
         raise
     except OSError as exc:
