@@ -214,6 +214,8 @@ def test_a_closed_standard_output_ends_every_command_quietly_with_status_1(
         ["validate", "--format", "json", "-"],
         ["fmt", "-"],
         ["convert", "-", "--to", "yaml"],
+        ["convert", "-", "--to", "jsonl"],
+        ["convert", "-", "--input-format", "jsonl", "--to", "jsonl"],
         ["convert", "-", "--input-format", "jsonl", "--to", "parquet", "-o", "out.parquet"],
         ["show", "-"],
         ["diff", "-", "good.yaml"],

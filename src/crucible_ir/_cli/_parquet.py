@@ -1,4 +1,4 @@
-"""``crucible-ir convert`` between JSON Lines and Parquet (the ``arrow`` extra).
+"""``crucible-ir convert`` to and from Parquet (the ``arrow`` extra).
 
 ``convert events.jsonl --to parquet -o OUT`` streams the records into Parquet
 (a Hive-partitioned directory with ``--partition-by``); ``convert
@@ -35,12 +35,15 @@ def is_parquet(path: str) -> bool:
 
 
 def wanted(args: argparse.Namespace) -> bool:
-    """Whether this ``convert`` is a columnar one (to or from Parquet, or to JSON Lines)."""
-    return args.to in COLUMNAR or is_parquet(args.file)
+    """Whether this ``convert`` is a columnar one: to or from Parquet.
+
+    (JSON Lines and single documents to JSON Lines are ``_fmt``'s.)
+    """
+    return args.to == "parquet" or is_parquet(args.file)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Convert JSON Lines to Parquet or Parquet to JSON Lines; 1 for a bad record."""
+    """Convert JSON Lines to Parquet, or Parquet to JSON Lines; 1 for a bad record."""
     try:
         from .. import arrow
     except ImportError:
@@ -64,10 +67,6 @@ def run(args: argparse.Namespace) -> int:
         if not args.output:
             raise CLIError("--to parquet needs -o OUT (a file, or a directory with --partition-by)")
         return _to_parquet(arrow, args.file, args.output, cls, partition_by)
-    if not is_parquet(args.file):
-        raise CLIError(
-            f"{name}: --to jsonl reads Parquet (a .parquet file or a partitioned directory)"
-        )
     if args.to != "jsonl":
         raise CLIError(f"{name}: Parquet converts to JSON Lines (--to jsonl)")
     return _to_jsonl(arrow, args.file, args.output, cls)
