@@ -166,10 +166,15 @@ def _rewritten(source: Input, command: str, fmt: str, *, full: bool) -> str | No
 
 
 def run_fmt(args: argparse.Namespace) -> int:
-    """Print, check or rewrite documents in their own format."""
-    if not (args.check or args.in_place) and len(args.files) > 1:
-        raise CLIError("fmt prints one file; use --check or --in-place for several")
+    """Print, check or rewrite documents in their own format.
+
+    Printed, the results follow one another in the order of the files; a ``---``
+    line separates two YAML documents printed one after the other, so that
+    together they are one YAML stream. (A JSON result is one value ending with
+    a newline; TOML has no way to hold several documents.)
+    """
     status = 0
+    last_printed = ""
     for path in args.files:
         if (args.check or args.in_place) and path == "-":
             raise CLIError("--check and --in-place need a file, not stdin")
@@ -187,7 +192,10 @@ def run_fmt(args: argparse.Namespace) -> int:
             if source.data != text.encode("utf-8"):
                 atomic_write(path, text.encode("utf-8"))
         else:
+            if source.format == "yaml" and last_printed == "yaml":
+                sys.stdout.write("---\n")
             sys.stdout.write(text)
+            last_printed = source.format
     return status
 
 
