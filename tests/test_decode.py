@@ -658,6 +658,33 @@ def test_an_empty_array_for_a_map_is_read_as_an_empty_object(type_name: str, fie
     assert both_issues({**doc, field: [1]}, type_name) == [(field, "type")]
 
 
+def _object_fields() -> list[tuple[str, str]]:
+    """Every (type name, field) whose value is an IR object (the backend's types: {} is minimal)."""
+    from crucible_ir._model._base import resolve_type
+    from crucible_ir._typetree import plan
+
+    return [
+        (name, f.name)
+        for name in ir.type_names()
+        for f in plan(resolve_type(name)).fields
+        if f.node.kind == "struct"
+    ]
+
+
+@pytest.mark.parametrize(("type_name", "field"), _object_fields())
+def test_an_empty_array_for_an_ir_object_reads_as_an_empty_object(
+    type_name: str, field: str
+) -> None:
+    def outcome(value: object) -> object:
+        try:
+            doc = {**MINIMAL.get(type_name, {}), field: value}
+            return ir.from_json(json.dumps(doc), type_name)
+        except ir.DecodeError as exc:
+            return exc.errors
+
+    assert outcome([]) == outcome({})
+
+
 def test_empty_arrays_for_maps_nested_and_in_lists() -> None:
     doc = {
         **MINIMAL["experiment"],

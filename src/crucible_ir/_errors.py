@@ -77,7 +77,7 @@ def path_of(loc: Loc) -> str:
 
 
 class Issue(msgspec.Struct, frozen=True, repr_omit_defaults=True):
-    """One problem, at one path.
+    """One problem, at one path; ``str(issue)`` is ``"<path>: <message>"``.
 
     ``path`` uses dotted field names and ``[i]`` indices from the object that was
     checked (``pipeline[2].name``); ``""`` is the object itself. ``loc`` is the
@@ -140,15 +140,14 @@ class Issue(msgspec.Struct, frozen=True, repr_omit_defaults=True):
         return hash((self.path, self.code, self.message, self.line, self.column))
 
     def __str__(self) -> str:
-        where = self.path or "(root)"
-        if self.line is not None:
-            at = (
-                f"line {self.line}"
-                if self.column is None
-                else f"line {self.line}, column {self.column}"
-            )
-            where = f"{where} ({at})"
-        return f"{where}: {self.message}"
+        return f"{self.path}: {self.message}"
+
+    def _line(self) -> str:
+        """``str(self)``, and where in the source text when known: a line of an error's text."""
+        if self.line is None:
+            return str(self)
+        column = "" if self.column is None else f", column {self.column}"
+        return f"{self} (at line {self.line}{column})"
 
 
 class IRError(ValueError):
@@ -163,7 +162,7 @@ class IRError(ValueError):
         super().__init__(self._render())
 
     def _render(self) -> str:
-        lines = [str(issue) for issue in self.errors]
+        lines = [issue._line() for issue in self.errors]
         if self._title:
             lines.insert(0, self._title)
         return "\n".join(lines)

@@ -159,6 +159,8 @@ class _Walk:
                 return
             node = option
         kind = node.kind
+        if kind in _OBJECTS and isinstance(value, (list, tuple)) and not value and loc:
+            value = {}  # how the reference writes an empty keyword list (`options: []`)
         if kind in _SCALARS:
             converted = self.scalar(value, node, loc)
             if converted is not _MISSING:
@@ -169,8 +171,6 @@ class _Walk:
                 into[key] = converted
         elif kind == "json" or (kind == "map" and node.item is None and isinstance(value, dict)):
             into[key] = value if self.trusted else self.opaque(value, loc, depth)
-        elif kind == "map" and isinstance(value, (list, tuple)) and not value:
-            into[key] = {}  # how the reference writes an empty keyword list (`options: []`)
         elif not _shaped(value, kind):
             shown = json_type_name(value) if kind == "struct" else _shown(value)
             self.add(loc, C.TYPE, f"expected {node.describe()}, got {shown}")
@@ -320,6 +320,7 @@ class _Walk:
 
 
 _SCALARS = frozenset({"str", "literal", "int", "number", "bool"})
+_OBJECTS = frozenset({"map", "struct", "record"})  # (JSON objects)
 
 
 def _shaped(value: Any, kind: str) -> bool:
