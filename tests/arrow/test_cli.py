@@ -214,7 +214,6 @@ def test_a_bad_row_of_parquet_stops_it_and_nothing_is_written(
     [
         (("missing.jsonl", "--to", "parquet", "-o", "o.parquet"), "missing.jsonl: No such file"),
         (("events.jsonl", "--to", "parquet"), "--to parquet needs -o OUT"),
-        (("events.jsonl", "--to", "jsonl"), "--to jsonl reads Parquet"),
         (("garbage.parquet", "--to", "jsonl"), "garbage.parquet: cannot read as Parquet"),
         (("garbage.parquet", "--to", "json"), "Parquet converts to JSON Lines (--to jsonl)"),
         (("exp.json", "--to", "parquet", "-o", "o.parquet"), "--to parquet reads JSON Lines"),

@@ -313,3 +313,98 @@ def test_readers_truncate_fractions_past_six_digits(cli: Runner, name: str, text
     assert document["created_at"] == "2024-03-15T09:30:00.999999Z"  # not 09:30:01
     assert document["updated_at"] == "2024-03-15T09:30:01.123456Z"
     assert cli("validate", name).code == 0  # updated_at is not before created_at
+
+
+# -- to JSON Lines --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["exp.yaml", "exp.json", "exp.toml"])
+def test_one_document_to_jsonl_is_one_line_with_its_record(cli: Runner, name: str) -> None:
+    cli.write("exp.yaml", SOURCE)
+    if name != "exp.yaml":
+        assert cli("convert", "exp.yaml", "--to", name.rsplit(".")[1], "-o", name).code == 0
+    result = cli("convert", name, "--to", "jsonl")
+    assert (result.code, result.err) == (0, "")
+    [line] = result.lines
+    assert json.loads(line) == json.loads(cli("convert", name, "--to", "json").out)
+    full = cli("convert", name, "--to", "jsonl", "--full", "-o", "exp.jsonl")
+    assert (full.code, full.out) == (0, "")
+    written = (cli.cwd / "exp.jsonl").read_text(encoding="utf-8")
+    assert written.endswith("\n")
+    assert written.count("\n") == 1
+    assert json.loads(written) == json.loads(cli("convert", name, "--to", "json", "--full").out)
+    back = cli("validate", "--type", "experiment", "exp.jsonl")
+    assert (back.code, back.out) == (0, "")
+
+
+def test_one_document_to_jsonl_refuses_what_it_would_lose(cli: Runner) -> None:
+    text = '{"id": "e", "backend": {"id": "b"}, "pipeline": [{"name": "a"}], "reliabilty": {}}'
+    cli.write("exp.json", text)
+    result = cli("convert", "exp.json", "--to", "jsonl", "-o", "out.jsonl")
+    assert (result.code, result.out) == (1, "")
+    line, column = where(text, '"reliabilty"')
+    assert result.err_lines == [
+        f"exp.json:{line}:{column}: reliabilty: unknown field `reliabilty`; did you mean "
+        "`reliability`? (convert would drop it)"
+    ]
+    cli.write("exp.yaml", "id: e  # the id\nbackend: {id: b}\npipeline: [{name: a}]\n")
+    result = cli("convert", "exp.yaml", "--to", "jsonl", "-o", "out.jsonl")
+    assert (result.code, result.out) == (1, "")
+    assert result.err_lines == [
+        "exp.yaml:1:8: a comment, which convert would drop (the YAML and TOML writers keep "
+        "no comments)"
+    ]
+    assert not (cli.cwd / "out.jsonl").exists()
+
+
+def test_jsonl_to_jsonl_writes_its_records_again_one_a_line(cli: Runner) -> None:
+    cli.write(
+        "events.jsonl",
+        '{"latency_ms": 3, "id": "e1", "input": {"b": 1, "a": 2}}\n'
+        "\n"
+        '{"id": "e2", "timestamp": "2024-03-16T12:03:13+02:00"}\r\n'
+        '{"id": "e3"}',
+    )
+    result = cli("convert", "events.jsonl", "--to", "jsonl")
+    assert (result.code, result.err) == (0, "")
+    assert result.lines == [
+        '{"id":"e1","input":{"b":1,"a":2},"latency_ms":3}',
+        '{"id":"e2","timestamp":"2024-03-16T12:03:13+02:00"}',
+        '{"id":"e3"}',
+    ]
+    assert cli("convert", "events.jsonl", "--to", "jsonl", "-o", "out.jsonl").code == 0
+    assert (cli.cwd / "out.jsonl").read_text(encoding="utf-8") == result.out
+    stdin = cli("convert", "-", "--to", "jsonl", "-t", "feedback.event", stdin=result.out)
+    assert (stdin.code, stdin.out) == (0, result.out)
+
+
+def test_jsonl_to_jsonl_reports_every_bad_record_and_writes_nothing(cli: Runner) -> None:
+    text = '{"id": "e1"}\n{"id": "e2", "zz": 1}\n{"id": "e3"}\n{"id": "e4", "latency_ms": -1}\n'
+    cli.write("events.jsonl", text)
+    result = cli("convert", "events.jsonl", "--to", "jsonl", "-o", "out.jsonl")
+    assert (result.code, result.out) == (1, "")
+    line, column = where(text, '"zz"')
+    assert result.err_lines == [
+        f"events.jsonl:{line}:{column}: zz: unknown field `zz` (convert would drop it)",
+        "events.jsonl:{}:{}: latency_ms: expected an integer >= 0, got -1".format(
+            *where(text, "-1")
+        ),
+        "crucible-ir: events.jsonl: 2 bad records; nothing written to out.jsonl",
+    ]
+    assert not (cli.cwd / "out.jsonl").exists()
+    printed = cli("convert", "events.jsonl", "--to", "jsonl")
+    assert printed.code == 1
+    assert printed.lines == ['{"id":"e1"}']  # nothing after the first bad record
+    assert printed.err_lines[-1] == "crucible-ir: events.jsonl: 2 bad records"
+
+
+def test_jsonl_to_another_format_is_refused(cli: Runner) -> None:
+    cli.write("events.jsonl", '{"id": "e1"}\n')
+    result = cli("convert", "events.jsonl", "--to", "json")
+    assert result.code == 2
+    assert "a JSON Lines file holds many documents" in result.err
+    partition = cli("convert", "events.jsonl", "--to", "jsonl", "--partition-by", "id")
+    assert (partition.code, partition.err_lines) == (
+        2,
+        ["crucible-ir: --partition-by applies to --to parquet"],
+    )

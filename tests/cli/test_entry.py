@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from importlib.metadata import entry_points, version
 from pathlib import Path
 
@@ -168,6 +169,66 @@ def test_output_closed_before_anything_is_read_ends_quietly(cli: Runner, args: l
     proc.stdout.close()  # like `| true`: nobody reads
     _, err = proc.communicate(timeout=60)
     assert (proc.returncode, err) == (1, b"")
+
+
+_GOOD_YAML = "id: e\nbackend: {id: b}\npipeline: [{name: a}]\n"
+_EVERY_COMMAND = [
+    ["validate", "good.yaml"],
+    ["validate", "bad.yaml"],
+    ["validate", "--format", "json", "bad.yaml"],
+    ["validate", "events.jsonl"],
+    ["fmt", "good.yaml"],
+    ["fmt", "--check", "good.yaml"],
+    ["convert", "good.yaml", "--to", "json"],
+    ["convert", "good.yaml", "--to", "jsonl"],
+    ["show", "good.yaml"],
+    ["diff", "good.yaml", "bad.yaml"],
+    ["hash", "good.yaml"],
+    ["schema"],
+    ["schema", "--list"],
+]
+
+
+def _close(fd: int) -> Callable[[], None]:
+    return lambda: os.close(fd)
+
+
+@pytest.mark.parametrize("args", _EVERY_COMMAND, ids=" ".join)
+def test_a_closed_standard_output_ends_every_command_quietly_with_status_1(
+    cli: Runner, args: list[str]
+) -> None:
+    """``crucible-ir ... >&-``: nothing can be printed, so never 0, never a crash."""
+    cli.write("good.yaml", _GOOD_YAML)
+    cli.write("bad.yaml", "id: e\nzz: 1\n")
+    cli.write("events.jsonl", '{"id": "e1"}\n{"id": ""}\n')
+    result = cli(*args, preexec_fn=_close(1))
+    assert (result.code, result.err) == (1, "")
+    assert cli.cwd.joinpath("good.yaml").read_text(encoding="utf-8") == _GOOD_YAML
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "-"],
+        ["validate", "--input-format", "jsonl", "-"],
+        ["validate", "--format", "json", "-"],
+        ["fmt", "-"],
+        ["convert", "-", "--to", "yaml"],
+        ["convert", "-", "--to", "jsonl"],
+        ["convert", "-", "--input-format", "jsonl", "--to", "jsonl"],
+        ["convert", "-", "--input-format", "jsonl", "--to", "parquet", "-o", "out.parquet"],
+        ["show", "-"],
+        ["diff", "-", "good.yaml"],
+        ["hash", "-"],
+    ],
+    ids=" ".join,
+)
+def test_a_closed_standard_input_is_an_unreadable_input(cli: Runner, args: list[str]) -> None:
+    """``crucible-ir ... - <&-``: exit 2 and say so, as for any file that cannot be read."""
+    cli.write("good.yaml", _GOOD_YAML)
+    result = cli(*args, preexec_fn=_close(0))
+    assert result.code == 2
+    assert "crucible-ir: <stdin>: cannot read: standard input is closed" in result.err_lines
 
 
 def _base_dependencies() -> list[str]:

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from ._support import CLI, Runner, command_env
 
@@ -184,11 +185,39 @@ def test_fmt_of_standard_input_writes_the_format_it_read(cli: Runner) -> None:
     assert cli("fmt", "-", stdin=json.dumps(EXPERIMENT)).out.startswith("{\n")
 
 
-def test_fmt_prints_one_file_only(cli: Runner) -> None:
-    cli.write("a.json", '{"name": "a"}')
-    result = cli("fmt", "--type", "stage_def", "a.json", "a.json")
-    assert (result.code, result.out) == (2, "")
-    assert result.err.startswith("crucible-ir: ")
+def test_fmt_prints_several_files_in_turn(cli: Runner) -> None:
+    """In argument order; a ``---`` line between two YAML documents (one YAML stream),
+    JSON and TOML results simply one after the other."""
+    cli.write("a.json", json.dumps(EXPERIMENT))
+    cli.write("b.yaml", YAML_DOC)
+    cli.write("c.yml", YAML_DOC.replace("id: exp", "id: exp2"))
+    cli.write("d.toml", TOML_DOC)
+    cli.write("e.yaml", YAML_DOC)
+    names = ["a.json", "b.yaml", "c.yml", "d.toml", "e.yaml", "a.json"]
+    alone = {name: cli("fmt", name).out for name in set(names)}
+    result = cli("fmt", *names)
+    assert (result.code, result.err) == (0, "")
+    expected = [alone["a.json"], alone["b.yaml"], "---\n", alone["c.yml"], alone["d.toml"]]
+    expected += [alone["e.yaml"], alone["a.json"]]
+    assert result.out == "".join(expected)
+    stream = alone["b.yaml"] + "---\n" + alone["c.yml"]
+    assert [doc["id"] for doc in yaml.safe_load_all(stream)] == ["exp", "exp2"]
+
+
+def test_fmt_of_several_files_refuses_each_that_would_lose_something(cli: Runner) -> None:
+    cli.write("a.yaml", YAML_DOC)
+    cli.write("b.yaml", YAML_DOC.replace("id: exp", "id: exp  # a comment"))
+    cli.write("c.json", '{"name": "c", "zz": 1}')
+    cli.write("d.yaml", YAML_DOC)
+    result = cli("fmt", "a.yaml", "b.yaml", "d.yaml")
+    assert result.code == 1
+    assert result.out == cli("fmt", "a.yaml").out + "---\n" + cli("fmt", "d.yaml").out
+    assert result.err_lines == [
+        "b.yaml:1:10: a comment, which fmt would drop (the YAML and TOML writers keep no comments)"
+    ]
+    typed = cli("fmt", "--type", "stage_def", "c.json", "c.json")
+    assert (typed.code, typed.out) == (1, "")
+    assert typed.err_lines == ["c.json:1:15: zz: unknown field `zz` (fmt would drop it)"] * 2
 
 
 def test_fmt_of_an_undecodable_file_exits_1_with_located_problems(cli: Runner) -> None:

@@ -191,7 +191,7 @@ def test_garbage_jsonl_is_reported_record_by_record(cli: Runner) -> None:
         assert line.startswith(f"crucible-ir: {name}: "), result.args
     assert results[2].err_lines == [
         f"crucible-ir: {names[0]}: a JSON Lines file holds many documents: `validate` reads "
-        "it, and `convert --to parquet` converts it (--input-format json|yaml|toml for one "
+        "it, and `convert --to jsonl|parquet` converts it (--input-format json|yaml|toml for one "
         "document)"
     ]
 

@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from ._support import CLI, REPO, Runner, command_env
+from ._support import CLI, REPO, Runner, command_env, where
+
+
+def at(text: str, fragment: str) -> str:
+    """``LINE:COL`` of the first ``fragment`` in ``text``."""
+    return "{}:{}".format(*where(text, fragment))
+
 
 EVENTS = (
     "\n".join(
@@ -37,17 +43,49 @@ def test_each_bad_record_is_one_line_at_its_line_number(cli: Runner) -> None:
     result = cli("validate", "--type", "feedback.event", "events.jsonl")
     assert result.code == 1
     assert [line.split(": ", 2)[:2] for line in result.lines] == [
-        ["events.jsonl:3:1", "id"],
-        ["events.jsonl:4:1", "latency_ms"],
+        ["events.jsonl:3:8", "id"],
+        ["events.jsonl:" + at(EVENTS, "-1"), "latency_ms"],
         ["events.jsonl:7:16", "(root)"],
-        ["events.jsonl:9:1", "id"],
-        ["events.jsonl:10:1", "timestamp"],
+        ["events.jsonl:9:1", "id"],  # a missing field: at its object
+        ["events.jsonl:" + at(EVENTS, '"yesterday"'), "timestamp"],
         ["events.jsonl:11:1", "(root)"],
     ]
     assert result.lines[0].endswith("id: expected a non-empty identifier, got an empty string")
     assert result.lines[1].endswith("latency_ms: expected an integer >= 0, got -1")
     assert result.lines[2].endswith("(root): unexpected end of input")
     assert result.lines[3].endswith("id: missing required field `id`")
+
+
+def test_each_problem_is_placed_in_its_line_as_in_a_json_file(cli: Runner) -> None:
+    """The key of an unknown key, the value of a wrong one, a syntax error where it is;
+    columns count characters, lines count in the file."""
+    text = (
+        '{"id": "e1"}\n'
+        '{"id": "e2", "zz": 1}\n'
+        "\n"
+        '  {"id": "é3", "user_id": "ü", "latency_ms": -1, "output": {"a": 1}}\n'
+        '{"id": "e5", "output": {"a": [1]}, "timestamp": 5}\n'
+        '{"id": "e5", "latency_ms": 1,, "x": 2}\n'
+        '{"id": "e6",\n'
+    )
+    cli.write("mix.jsonl", text)
+    result = cli("validate", "mix.jsonl")
+    assert result.code == 1
+    assert result.lines == [
+        "mix.jsonl:" + at(text, '"zz"') + ": zz: unknown field `zz`",
+        "mix.jsonl:" + at(text, "-1") + ": latency_ms: expected an integer >= 0, got -1",
+        "mix.jsonl:" + at(text, "5}") + ": timestamp: expected a timestamp string, got integer",
+        "mix.jsonl:" + at(text, ', "x"') + ": (root): malformed JSON: object keys must be strings",
+        "mix.jsonl:7:13: (root): unexpected end of input",
+    ]
+    as_json = cli("validate", "--format", "json", "mix.jsonl")
+    assert [(p["line"], p["column"]) for p in json.loads(as_json.out)] == [
+        where(text, '"zz"'),
+        where(text, "-1"),
+        where(text, "5}"),
+        where(text, ', "x"'),
+        (7, 13),
+    ]
 
 
 def test_json_output_gives_codes_and_line_numbers(cli: Runner) -> None:
@@ -107,16 +145,28 @@ def test_unknown_keys_are_problems_per_record_unless_allowed(cli: Runner) -> Non
 def test_json_lines_files_hold_feedback_events_by_default(cli: Runner, name: str) -> None:
     cli.write(name, '{"id": "a", "feedback_value": "up"}\n{"id": ""}\n')
     result = cli("validate", name)
-    assert result.lines == [f"{name}:2:1: id: expected a non-empty identifier, got an empty string"]
+    assert result.lines == [f"{name}:2:8: id: expected a non-empty identifier, got an empty string"]
     typed = cli("validate", "--type", "experiment", name)
     assert "feedback_value: unknown field `feedback_value`" in typed.out
 
 
 @pytest.mark.parametrize("args", [["--input-format", "jsonl"], []])
 def test_jsonl_from_stdin(cli: Runner, args: list[str]) -> None:
-    result = cli("validate", *args, "-", stdin='{"id": "a"}\n{"id": ""}\n')
+    events = '{"id": "a"}\n{"id": ""}\n'
+    result = cli("validate", "--type", "feedback.event", *args, "-", stdin=events)
     assert result.code == 1
-    assert [line.split(": ")[0] for line in result.lines] == ["<stdin>:2:1"]
+    assert [line.split(": ")[0] for line in result.lines] == ["<stdin>:2:8"]
+
+
+@pytest.mark.parametrize("args", [["--input-format", "jsonl"], []])
+def test_standard_input_holds_experiments_by_default_whatever_its_format(
+    cli: Runner, args: list[str]
+) -> None:
+    """Only JSON Lines *files* default to feedback events: `-` has no name to go by."""
+    result = cli("validate", *args, "-", stdin='{"id": "e1"}\n{"id": "e2"}\n')
+    assert result.code == 1
+    assert "<stdin>:1:1: backend: missing required field `backend`" in result.lines
+    assert "<stdin>:2:1: pipeline: missing required field `pipeline`" in result.lines
 
 
 def test_invalid_utf8_in_a_record_is_reported_at_its_line(cli: Runner) -> None:
@@ -196,7 +246,44 @@ def test_a_large_file_validates_in_bounded_memory(tmp_path: Path) -> None:
     code, peak_mb, output = _peak_rss(["validate", path.name], tmp_path)
     assert code == 1
     assert output.splitlines() == [
-        f"big.jsonl:{RECORDS + 1}:1: id: expected a non-empty identifier, got an empty string"
+        f"big.jsonl:{RECORDS + 1}:8: id: expected a non-empty identifier, got an empty string"
     ]
     # Reading the file whole would take more than its size (> 100 MiB).
     assert peak_mb < 60, f"peak RSS {peak_mb} MiB for a {size_mb:.0f} MiB file"
+
+
+def test_standard_input_converted_to_parquet_holds_experiments_by_default(cli: Runner) -> None:
+    pytest.importorskip("pyarrow")
+    args = ("convert", "-", "--input-format", "jsonl", "--to", "parquet", "-o", "out.parquet")
+    result = cli(*args, stdin='{"id": "e1"}\n')
+    assert result.code == 1
+    assert "<stdin>:1:1: backend: missing required field `backend`" in result.err_lines
+    assert not (cli.cwd / "out.parquet").exists()
+    assert cli(*args, "--type", "feedback.event", stdin='{"id": "e1"}\n').code == 0
+
+
+def test_only_bad_records_are_read_again_for_positions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import crucible_ir._sources as sources
+    from crucible_ir._cli import main
+
+    read_again: list[bytes] = []
+    load = sources.load
+
+    def counting_load(text: str | bytes, fmt: str) -> sources.Document:
+        read_again.append(bytes(text) if not isinstance(text, str) else text.encode())
+        return load(text, fmt)
+
+    monkeypatch.setattr(sources, "load", counting_load)
+    records = [f'{{"id": "evt_{i}", "latency_ms": {i}}}' for i in range(1000)]
+    records[10] = '{"id": "evt_10", "latency_ms": -1}'
+    records[500] = '{"id": "evt_500", "zz": 1}'
+    path = tmp_path / "events.jsonl"
+    path.write_text("\n".join(records) + "\n", encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        f"{path}:11:32: latency_ms: expected an integer >= 0, got -1",
+        f"{path}:501:19: zz: unknown field `zz`",
+    ]
+    assert read_again == [records[10].encode(), records[500].encode()]

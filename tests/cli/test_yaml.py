@@ -290,3 +290,26 @@ def test_fmt_reads_yaml_from_stdin(cli: Runner) -> None:
     result = cli("fmt", "--input-format", "yaml", "-", stdin=BASE + "owner: 1.10\n")
     assert result.code == 0
     assert 'owner: "1.10"\n' in result.out
+
+
+def test_plain_scalars_in_string_fields_inside_a_union_are_their_text(cli: Runner) -> None:
+    """An ensemble's models are names or backend refs: a ref's string fields take YAML text too,
+    down its fallback chain."""
+    text = BASE + (
+        "reliability:\n"
+        "  ensemble:\n"
+        "    models: [gpt4, {id: 3, profile: 1.10, fallback: {id: 4, model_version: 2024}}]\n"
+    )
+    cli.write("union.yaml", text)
+    result = cli("validate", "union.yaml")
+    assert (result.code, result.out) == (0, "")
+    models = fmt_json(cli, "union.yaml", text)["reliability"]["ensemble"]["models"]
+    assert models[0] == "gpt4"
+    assert (models[1]["id"], models[1]["profile"]) == ("3", "1.10")
+    assert (models[1]["fallback"]["id"], models[1]["fallback"]["model_version"]) == ("4", "2024")
+
+
+def test_a_named_tool_choice_takes_yaml_text(cli: Runner) -> None:
+    """``tool_choice`` is a word or a ``{name: tool}`` record: the record's name is text."""
+    data = fmt_json(cli, "prompt.yaml", "tool_choice: {name: 123}\n", "--type", "backend.prompt")
+    assert data["tool_choice"] == {"name": "123"}

@@ -16,7 +16,7 @@ __all__ = ["CONVERT_FORMATS", "main", "parser"]
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 CONVERT_FORMATS = ["json", "yaml", "toml", "parquet", "jsonl"]
-"""What ``convert --to`` writes (parquet and jsonl: JSON Lines <-> Parquet, in ``_parquet``)."""
+"""What ``convert --to`` writes (to and from Parquet: ``_parquet``; the rest: ``_fmt``)."""
 
 # The distribution that provides a module the commands import, for the install hint.
 _PACKAGES = {"yaml": "PyYAML", "tomli": "tomli", "tomli_w": "tomli-w", "msgspec": "msgspec"}
@@ -137,7 +137,9 @@ def parser() -> argparse.ArgumentParser:
         "--to",
         choices=CONVERT_FORMATS,
         required=True,
-        help="the format to write (parquet from JSON Lines, jsonl from Parquet: the arrow extra)",
+        help="the format to write: jsonl writes one line per document, or a JSON Lines "
+        "file's records again; parquet (from JSON Lines) and Parquet to jsonl need the arrow "
+        "extra",
     )
     p.add_argument(
         "--output", "-o", metavar="OUT", help="write here (atomically) instead of standard output"
@@ -193,6 +195,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = parser().parse_args(argv)
     from ._common import CLIError
+
+    if sys.stdout is None:
+        # Standard output closed from the start (`crucible-ir ... >&-`): nothing the command
+        # prints can be delivered, so it stops at once, quietly, and not with 0.
+        return EXIT_PROBLEMS
 
     try:
         if args.command == "validate":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -18,9 +19,11 @@ __all__ = [
     "atomic_output",
     "atomic_write",
     "ir_class",
+    "jsonl_input",
     "open_input",
     "print_problems",
     "printable",
+    "stdin_bytes",
     "use_color",
 ]
 
@@ -85,6 +88,13 @@ def ir_class(name: str) -> type[IRStruct]:
         raise CLIError(str(exc)) from None
 
 
+def stdin_bytes() -> IO[bytes]:
+    """Standard input as bytes, or a `CLIError` when it is closed (``crucible-ir ... <&-``)."""
+    if sys.stdin is None:
+        raise CLIError("<stdin>: cannot read: standard input is closed")
+    return sys.stdin.buffer
+
+
 class Input(NamedTuple):
     """One input read whole: its name in messages, its bytes, format and IR type."""
 
@@ -114,7 +124,7 @@ def open_input(path: str, args: argparse.Namespace, *, lines: bool = False) -> I
     if fmt != "jsonl" or not lines:
         try:
             if path == "-":
-                data = sys.stdin.buffer.read()
+                data = stdin_bytes().read()
             else:
                 with open(path, "rb") as handle:
                     data = handle.read()
@@ -124,10 +134,31 @@ def open_input(path: str, args: argparse.Namespace, *, lines: bool = False) -> I
     if fmt == "jsonl" and not lines:
         raise CLIError(
             f"{name}: a JSON Lines file holds many documents: `validate` reads it, and "
-            "`convert --to parquet` converts it (--input-format json|yaml|toml for one document)"
+            "`convert --to jsonl|parquet` converts it (--input-format json|yaml|toml for one "
+            "document)"
         )
-    default = "feedback.event" if fmt == "jsonl" else "experiment"
+    # JSON Lines *files* hold feedback events by default; standard input, whatever its
+    # format, holds what --type says, else experiments.
+    default = "feedback.event" if fmt == "jsonl" and path != "-" else "experiment"
     return Input(name, data, fmt, ir_class(default if args.type is None else args.type))
+
+
+@contextlib.contextmanager
+def jsonl_input(path: str, source: Input) -> Iterator[IO[bytes]]:
+    """The JSON Lines of ``source`` (read by `open_input` with ``lines``) as a binary stream.
+
+    Standard input is what `open_input` read to tell its format, if it did, else
+    the stream itself; a file is opened (a `CLIError` if it cannot be) and closed.
+    """
+    if path == "-":
+        yield io.BytesIO(source.data) if source.data else stdin_bytes()
+        return
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise CLIError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    with handle:
+        yield handle
 
 
 @contextlib.contextmanager

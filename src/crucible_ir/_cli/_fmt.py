@@ -15,15 +15,26 @@ with one line per reason.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from typing import Any
+from collections.abc import Iterator
+from typing import IO, Any
 
 import msgspec
 
 from .._codec._canonical import canonical_data, json_text
 from .._codec._json import to_dict
 from .._model._base import IRStruct
-from ._common import CLIError, Input, atomic_write, open_input, print_problems, printable
+from ._common import (
+    CLIError,
+    Input,
+    atomic_output,
+    atomic_write,
+    jsonl_input,
+    open_input,
+    print_problems,
+    printable,
+)
 from ._locate import check
 
 __all__ = ["authoring_data", "run_convert", "run_fmt", "write_text"]
@@ -64,10 +75,15 @@ def _trim(data: Any, obj: Any, *, defaults: bool) -> Any:
 
 
 def write_text(data: Any, fmt: str, name: str = "<data>") -> str:
-    """``data`` (of the file ``name``) as JSON (2-space indent), YAML or TOML that reads back as it."""
+    """``data`` (of the file ``name``) as JSON (2-space indent), YAML, TOML or one JSON Lines line.
+
+    What it writes reads back as ``data``.
+    """
     try:
         if fmt == "json":
             return json_text(data, indent=2) + "\n"
+        if fmt == "jsonl":
+            return json_text(data) + "\n"
         if fmt == "yaml":
             return _yaml(data)
         return _toml(data)
@@ -150,10 +166,15 @@ def _rewritten(source: Input, command: str, fmt: str, *, full: bool) -> str | No
 
 
 def run_fmt(args: argparse.Namespace) -> int:
-    """Print, check or rewrite documents in their own format."""
-    if not (args.check or args.in_place) and len(args.files) > 1:
-        raise CLIError("fmt prints one file; use --check or --in-place for several")
+    """Print, check or rewrite documents in their own format.
+
+    Printed, the results follow one another in the order of the files; a ``---``
+    line separates two YAML documents printed one after the other, so that
+    together they are one YAML stream. (A JSON result is one value ending with
+    a newline; TOML has no way to hold several documents.)
+    """
     status = 0
+    last_printed = ""
     for path in args.files:
         if (args.check or args.in_place) and path == "-":
             raise CLIError("--check and --in-place need a file, not stdin")
@@ -171,13 +192,21 @@ def run_fmt(args: argparse.Namespace) -> int:
             if source.data != text.encode("utf-8"):
                 atomic_write(path, text.encode("utf-8"))
         else:
+            if source.format == "yaml" and last_printed == "yaml":
+                sys.stdout.write("---\n")
             sys.stdout.write(text)
+            last_printed = source.format
     return status
 
 
 def run_convert(args: argparse.Namespace) -> int:
-    """Write the document in another format."""
-    text = _rewritten(open_input(args.file, args), "convert", args.to, full=args.full)
+    """Write the document in another format (a JSON Lines file: its records, to JSON Lines)."""
+    if args.partition_by:
+        raise CLIError("--partition-by applies to --to parquet")
+    source = open_input(args.file, args, lines=args.to == "jsonl")
+    if source.format == "jsonl":
+        return _convert_lines(args, source)
+    text = _rewritten(source, "convert", args.to, full=args.full)
     if text is None:
         return 1
     if args.output:
@@ -185,3 +214,65 @@ def run_convert(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+class _RefusedError(Exception):
+    """A record that cannot be converted: the output, written so far, is dropped."""
+
+
+def _convert_lines(args: argparse.Namespace, source: Input) -> int:
+    """Write a JSON Lines file's records again, one a line, each as ``--to json`` writes it.
+
+    Streamed, in bounded memory. Every bad record is reported (unknown keys
+    too, which the writer would drop); after the first, nothing more is written,
+    and with ``-o`` nothing at all.
+    """
+    from .._codec._jsonl import BadRecord, scan_jsonl
+    from ._locate import locate_record
+
+    bad = 0
+    try:
+        with (
+            jsonl_input(args.file, source) as stream,
+            atomic_output(args.output) if args.output else _stdout() as out,
+        ):
+            for item in scan_jsonl(stream, source.cls, strict=True):
+                if isinstance(item, BadRecord):
+                    bad += 1
+                    for p in locate_record(source.name, item):
+                        dropped = " (convert would drop it)" * (p.code == "unknown_field")
+                        print(p.text() + dropped, file=sys.stderr)
+                elif not bad:
+                    data = authoring_data(item, full=args.full)
+                    _write(out, write_text(data, "jsonl", source.name), args.output)
+            if bad and args.output:
+                raise _RefusedError
+    except _RefusedError:
+        pass
+    except BrokenPipeError:  # our output, closed: not the input's fault
+        raise
+    except OSError as exc:
+        raise CLIError(f"{source.name}: cannot read: {exc.strerror or exc}") from None
+    if bad:
+        where = f"; nothing written to {printable(args.output)}" if args.output else ""
+        print(
+            f"crucible-ir: {printable(source.name)}: {bad} bad record{'s' * (bad != 1)}{where}",
+            file=sys.stderr,
+        )
+    return 1 if bad else 0
+
+
+def _write(out: IO[bytes], text: str, output: str | None) -> None:
+    try:
+        out.write(text.encode("utf-8"))
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        where = printable(output or "<stdout>")
+        raise CLIError(f"{where}: cannot write: {exc.strerror or exc}") from None
+
+
+@contextlib.contextmanager
+def _stdout() -> Iterator[IO[bytes]]:
+    yield sys.stdout.buffer
+    sys.stdout.buffer.flush()

@@ -7,7 +7,8 @@ path through the reader's position tree (to the key, for an unknown key; to the
 enclosing object, for a missing field). Before a YAML document reaches the
 library, a plain scalar that YAML 1.2 reads as a boolean or a number but that
 lands in a string field becomes that field's text (``strategy: off`` is
-``"off"``, ``owner: 1.10`` is ``"1.10"``).
+``"off"``, ``owner: 1.10`` is ``"1.10"``), inside a union too (an ensemble's
+``models: [gpt4, {id: 3}]``: the object is the backend ref, whose ``id`` is ``"3"``).
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from .._typetree import Node, plan
 from ._common import Input, Located
 
 if TYPE_CHECKING:  # the readers are imported when a document needs placing
+    from .._codec._jsonl import BadRecord
     from .._sources import Document, Path
 
-__all__ = ["Checked", "check", "decode_located"]
+__all__ = ["Checked", "check", "decode_located", "locate_record"]
 
 
 class Checked(NamedTuple):
@@ -110,6 +112,29 @@ def decode_located(
     return obj, located, obj is not None
 
 
+def locate_record(name: str, record: BadRecord) -> list[Located]:
+    """The problems of a bad JSON Lines record, each placed in its line as in a ``.json`` file.
+
+    Only a bad record is read again, by the JSON source reader, for positions:
+    the good ones never are. A syntax error is where the library placed it.
+    """
+    from .._sources import SourceError, load
+
+    try:
+        doc: Document | None = load(record.text, "json")
+    except SourceError:  # unreadable: its issues are placed already, if at all
+        doc = None
+    located = []
+    for i in record.issues:
+        if i.column is not None or doc is None:
+            located.append(_at(name, i, record.line, i.column or 1))
+        else:
+            line, column = doc.locate(i.loc, key=i.code == IssueCode.UNKNOWN_FIELD)
+            located.append(_at(name, i, record.line + line - 1, column))
+    located.sort(key=lambda p: (p.line or 0, p.column or 0))
+    return located
+
+
 def _at(name: str, issue: Issue, line: int, column: int) -> Located:
     return Located(name, line, column, issue.path, str(issue.code), issue.message)
 
@@ -126,16 +151,31 @@ def coerce_plain_scalars(doc: Document, data: Any, cls: type[IRStruct]) -> Any:
     return _coerce(doc, data, Node("struct", cls=cls), ())
 
 
+_OBJECTS = ("struct", "record", "map")  # the kinds of node a JSON object is read as
+
+
 def _coerce(doc: Document, value: Any, node: Node, path: Path) -> Any:
     kind = node.kind
     options = node.options if kind == "union" and node.options else [node]
     if isinstance(value, (bool, int, float)) and any(o.kind in ("str", "literal") for o in options):
         raw = doc.raw_scalar(path)
         return value if raw is None else raw
+    if kind == "union":  # a union's options differ in JSON type: follow the one of the value
+        shapes = (
+            _OBJECTS if isinstance(value, dict) else ("list",) if isinstance(value, list) else ()
+        )
+        option = next((o for o in options if o.kind in shapes), None)
+        return value if option is None else _coerce(doc, value, option, path)
     if kind == "struct" and isinstance(value, dict) and node.cls is not None:
         fields = plan(node.cls).by_name
         return {
             key: _coerce(doc, item, fields[key].node, (*path, key)) if key in fields else item
+            for key, item in value.items()
+        }
+    if kind == "record" and isinstance(value, dict):
+        keys = {k.name: k.node for k in node.keys}
+        return {
+            key: _coerce(doc, item, keys[key], (*path, key)) if key in keys else item
             for key, item in value.items()
         }
     if kind == "list" and isinstance(value, list) and node.item is not None:

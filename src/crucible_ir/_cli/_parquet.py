@@ -1,4 +1,4 @@
-"""``crucible-ir convert`` between JSON Lines and Parquet (the ``arrow`` extra).
+"""``crucible-ir convert`` to and from Parquet (the ``arrow`` extra).
 
 ``convert events.jsonl --to parquet -o OUT`` streams the records into Parquet
 (a Hive-partitioned directory with ``--partition-by``); ``convert
@@ -18,7 +18,7 @@ from typing import Any
 
 from .._errors import IRError
 from .._sources import format_for_path
-from ._common import CLIError, Located, atomic_output, ir_class, print_problems
+from ._common import CLIError, Located, atomic_output, ir_class, print_problems, stdin_bytes
 
 __all__ = ["COLUMNAR", "run", "wanted"]
 
@@ -35,20 +35,23 @@ def is_parquet(path: str) -> bool:
 
 
 def wanted(args: argparse.Namespace) -> bool:
-    """Whether this ``convert`` is a columnar one (to or from Parquet, or to JSON Lines)."""
-    return args.to in COLUMNAR or is_parquet(args.file)
+    """Whether this ``convert`` is a columnar one: to or from Parquet.
+
+    (JSON Lines and single documents to JSON Lines are ``_fmt``'s.)
+    """
+    return args.to == "parquet" or is_parquet(args.file)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Convert JSON Lines to Parquet or Parquet to JSON Lines; 1 for a bad record."""
+    """Convert JSON Lines to Parquet, or Parquet to JSON Lines; 1 for a bad record."""
     try:
         from .. import arrow
     except ImportError:
         raise CLIError(f"Parquet conversion needs pyarrow: {_HINT}") from None
     type_name = args.type
-    if type_name is None:  # JSON Lines hold feedback events; Parquet says what it holds
+    if type_name is None:  # JSON Lines files hold feedback events; Parquet says what it holds
         stored = _stored_type(args.file) if args.to == "jsonl" and is_parquet(args.file) else None
-        type_name = stored or "feedback.event"
+        type_name = stored or ("experiment" if args.file == "-" else "feedback.event")
     cls = ir_class(type_name)
     name = "<stdin>" if args.file == "-" else args.file
     partition_by = [c for given in args.partition_by or () for c in given.split(",") if c]
@@ -64,10 +67,6 @@ def run(args: argparse.Namespace) -> int:
         if not args.output:
             raise CLIError("--to parquet needs -o OUT (a file, or a directory with --partition-by)")
         return _to_parquet(arrow, args.file, args.output, cls, partition_by)
-    if not is_parquet(args.file):
-        raise CLIError(
-            f"{name}: --to jsonl reads Parquet (a .parquet file or a partitioned directory)"
-        )
     if args.to != "jsonl":
         raise CLIError(f"{name}: Parquet converts to JSON Lines (--to jsonl)")
     return _to_jsonl(arrow, args.file, args.output, cls)
@@ -75,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _to_parquet(arrow: Any, path: str, output: str, cls: type, partition_by: list[str]) -> int:
     name = "<stdin>" if path == "-" else path
-    source: Any = sys.stdin.buffer if path == "-" else path
+    source: Any = stdin_bytes() if path == "-" else path
     try:
         arrow.jsonl_to_parquet(source, output, cls, partition_by=partition_by or None)
     except IRError as exc:

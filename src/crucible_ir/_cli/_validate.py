@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import io
 import sys
 from collections.abc import Iterable
 from typing import IO
 
-from ._common import CLIError, Input, Located, open_input, use_color
-from ._locate import check
+from ._common import CLIError, Input, Located, jsonl_input, open_input, use_color
+from ._locate import check, locate_record
 
 __all__ = ["run"]
 
@@ -76,24 +75,12 @@ def _jsonl(path: str, source: Input, reporter: _Reporter, *, strict: bool) -> No
     """Report the bad records of a JSON Lines file, each at its line; memory stays bounded."""
     from .._codec._jsonl import BadRecord, scan_jsonl
 
-    if path == "-":  # read already if its format was told from its content
-        stream: IO[bytes] = io.BytesIO(source.data) if source.data else sys.stdin.buffer
-    else:
+    with jsonl_input(path, source) as stream:
         try:
-            stream = open(path, "rb")  # noqa: SIM115 - closed below
+            for item in scan_jsonl(stream, source.cls, strict=strict):
+                if isinstance(item, BadRecord):
+                    reporter.add(locate_record(source.name, item))
+        except BrokenPipeError:  # our output, closed: not the input's fault
+            raise
         except OSError as exc:
             raise CLIError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    try:
-        for item in scan_jsonl(stream, source.cls, strict=strict):
-            if isinstance(item, BadRecord):
-                reporter.add(
-                    Located(source.name, item.line, i.column or 1, i.path, str(i.code), i.message)
-                    for i in item.issues
-                )
-    except BrokenPipeError:  # our output, closed: not the input's fault
-        raise
-    except OSError as exc:
-        raise CLIError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    finally:
-        if path != "-":
-            stream.close()

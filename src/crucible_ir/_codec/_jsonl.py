@@ -69,6 +69,8 @@ class BadRecord(NamedTuple):
     """Its problems, each carrying ``line``."""
     decode_failed: bool
     """True when it could not be decoded at all (else it decoded but broke rules)."""
+    text: bytes = b""
+    """The line itself (without its line end), so a caller can place each issue in it."""
 
 
 @overload
@@ -311,11 +313,11 @@ def _line_by_line(
         try:
             obj = from_json(line, cls, strict=strict)
         except DecodeError as exc:
-            yield BadRecord(lineno, _at_line(exc.errors, lineno), True)
+            yield BadRecord(lineno, _at_line(exc.errors, lineno), True, line)
             continue
         problems = errors(obj)
         if problems:
-            yield BadRecord(lineno, _at_line(problems, lineno), False)
+            yield BadRecord(lineno, _at_line(problems, lineno), False, line)
         else:
             yield obj
 
