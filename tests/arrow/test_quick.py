@@ -150,6 +150,16 @@ def test_invalid_utf8_in_a_string_column(monkeypatch: pytest.MonkeyPatch) -> Non
     assert title.startswith("row 2:\n")
 
 
+@pytest.mark.parametrize("cell", [b"{}\xff", b'{"a": "\xff"}', b'"\xed\xa0\x80"'])
+def test_invalid_utf8_in_json_text(cell: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    offsets = pa.py_buffer(bytes([0, 0, 0, 0, 2, 0, 0, 0, 2 + len(cell), 0, 0, 0]))
+    texts = pa.StringArray.from_buffers(2, offsets, pa.py_buffer(b"{}" + cell))
+    table = pa.table({"id": ["a", "b"], "metadata": texts})
+    kind, title, _ = read_both_ways(table, monkeypatch)
+    assert kind is ir.DecodeError  # (not a UnicodeDecodeError)
+    assert title.startswith("row 2:\n")
+
+
 @pytest.mark.parametrize(
     "micros",
     [253_402_300_800_000_000, -62_135_596_800_000_001],  # year 10000, year 0

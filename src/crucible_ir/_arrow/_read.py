@@ -256,13 +256,14 @@ def _quoted(array: pa.Array) -> pa.Array:
 
 def _json_text(array: pa.Array) -> pa.Array:
     """JSON text cells, each checked to hold exactly one JSON value, on one line."""
-    texts = pc.fill_null(array, _NULL).to_pylist()
+    texts = pc.fill_null(array, _NULL).cast(pa.large_binary()).to_pylist()  # (UTF-8 or not)
     for i, text in enumerate(texts):
         try:
             _RAW(text)
         except msgspec.DecodeError as exc:
+            shown = text[:40].decode("utf-8", "replace")
             raise _BadCellError(
-                i, "", f"expected JSON text, got {text[:40]!r} ({exc})", IssueCode.SYNTAX
+                i, "", f"expected JSON text, got {shown!r} ({exc})", IssueCode.SYNTAX
             ) from None
     broken = pc.fill_null(pc.match_substring_regex(array, r"[\r\n]"), False)
     if pc.any(broken).as_py():  # a line break between tokens would split the row's line
