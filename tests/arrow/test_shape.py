@@ -6,7 +6,7 @@ import pyarrow as pa
 import pytest
 
 import crucible_ir as ir
-from crucible_ir import arrow, backend
+from crucible_ir import arrow, backend, reliability
 from crucible_ir._arrow._shape import JSON, shape_of
 from crucible_ir._typetree import plan
 
@@ -81,17 +81,14 @@ def test_a_class_nested_in_itself_is_json_text_where_it_recurs() -> None:
 @pytest.mark.parametrize(
     ("name", "path"),
     [
-        ("reliability.stats", ["alpha"]),  # a number: an integer or a float, kept as written
         ("reliability.ensemble", ["weights"]),  # a map of numbers
         ("reliability.ensemble", ["models"]),  # names or backend refs: a union in a list
-        ("feedback.config", ["sampling_rate"]),
-        ("deployment.status", ["traffic_percent"]),
         ("training.run", ["metrics_history"]),  # list of opaque maps: the list holds JSON text
         ("backend.prompt", ["tool_choice"]),  # a union
         ("backend.completion", ["choices", "message"]),  # left out (UNSET) or null or a message
     ],
 )
-def test_numbers_maps_unions_and_fields_that_may_be_left_out_are_json_text(
+def test_maps_unions_and_fields_that_may_be_left_out_are_json_text(
     name: str, path: list[str]
 ) -> None:
     kind = arrow.schema(name).field(path[0]).type
@@ -100,6 +97,37 @@ def test_numbers_maps_unions_and_fields_that_may_be_left_out_are_json_text(
     if pa.types.is_list(kind):
         kind = kind.value_type
     assert kind == pa.string()
+
+
+@pytest.mark.parametrize(
+    ("name", "field"),
+    [
+        ("reliability.stats", "alpha"),  # a float field, which takes an integer too
+        ("reliability.stats", "confidence_level"),
+        ("feedback.config", "sampling_rate"),
+        ("deployment.status", "traffic_percent"),
+        ("training.config", "learning_rate"),
+    ],
+)
+def test_numbers_are_float64(name: str, field: str) -> None:
+    assert arrow.schema(name).field(field).type == pa.float64()
+
+
+def test_an_integer_in_a_number_field_reads_back_as_the_equal_float() -> None:
+    stats = [reliability.Stats(alpha=1), reliability.Stats(alpha=0)]
+    back = list(arrow.from_table(arrow.to_table(stats, "reliability.stats"), "reliability.stats"))
+    assert back == stats
+    assert [type(s.alpha) for s in back] == [float, float]
+
+
+def test_an_integer_a_float64_cannot_hold_is_refused_at_its_path() -> None:
+    with pytest.raises(ir.ValidationError) as info:
+        arrow.to_table(
+            [reliability.Stats(), reliability.Stats(alpha=2**53 + 1)], "reliability.stats"
+        )
+    [issue] = info.value.errors
+    assert (issue.path, issue.code) == ("[1].alpha", "range")
+    assert "float64" in issue.message
 
 
 def test_fields_that_may_be_left_out_leave_an_empty_cell() -> None:

@@ -53,6 +53,7 @@ def _lit(text: str) -> pa.Scalar:
 
 
 _EMPTY, _NULL, _QUOTE, _OPEN, _CLOSE = _lit(""), _lit("null"), _lit('"'), _lit("{"), _lit("}")
+_POINT_ZERO = _lit(".0")
 _COMMA, _ZQUOTE, _LINE_END = _lit(","), _lit('Z"'), _lit("}\n")
 _OPEN_LIST, _CLOSE_LIST, _NEWLINE = _lit("["), _lit("]"), _lit("\n")
 
@@ -224,7 +225,17 @@ def _text(array: pa.Array, shape: Shape) -> pa.Array:
         return array.cast(_LARGE)
     if shape.kind == FLOAT:
         _expect(pa.types.is_floating(kind) or pa.types.is_integer(kind), kind, "numbers")
-        return array.cast(_LARGE)
+        text = array.cast(_LARGE)
+        if pa.types.is_integer(kind):
+            return text
+        infinite = pc.fill_null(pc.invert(pc.is_finite(array)), False)
+        if pc.any(infinite).as_py():
+            at = pc.index(infinite, True).as_py()
+            message = f"expected a finite number, got {array[at].as_py()!r}"
+            raise _BadCellError(at, "", message, IssueCode.RANGE)
+        # (an integral float64 is written "1": made "1.0", a float, as the quick way reads it)
+        integral = pc.fill_null(pc.match_substring_regex(text, "^-?[0-9]+$"), False)
+        return pc.if_else(integral, pc.binary_join_element_wise(text, _POINT_ZERO, _EMPTY), text)
     if shape.kind == BOOL:
         _expect(pa.types.is_boolean(kind), kind, "booleans")
         return array.cast(_LARGE)
@@ -442,6 +453,10 @@ def _values(array: pa.Array, shape: Shape, level: int, cls: type[IRStruct]) -> l
         return _with_nulls(_dicts(children.get, shape, len(array), level + 1, cls), array)
     if shape.kind == LIST:
         return _list_values(array, shape, level, cls)
+    if shape.kind == FLOAT and pa.types.is_floating(kind):
+        if pc.any(pc.invert(pc.is_finite(array))).as_py():  # (NaN and infinities: the JSON way)
+            raise _NotQuickError
+        return array.cast(pa.float64()).to_pylist()  # type: ignore[no-any-return]
     takes = _QUICK_TYPES.get(shape.kind)
     if takes is None or not takes(kind):
         raise _NotQuickError
@@ -454,7 +469,7 @@ _QUICK_TYPES: dict[str, Callable[[pa.DataType], bool]] = {
     INT: pa.types.is_integer,
     BOOL: pa.types.is_boolean,
 }
-"""The columns taken as Python values as they are (a float goes the thorough way: NaN)."""
+"""The columns taken as Python values as they are (a float column: see `_values`)."""
 
 
 def _list_values(array: pa.Array, shape: Shape, level: int, cls: type[IRStruct]) -> list[Any]:

@@ -23,13 +23,13 @@ VOCAB = "vocab"
 INT = "int"
 """An integer: int64."""
 FLOAT = "float"
-"""A float: float64."""
+"""A number (a float, or an integer a float64 holds exactly): float64."""
 BOOL = "bool"
 """A boolean."""
 TIME = "time"
 """A timezone-aware timestamp: timestamp("us", tz="UTC")."""
 JSON = "json"
-"""JSON text in a string column: opaque values, numbers, unions, maps."""
+"""JSON text in a string column: opaque values, unions, maps."""
 STRUCT = "struct"
 """A nested IR object: a struct column."""
 LIST = "list"
@@ -54,7 +54,7 @@ class Shape:
     """For JSON text: any JSON value (or map of them), so it holds no timestamp to parse."""
 
 
-_SCALARS = {"int": INT, "float": FLOAT, "bool": BOOL, "datetime": TIME, "literal": VOCAB}
+_SCALARS = {"int": INT, "number": FLOAT, "bool": BOOL, "datetime": TIME, "literal": VOCAB}
 _SHAPES: dict[type, Shape] = {}
 
 
@@ -74,8 +74,9 @@ def _struct(cls: type[IRStruct], outer: tuple[type, ...]) -> Shape:
 def _shape(node: Node, outer: tuple[type, ...]) -> Shape:
     """The shape of one node; ``outer`` holds the classes being laid out around it.
 
-    Numbers (an integer or a float, kept as written) are JSON text: a float64
-    column would turn 1 into 1.0 and round integers beyond 2**53. A class
+    A number (a float field, which takes an integer too) is a float64: an
+    integer there reads back as a float (``1`` as ``1.0``, equal), and one a
+    float64 cannot hold exactly is refused when written. A class
     nested in itself (a backend's fallback) is JSON text where it recurs, as an
     Arrow schema is finite. Maps, unions and opaque values are JSON text too;
     so is any field that may be left out (`msgspec.UNSET`) as well as null.
@@ -92,4 +93,4 @@ def _shape(node: Node, outer: tuple[type, ...]) -> Shape:
     if kind == "struct" and node.cls is not None and node.cls not in outer:
         return _struct(node.cls, (*outer, node.cls))
     opaque = kind == "json" or (kind == "map" and node.item is None)
-    return Shape(JSON, opaque=opaque)  # number, json, map, record, union, a recurring struct
+    return Shape(JSON, opaque=opaque)  # json, map, record, union, a recurring struct

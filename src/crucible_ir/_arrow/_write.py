@@ -140,7 +140,7 @@ def _at(index: int, issue: Issue) -> Issue:
 def _raise_unwritable(
     objects: Sequence[Any], shape: Shape, first: int, exc: Exception
 ) -> Any:  # never returns
-    """Find the value Arrow refused (an integer beyond int64) and report it at its path."""
+    """Find the value Arrow refused (an integer beyond int64 or float64) and report its path."""
     for i, obj in enumerate(objects, first):
         issue = _out_of_range(obj, shape, "")
         if issue is not None:
@@ -156,6 +156,13 @@ def _out_of_range(value: Any, shape: Shape, path: str) -> Issue | None:
             IssueCode.RANGE,
             "expected an integer within int64 (-2**63 to 2**63 - 1), what an Arrow "
             f"integer column holds, got {safe_repr(value)}",
+        )
+    if kind == FLOAT and not _float_holds(value):
+        return Issue(
+            path,
+            IssueCode.RANGE,
+            "expected a number a float64 column holds exactly (integers up to 2**53 "
+            f"always), got {safe_repr(value)}",
         )
     if kind == STRUCT and isinstance(value, IRStruct):
         for name, sub in shape.fields:
@@ -193,7 +200,21 @@ def _array(values: Sequence[Any], shape: Shape) -> pa.Array:
         return _struct_array(values, shape)
     if kind == LIST:
         return _list_array(values, shape)
+    if kind == FLOAT:
+        if not all(map(_float_holds, values)):
+            raise ValueError("an integer a float64 does not hold exactly")  # (placed by the caller)
+        values = [float(v) if type(v) is int else v for v in values]  # (Arrow stops at 2**53)
     return pa.array(values, _SCALAR_TYPES[kind])
+
+
+def _float_holds(value: Any) -> bool:
+    """Whether a float64 cell holds ``value`` (a number or None) exactly."""
+    if type(value) is not int:
+        return True
+    try:
+        return float(value) == value
+    except OverflowError:
+        return False
 
 
 def _json_array(values: Sequence[Any], shape: Shape) -> pa.Array:
