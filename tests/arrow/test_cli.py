@@ -216,7 +216,6 @@ def test_a_bad_row_of_parquet_stops_it_and_nothing_is_written(
         (("events.jsonl", "--to", "parquet"), "--to parquet needs -o OUT"),
         (("garbage.parquet", "--to", "jsonl"), "garbage.parquet: cannot read as Parquet"),
         (("garbage.parquet", "--to", "json"), "Parquet converts to JSON Lines (--to jsonl)"),
-        (("exp.json", "--to", "parquet", "-o", "o.parquet"), "--to parquet reads JSON Lines"),
         (("events.jsonl", "--to", "yaml"), "a JSON Lines file holds many documents"),
         (
             ("events.jsonl", "--to", "parquet", "-o", "o", "--partition-by", "input"),
@@ -238,6 +237,22 @@ def test_usage_errors_and_unreadable_input_exit_2(
     assert done.returncode == 2
     assert message in done.stderr
     assert sorted(os.listdir(tmp_path)) == before
+
+
+def test_one_document_converts_to_a_parquet_file_of_one_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exp = ir.experiment("x").with_backend("b").add_stage("s").build()
+    (tmp_path / "exp.yaml").write_text("id: x\nbackend: {id: b}\npipeline: [{name: s}]\n")
+    done = run_here(tmp_path, capsys, "convert", "exp.yaml", "--to", "parquet", "-o", "e.parquet")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert list(arrow.read_parquet(tmp_path / "e.parquet", "experiment")) == [exp]
+    # What the document would lose is refused, as every conversion refuses it; nothing written.
+    (tmp_path / "typo.yaml").write_text("id: x\nbackend: {id: b}\npipeline: [{name: s}]\nzz: 1\n")
+    done = run_here(tmp_path, capsys, "convert", "typo.yaml", "--to", "parquet", "-o", "t.parquet")
+    assert done.returncode == 1
+    assert "typo.yaml:4:1: zz: unknown field" in done.stderr
+    assert not (tmp_path / "t.parquet").exists()
 
 
 def test_the_wrong_type_for_a_parquet_file_says_which_to_use(

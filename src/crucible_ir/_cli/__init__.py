@@ -138,8 +138,8 @@ def parser() -> argparse.ArgumentParser:
         choices=CONVERT_FORMATS,
         required=True,
         help="the format to write: jsonl writes one line per document, or a JSON Lines "
-        "file's records again; parquet (from JSON Lines) and Parquet to jsonl need the arrow "
-        "extra",
+        "file's records again; parquet (from JSON Lines or one document) and Parquet to jsonl "
+        "need the arrow extra",
     )
     p.add_argument(
         "--output", "-o", metavar="OUT", help="write here (atomically) instead of standard output"

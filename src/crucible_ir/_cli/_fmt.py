@@ -37,7 +37,7 @@ from ._common import (
 )
 from ._locate import check
 
-__all__ = ["authoring_data", "run_convert", "run_fmt", "write_text"]
+__all__ = ["authoring_data", "rewritten", "run_convert", "run_fmt", "write_text"]
 
 
 def authoring_data(obj: IRStruct, *, full: bool = False) -> Any:
@@ -141,7 +141,7 @@ def _toml(data: Any) -> str:
     return tomli_w.dumps(data)
 
 
-def _rewritten(source: Input, command: str, fmt: str, *, full: bool) -> str | None:
+def rewritten(source: Input, command: str, fmt: str, *, full: bool) -> str | None:
     """The text to write for ``source``, or ``None`` after printing why it cannot be."""
     checked = check(source, strict=False)
     if checked.obj is None:
@@ -179,7 +179,7 @@ def run_fmt(args: argparse.Namespace) -> int:
         if (args.check or args.in_place) and path == "-":
             raise CLIError("--check and --in-place need a file, not stdin")
         source = open_input(path, args)
-        text = _rewritten(source, "fmt", source.format, full=args.full)
+        text = rewritten(source, "fmt", source.format, full=args.full)
         if text is None:
             status = 1
         elif args.check:
@@ -206,7 +206,7 @@ def run_convert(args: argparse.Namespace) -> int:
     source = open_input(args.file, args, lines=args.to == "jsonl")
     if source.format == "jsonl":
         return _convert_lines(args, source)
-    text = _rewritten(source, "convert", args.to, full=args.full)
+    text = rewritten(source, "convert", args.to, full=args.full)
     if text is None:
         return 1
     if args.output:

@@ -18,7 +18,15 @@ from typing import Any
 
 from .._errors import IRError
 from .._sources import format_for_path
-from ._common import CLIError, Located, atomic_output, ir_class, print_problems, stdin_bytes
+from ._common import (
+    CLIError,
+    Located,
+    atomic_output,
+    ir_class,
+    open_input,
+    print_problems,
+    stdin_bytes,
+)
 
 __all__ = ["COLUMNAR", "run", "wanted"]
 
@@ -51,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
     type_name = args.type
     if type_name is None:  # JSON Lines files hold feedback events; Parquet says what it holds
         stored = _stored_type(args.file) if args.to == "jsonl" and is_parquet(args.file) else None
-        type_name = stored or ("experiment" if args.file == "-" else "feedback.event")
+        lines = (args.input_format or format_for_path(args.file)) == "jsonl" and args.file != "-"
+        type_name = stored or ("feedback.event" if lines else "experiment")
     cls = ir_class(type_name)
     name = "<stdin>" if args.file == "-" else args.file
     partition_by = [c for given in args.partition_by or () for c in given.split(",") if c]
@@ -60,21 +69,33 @@ def run(args: argparse.Namespace) -> int:
     if args.to == "parquet":
         if is_parquet(args.file):
             raise CLIError(f"{name}: already Parquet (convert it --to jsonl)")
-        if (args.input_format or format_for_path(args.file)) != "jsonl":
-            raise CLIError(
-                f"{name}: --to parquet reads JSON Lines (.jsonl, or --input-format jsonl)"
-            )
         if not args.output:
             raise CLIError("--to parquet needs -o OUT (a file, or a directory with --partition-by)")
-        return _to_parquet(arrow, args.file, args.output, cls, partition_by)
+        source: Any = args.file
+        if (args.input_format or format_for_path(args.file)) != "jsonl":
+            from ._fmt import rewritten  # one document: one row, refused where it would lose words
+
+            args.type = type_name
+            document = open_input(args.file, args)
+            if document.format == "jsonl":  # (standard input, found to hold JSON Lines)
+                source = document.data
+            else:
+                text = rewritten(document, "convert", "jsonl", full=False)
+                if text is None:
+                    return 1
+                source = text.encode("utf-8")
+        elif args.file == "-":
+            source = stdin_bytes()
+        return _to_parquet(arrow, name, source, args.output, cls, partition_by=partition_by)
     if args.to != "jsonl":
         raise CLIError(f"{name}: Parquet converts to JSON Lines (--to jsonl)")
     return _to_jsonl(arrow, args.file, args.output, cls)
 
 
-def _to_parquet(arrow: Any, path: str, output: str, cls: type, partition_by: list[str]) -> int:
-    name = "<stdin>" if path == "-" else path
-    source: Any = stdin_bytes() if path == "-" else path
+def _to_parquet(
+    arrow: Any, name: str, source: Any, output: str, cls: type, *, partition_by: list[str]
+) -> int:
+    """Write JSON Lines (a path, or the bytes of the lines) as Parquet; 1 for a bad record."""
     try:
         arrow.jsonl_to_parquet(source, output, cls, partition_by=partition_by or None)
     except IRError as exc:
