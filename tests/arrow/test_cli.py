@@ -255,6 +255,36 @@ def test_one_document_converts_to_a_parquet_file_of_one_row(
     assert not (tmp_path / "t.parquet").exists()
 
 
+def test_a_broken_rule_of_one_document_is_placed_in_the_document(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "exp.yaml").write_text(
+        "id: x\nbackend: {id: b}\npipeline: [{name: s}]\nreliability:\n  stats: {alpha: 1.5}\n"
+    )
+    done = run_here(tmp_path, capsys, "convert", "exp.yaml", "--to", "parquet", "-o", "e.parquet")
+    assert done.returncode == 1
+    assert done.stderr.startswith("exp.yaml:5:18: reliability.stats.alpha: expected a number")
+    assert not (tmp_path / "e.parquet").exists()
+
+
+def test_json_lines_on_standard_input_convert_to_parquet(tmp_path: Path) -> None:
+    events = sample_events()
+    done = run(
+        tmp_path,
+        "convert",
+        "-",
+        "-t",
+        "feedback.event",
+        "--to",
+        "parquet",
+        "-o",
+        "s.parquet",
+        stdin=jsonl(events),
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert list(arrow.read_parquet(tmp_path / "s.parquet", "feedback.event")) == events
+
+
 def test_the_wrong_type_for_a_parquet_file_says_which_to_use(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -221,3 +221,22 @@ def test_a_broken_cross_field_rule(monkeypatch: pytest.MonkeyPatch) -> None:
     kind, title, issues = read_both_ways(table, monkeypatch, "experiment")
     assert (kind, title.split("\n")[0]) == (ir.ValidationError, "row 2:")
     assert [(i.path, i.code) for i in issues] == [(i.path, i.code) for i in ir.errors(twice)]
+
+
+def test_a_float32_column_reads_as_its_value_both_ways(monkeypatch: pytest.MonkeyPatch) -> None:
+    rates = pa.array([0.1, 0.5], pa.float32())
+    # A cell with a line break sends the whole slice the JSON-lines way: the values are the same.
+    for options in (["{}", "{}"], ["{}", "{\n}"]):
+        table = pa.table({"alpha": rates, "options": options})
+        stats = read_both_ways(table, monkeypatch, "reliability.stats")
+        assert [s.alpha for s in stats] == rates.cast(pa.float64()).to_pylist()
+
+
+def test_rows_of_a_dictionary_encoded_json_column_share_no_container(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    options = pa.array(['{"a": {"b": [1]}}'] * 2).dictionary_encode()
+    stats = read_both_ways(pa.table({"options": options}), monkeypatch, "reliability.stats")
+    assert stats[0].options == stats[1].options == {"a": {"b": [1]}}
+    assert stats[0].options["a"] is not stats[1].options["a"]
+    assert stats[0].options["a"]["b"] is not stats[1].options["a"]["b"]

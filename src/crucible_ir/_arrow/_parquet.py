@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import gc
 import io
 import itertools
 import os
@@ -26,6 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from .._codec._gcpause import paused_gc
 from .._codec._jsonl import JSONLSource
 from .._errors import Issue, ValidationError
 from .._model._base import IRStruct
@@ -77,18 +77,13 @@ def record_batches(
     done = 0
     source = iter(lists)
     while True:
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with paused_gc():
             objects = next(source, None)
             if objects is None:
                 return
             batch = record_batch(objects, cls, first=done, trusted=trusted)
             done += len(objects)
             del objects
-        finally:
-            if collecting:
-                gc.enable()
         yield batch
 
 

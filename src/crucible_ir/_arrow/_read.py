@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import bisect
 import collections
-import gc
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -25,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .._checks._checker import holds_rules, rule_issues
+from .._codec._gcpause import paused_gc
 from .._codec._json import may_round_timestamps
 from .._codec._jsonl import BadRecord, JSONLSource
 from .._codec._jsonl import _batches as _jsonl_batches
@@ -225,9 +225,10 @@ def _text(array: pa.Array, shape: Shape) -> pa.Array:
         return array.cast(_LARGE)
     if shape.kind == FLOAT:
         _expect(pa.types.is_floating(kind) or pa.types.is_integer(kind), kind, "numbers")
-        text = array.cast(_LARGE)
         if pa.types.is_integer(kind):
-            return text
+            return array.cast(_LARGE)
+        array = array.cast(pa.float64())  # (a float32's value, as the quick way reads it)
+        text = array.cast(_LARGE)
         infinite = pc.fill_null(pc.invert(pc.is_finite(array)), False)
         if pc.any(infinite).as_py():
             at = pc.index(infinite, True).as_py()
@@ -369,31 +370,34 @@ def _quickly(part: pa.RecordBatch, shape: Shape, cls: type[IRStruct]) -> list[An
     each, nest within the limit and hold no timestamp msgspec would round.
     """
     columns = dict(zip(part.schema.names, part.columns, strict=True))
-    subs = dict(shape.fields)
-    collecting = gc.isenabled()
-    gc.disable()  # (the values form no cycles; see `_codec._jsonl._decode_lines`)
     try:
-        # JSON text of a field with a default is decoded by msgspec as the field's type and
-        # set afterwards: as checked as the rest, and `convert` need not copy its maps again.
-        later = {
-            f.name: _json_values(
-                columns.pop(f.name), subs[f.name], 1, cls, msgspec.json.Decoder(f.type)
-            )
-            for f in msgspec.structs.fields(cls)
-            if f.name in columns and not f.required and _deferred(subs[f.name], columns[f.name])
-        }
-        rows = _dicts(columns.get, shape, part.num_rows, 1, cls)
-        objects: list[Any] = msgspec.convert(rows, list[cls])  # type: ignore[valid-type]
-        del rows  # (before the collector runs again)
-        for name, values in later.items():
-            collections.deque(map(_FORCE, objects, itertools.repeat(name), values), maxlen=0)
+        with paused_gc():  # (the values form no cycles)
+            objects = _convert(part, columns, shape, cls)
     except (_NotQuickError, msgspec.MsgspecError, pa.ArrowException, ValueError, OverflowError):
         return None  # (invalid UTF-8 is a ValueError: the JSON reader names its byte)
-    finally:
-        if collecting:
-            gc.enable()
     if holds_rules(cls) and any(map(rule_issues, objects)):
         return None
+    return objects
+
+
+def _convert(
+    part: pa.Table, columns: dict[str, pa.Array], shape: Shape, cls: type[IRStruct]
+) -> list[Any]:
+    subs = dict(shape.fields)
+    # JSON text of a field with a default is decoded by msgspec as the field's type and
+    # set afterwards: as checked as the rest, and `convert` need not copy its maps again.
+    later = {
+        f.name: _json_values(
+            columns.pop(f.name), subs[f.name], 1, cls, msgspec.json.Decoder(f.type)
+        )
+        for f in msgspec.structs.fields(cls)
+        if f.name in columns and not f.required and _deferred(subs[f.name], columns[f.name])
+    }
+    rows = _dicts(columns.get, shape, part.num_rows, 1, cls)
+    objects: list[Any] = msgspec.convert(rows, list[cls])  # type: ignore[valid-type]
+    del rows  # (before the collector runs again)
+    for name, values in later.items():
+        collections.deque(map(_FORCE, objects, itertools.repeat(name), values), maxlen=0)
     return objects
 
 
@@ -430,8 +434,10 @@ def _dicts(
 def _values(array: pa.Array, shape: Shape, level: int, cls: type[IRStruct]) -> list[Any]:
     """The Python values of ``array`` as msgspec should convert them (None for an empty cell)."""
     kind = array.type
+    if pa.types.is_dictionary(kind) and shape.kind == JSON:  # (a value a row: none shared)
+        array, kind = array.dictionary_decode(), kind.value_type
     if pa.types.is_dictionary(kind):
-        if shape.kind not in (STR, VOCAB, JSON):
+        if shape.kind not in (STR, VOCAB):
             raise _NotQuickError
         table = [*_values(array.dictionary, shape, level, cls), _OMIT if shape.omit_null else None]
         indices = pc.fill_null(array.indices, len(table) - 1)

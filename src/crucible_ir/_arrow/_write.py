@@ -8,7 +8,6 @@ laid out as JSON text are written by msgspec's encoder, the one `to_json` uses.
 
 from __future__ import annotations
 
-import gc
 import operator
 from collections.abc import Sequence
 from typing import Any
@@ -19,6 +18,7 @@ import pyarrow.compute as pc
 
 from .._checks._checker import safe_repr
 from .._checks._validate import encoding_problems
+from .._codec._gcpause import paused_gc
 from .._codec._json import stack_issue
 from .._codec._limits import json_type_name
 from .._errors import Issue, IssueCode, ValidationError
@@ -103,17 +103,11 @@ def record_batch(
     if not trusted:
         _check(objects, cls, first)
     shape = shape_of(cls)
-    # The lists of values made here form no reference cycles, but every few hundred
-    # of them would start a collection that traverses the caller's objects again.
-    collecting = gc.isenabled()
-    gc.disable()
     try:
-        columns = _columns(objects, shape)
+        with paused_gc():  # (the lists made here form no cycles)
+            columns = _columns(objects, shape)
     except (pa.ArrowException, OverflowError, TypeError, ValueError) as exc:
         _raise_unwritable(objects, shape, first, exc)
-    finally:
-        if collecting:
-            gc.enable()
     return pa.RecordBatch.from_arrays(columns, schema=schema_of(cls))
 
 

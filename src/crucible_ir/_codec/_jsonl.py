@@ -10,7 +10,6 @@ every good record before the bad one and to report the bad one at its line.
 
 from __future__ import annotations
 
-import gc
 import io
 import itertools
 import os
@@ -25,6 +24,7 @@ from .._errors import DecodeError, Issue, ValidationError
 from .._model._base import IRStruct
 from .._model._types import NAME_EXPECTED as NAME
 from .._typetree import plan
+from ._gcpause import paused_gc
 from ._json import decoder_for, fast_decodable, from_json
 from ._limits import MAX_DEPTH, within_depth
 
@@ -258,13 +258,8 @@ def _decode_lines(decoder: msgspec.json.Decoder[_T], chunk: bytes | memoryview) 
     older generations' collections traverse all of it again: that costs more
     than the decoding itself. Paused, the chunk costs one young collection.
     """
-    if not gc.isenabled():
+    with paused_gc():
         return decoder.decode_lines(chunk)
-    gc.disable()
-    try:
-        return decoder.decode_lines(chunk)
-    finally:
-        gc.enable()
 
 
 class _Sharer:
