@@ -446,11 +446,8 @@ def test_null_for_a_non_name_field_with_a_non_null_default_is_a_decode_error(
     assert getattr(obj, field) is not None
 
 
-@pytest.mark.parametrize(("type_name", "field"), NULL_KEPT)
-def test_null_in_a_name_field_with_a_default_is_kept_and_reported(
-    type_name: str, field: str
-) -> None:
-    default = getattr(ir.from_dict(MINIMAL[type_name], type_name), field)
+def _null_kept(type_name: str, field: str) -> Any:
+    """The object of a minimal document with ``field`` null: read, kept and written back as null."""
     doc = {**MINIMAL[type_name], field: None}
     obj = ir.from_json(json.dumps(doc), type_name)
     assert getattr(obj, field) is None
@@ -462,6 +459,23 @@ def test_null_in_a_name_field_with_a_default_is_kept_and_reported(
     assert ir.to_dict(obj)[field] is None
     assert ir.from_json(ir.to_json(obj), type_name) == obj
     assert ir.from_dict(ir.to_dict(obj), type_name) == obj
+    return obj
+
+
+def _made_like(obj: Any, type_name: str, field: str, issues: list[ir.Issue]) -> None:
+    """A constructed object with None in ``field`` is ``obj``, written and reported alike."""
+    made = ir.replace(ir.from_dict(MINIMAL[type_name], type_name), **{field: None})
+    assert made == obj
+    assert ir.to_json(made) == ir.to_json(obj)
+    assert ir.errors(made) == issues
+
+
+@pytest.mark.parametrize(("type_name", "field"), NULL_KEPT)
+def test_null_in_a_name_field_with_a_default_is_kept_and_reported(
+    type_name: str, field: str
+) -> None:
+    default = getattr(ir.from_dict(MINIMAL[type_name], type_name), field)
+    obj = _null_kept(type_name, field)
     # Validation reports it at its path, naming the default to use.
     issues = ir.errors(obj)
     assert [(i.path, str(i.code)) for i in issues] == [(field, "type")]
@@ -471,10 +485,7 @@ def test_null_in_a_name_field_with_a_default_is_kept_and_reported(
         ir.validate(obj)
     assert info.value.errors == issues
     # A constructed object with None there is written the same way.
-    made = ir.replace(ir.from_dict(MINIMAL[type_name], type_name), **{field: None})
-    assert made == obj
-    assert ir.to_json(made) == ir.to_json(obj)
-    assert ir.errors(made) == issues
+    _made_like(obj, type_name, field, issues)
 
 
 def test_null_names_are_kept_and_reported_nested_too() -> None:
@@ -508,17 +519,7 @@ def test_required_identifiers_are_split_by_json_type() -> None:
 
 @pytest.mark.parametrize(("type_name", "field"), REQUIRED_IDS)
 def test_null_in_a_required_identifier_is_kept_and_reported(type_name: str, field: str) -> None:
-    doc = {**MINIMAL[type_name], field: None}
-    obj = ir.from_json(json.dumps(doc), type_name)
-    assert getattr(obj, field) is None
-    for strict in (False, True):
-        assert ir.from_json(json.dumps(doc).encode(), type_name, strict=strict) == obj
-        assert ir.from_dict(doc, type_name, strict=strict) == obj
-    # Written back as null, and read back the same.
-    assert json.loads(ir.to_json(obj))[field] is None
-    assert ir.to_dict(obj)[field] is None
-    assert ir.from_json(ir.to_json(obj), type_name) == obj
-    assert ir.from_dict(ir.to_dict(obj), type_name) == obj
+    obj = _null_kept(type_name, field)
     # Validation reports it at its path as a missing value.
     issues = ir.errors(obj)
     assert [(i.path, str(i.code)) for i in issues] == [(field, "required")]
@@ -528,10 +529,7 @@ def test_null_in_a_required_identifier_is_kept_and_reported(type_name: str, fiel
         ir.validate(obj)
     assert info.value.errors == issues
     # A constructed object with None there is written and reported the same way.
-    made = ir.replace(ir.from_dict(MINIMAL[type_name], type_name), **{field: None})
-    assert made == obj
-    assert ir.to_json(made) == ir.to_json(obj)
-    assert ir.errors(made) == issues
+    _made_like(obj, type_name, field, issues)
 
 
 def test_null_required_identifiers_are_kept_and_reported_nested_too() -> None:
