@@ -141,10 +141,16 @@ def _toml(data: Any) -> str:
     return tomli_w.dumps(data)
 
 
-def rewritten(source: Input, command: str, fmt: str, *, full: bool) -> str | None:
-    """The text to write for ``source``, or ``None`` after printing why it cannot be."""
+def rewritten(
+    source: Input, command: str, fmt: str, *, full: bool, valid: bool = False
+) -> str | None:
+    """The text to write for ``source``, or ``None`` after printing why it cannot be.
+
+    ``valid``: a document with any problem is refused too (else only one that
+    does not decode).
+    """
     checked = check(source, strict=False)
-    if checked.obj is None:
+    if checked.obj is None or (valid and checked.problems):
         print_problems(checked.problems)
         return None
     unknown = [p for p in check(source, strict=True).problems if p.code == "unknown_field"]

@@ -74,17 +74,15 @@ def run(args: argparse.Namespace) -> int:
         source: Any = args.file
         if (args.input_format or format_for_path(args.file)) != "jsonl":
             from ._fmt import rewritten  # one document: one row, refused where it would lose words
-            from ._locate import check
 
             args.type = type_name
             document = open_input(args.file, args, lines=True)
             if document.format == "jsonl":  # (standard input, found to hold JSON Lines)
                 source = document.data
             else:
-                problems = check(document, strict=False).problems  # (placed in the document)
-                text = None if problems else rewritten(document, "convert", "jsonl", full=False)
+                # (problems placed in the document, not in the line written from it)
+                text = rewritten(document, "convert", "jsonl", full=False, valid=True)
                 if text is None:
-                    print_problems(problems)
                     return 1
                 source = text.encode("utf-8")
         elif args.file == "-":
