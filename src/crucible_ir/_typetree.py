@@ -23,7 +23,7 @@ import msgspec.inspect as mi
 
 from ._model._base import IRStruct
 
-__all__ = ["Bounds", "Field", "Node", "Plan", "guard", "kinds", "plan"]
+__all__ = ["Bounds", "Field", "Node", "Plan", "guard", "kinds", "plan", "reachable"]
 
 
 class Bounds(msgspec.Struct, frozen=True):
@@ -252,22 +252,25 @@ def kinds(cls: type[IRStruct]) -> frozenset[str]:
     """
     found = _KINDS.get(cls)
     if found is None:
-        seen: set[int] = set()
-        todo = [f.node for f in plan(cls).fields]
-        names = set()
-        while todo:
-            node = todo.pop()
-            if id(node) in seen:
-                continue
-            seen.add(id(node))
-            names.add(node.kind)
-            if node.kind == "struct":
-                todo.extend(f.node for f in plan(node.cls).fields)  # type: ignore[arg-type]
-            todo.extend([*node.options, *(k.node for k in node.keys)])
-            if node.item is not None:
-                todo.append(node.item)
-        found = _KINDS[cls] = frozenset(names)
+        found = _KINDS[cls] = frozenset(n.kind for n in reachable(Node("struct", cls=cls)))
     return found
+
+
+def reachable(node: Node) -> Iterator[Node]:
+    """``node`` and every node below it, nested IR classes' fields included, each once."""
+    seen: set[int] = set()
+    todo = [node]
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        if current.kind == "struct":
+            todo.extend(f.node for f in plan(current.cls).fields)  # type: ignore[arg-type]
+        todo.extend([*current.options, *(k.node for k in current.keys)])
+        if current.item is not None:
+            todo.append(current.item)
 
 
 def _field(info: mi.Field, where: str, unset: bool, orders: _Orders) -> Field:

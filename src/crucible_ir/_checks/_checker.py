@@ -33,7 +33,7 @@ from .._codec._limits import (
 )
 from .._errors import Issue, IssueCode, Loc
 from .._model._base import IRStruct
-from .._typetree import Field, Node, plan
+from .._typetree import Field, Node, plan, reachable
 from ._rules import RULES
 
 if TYPE_CHECKING:
@@ -337,21 +337,7 @@ def holds_rules(cls: type[IRStruct]) -> bool:
 @functools.cache
 def _holds_rules(node: Node) -> bool:
     """Whether a value of ``node`` may hold an IR object that has cross-field rules."""
-    seen: set[int] = set()
-    todo = [node]
-    while todo:
-        current = todo.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        if current.kind == "struct":
-            if _rules_of(current.cls):  # type: ignore[arg-type]
-                return True
-            todo.extend(f.node for f in plan(current.cls).fields)  # type: ignore[arg-type]
-        todo.extend([*current.options, *(k.node for k in current.keys)])
-        if current.item is not None:
-            todo.append(current.item)
-    return False
+    return any(n.kind == "struct" and _rules_of(n.cls) for n in reachable(node))  # type: ignore[arg-type]
 
 
 @functools.cache
