@@ -26,7 +26,14 @@ from .._errors import DecodeError, Issue, IssueCode, ValidationError
 from .._model._base import IRStruct, resolve_type
 from .._typetree import kinds
 from ._convert import convert
-from ._limits import MAX_INT_CHARS, TOO_DEEP, json_type_name, too_deep_at, within_depth
+from ._limits import (
+    JSON_STRING,
+    MAX_INT_CHARS,
+    TOO_DEEP,
+    json_type_name,
+    too_deep_at,
+    within_depth,
+)
 
 if TYPE_CHECKING:
     from .._model._backend._capabilities import Capabilities
@@ -73,7 +80,7 @@ _DECODERS: dict[object, msgspec.json.Decoder[Any]] = {}
 _BYTE = re.compile(r"\(byte (\d+)\)")
 _LONE_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])")
 # A string (skipped) or a number: where msgspec finds a number out of range.
-_STRING_OR_NUMBER = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|-?[0-9][0-9.eE+-]*', re.DOTALL)
+_STRING_OR_NUMBER = re.compile(JSON_STRING.pattern + rb"|-?[0-9][0-9.eE+-]*", re.DOTALL)
 # A timestamp with more than six fractional digits, which msgspec's decoder rounds to
 # the microsecond where the reference truncates (and so does the lenient decoder): a
 # quick test, the exact one, and the \u escapes of the characters a timestamp's digits

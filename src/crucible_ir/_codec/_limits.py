@@ -14,6 +14,7 @@ from typing import Any
 
 __all__ = [
     "INT_RANGE",
+    "JSON_STRING",
     "MAX_DEPTH",
     "MAX_INT_CHARS",
     "TOO_DEEP",
@@ -161,8 +162,9 @@ def opaque_problem(value: Any) -> tuple[str, str] | None:
 
 # -- nesting of JSON text --------------------------------------------------------------
 
-_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
+JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+"""A JSON string token in bytes (the text of valid JSON; no backtracking)."""
+_TOKEN = re.compile(JSON_STRING.pattern + rb"|[\[\]{}]", re.DOTALL)
 _AS_BRACKETS = bytes.maketrans(b"{}", b"[]")
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 
@@ -183,7 +185,7 @@ def within_depth(text: str | bytes) -> bool:
     raw = _raw(text)
     if raw.count(b"[") + raw.count(b"{") <= MAX_DEPTH:
         return True
-    brackets = _STRING.sub(b"", raw).translate(_AS_BRACKETS, _NOT_BRACKETS)
+    brackets = JSON_STRING.sub(b"", raw).translate(_AS_BRACKETS, _NOT_BRACKETS)
     for _ in range(MAX_DEPTH):
         brackets = brackets.replace(b"[]", b"")
         if not brackets:
