@@ -4,10 +4,8 @@
 depth nor the caller's stack can make it fail) and reports every problem at
 its location: wrong types, values that JSON would not read back equal, broken
 constraints, nesting past `MAX_DEPTH`, reference cycles, and the cross-field
-rules of ``_rules``. It agrees with msgspec, which `errors()` asks first:
-what msgspec writes and reads back equal passes here, nothing else does
-(exact types, as msgspec's encoder wants them; a timestamp is asked to read
-back the same instant).
+rules of ``_rules``. What msgspec writes and reads back equal passes here,
+nothing else does (exact types; a timestamp must read back the same instant).
 """
 
 from __future__ import annotations
@@ -40,8 +38,8 @@ if TYPE_CHECKING:
     from ._rules import Rule
 
 __all__ = [
+    "Walker",
     "check",
-    "enum_message",
     "holds_rules",
     "option_for",
     "rule_issues",
@@ -80,27 +78,57 @@ def check(obj: IRStruct, *, writing: bool = False) -> list[Issue]:
     """
     walk = _Walk(writing)
     walk.run(obj)
-    return walk.out
+    return walk.issues
 
 
-class _Walk:
-    def __init__(self, writing: bool) -> None:
-        self.writing = writing
-        self.out: list[Issue] = []
+class Walker:
+    """What the checker and the lenient decoder share: the issues found, the limits of nesting."""
+
+    def __init__(self) -> None:
+        self.issues: list[Issue] = []
         self.too_deep = False
+        self.active: set[int] = set()  # the containers on the way to the value at hand
 
     def add(self, loc: Loc, code: IssueCode, message: str) -> None:
-        self.out.append(Issue.at(loc, code, message))
+        self.issues.append(Issue.at(loc, code, message))
+
+    def deep(self, loc: Loc, depth: int) -> bool:
+        """Whether a container at ``depth`` (0 for the root) is past the limit (said once)."""
+        if depth < MAX_DEPTH:
+            return False
+        if not self.too_deep:
+            self.too_deep = True
+            self.add(loc, C.SYNTAX, TOO_DEEP)
+        return True
+
+    def cycle(self, value: Any, loc: Loc) -> bool:
+        """Whether a container holds itself (reported); if not, it is now on the way."""
+        if id(value) in self.active:
+            self.add(loc, C.TYPE, "a reference cycle: this value holds itself")
+            return True
+        self.active.add(id(value))
+        return False
+
+    def json_scalar(self, value: Any, loc: Loc) -> None:
+        """Report a scalar of an opaque value that does not travel as JSON."""
+        found = opaque_problem(value)
+        if found is not None:
+            self.add(loc, IssueCode(found[0]), found[1])
+
+
+class _Walk(Walker):
+    def __init__(self, writing: bool) -> None:
+        super().__init__()
+        self.writing = writing
 
     def run(self, obj: IRStruct) -> None:
         stack: list[tuple[Any, Any, Loc, int, Field | None]] = [
-            (obj, _root(type(obj)), (), 0, None)
+            (obj, Node("struct", cls=type(obj)), (), 0, None)
         ]
-        active: set[int] = set()  # the containers on the way to the value at hand
         while stack:
             value, node, loc, depth, f = stack.pop()
             if value is _LEAVE:
-                active.discard(node)
+                self.active.discard(node)
                 continue
             if value is _RULES:
                 for rule in _rules_of(type(node)):
@@ -118,17 +146,11 @@ class _Walk:
                 node = option
             if node.kind not in _CONTAINERS:
                 self.scalar(value, node, loc)
-            elif self.shape_ok(value, node, loc):
-                if depth >= MAX_DEPTH:
-                    if not self.too_deep:
-                        self.too_deep = True
-                        self.add(loc, C.SYNTAX, TOO_DEEP)
-                elif id(value) in active:
-                    self.add(loc, C.TYPE, "a reference cycle: this value holds itself")
-                else:
-                    active.add(id(value))
-                    stack.append((_LEAVE, id(value), loc, depth, None))
-                    self.children(value, node, loc, depth + 1, stack)
+            elif self.shape_ok(value, node, loc) and not (
+                self.deep(loc, depth) or self.cycle(value, loc)
+            ):
+                stack.append((_LEAVE, id(value), loc, depth, None))
+                self.children(value, node, loc, depth + 1, stack)
 
     def absent(self, value: Any, node: Node, loc: Loc, f: Field | None) -> None:
         if value is None:
@@ -165,9 +187,7 @@ class _Walk:
         if kind == "json":
             if isinstance(value, (dict, list)):
                 return True
-            found = opaque_problem(value)
-            if found is not None:
-                self.add(loc, IssueCode(found[0]), found[1])
+            self.json_scalar(value, loc)
             return False
         if isinstance(value, list if kind == "list" else dict):
             return self.length_ok(len(value), node, loc)
@@ -341,22 +361,9 @@ def _holds_rules(node: Node) -> bool:
 
 
 @functools.cache
-def _root(cls: type[IRStruct]) -> Node:
-    """The node of an object given to be checked."""
-    return Node("struct", cls=cls)
-
-
-_RULE_FIELDS: dict[type, tuple[Field, ...]] = {}
-
-
 def _fields_with_rules(cls: type[IRStruct]) -> tuple[Field, ...]:
     """The fields of ``cls`` that may hold an object with rules, last first (for a stack)."""
-    found = _RULE_FIELDS.get(cls)
-    if found is None:
-        found = _RULE_FIELDS[cls] = tuple(
-            f for f in reversed(plan(cls).fields) if _holds_rules(f.node)
-        )
-    return found
+    return tuple(f for f in reversed(plan(cls).fields) if _holds_rules(f.node))
 
 
 def rule_issues(obj: IRStruct) -> list[Issue]:
@@ -365,7 +372,7 @@ def rule_issues(obj: IRStruct) -> list[Issue]:
     For an object whose fields are known to be right: walks only where rules can be.
     """
     out: list[Issue] = []
-    stack: list[tuple[Any, Any, Loc]] = [(obj, _root(type(obj)), ())]
+    stack: list[tuple[Any, Any, Loc]] = [(obj, Node("struct", cls=type(obj)), ())]
     while stack:
         value, node, loc = stack.pop()
         if value is _RULES:
@@ -376,9 +383,10 @@ def rule_issues(obj: IRStruct) -> list[Issue]:
             if option is not None:
                 stack.append((value, option, loc))
         elif node.kind == "struct" and type(value) is node.cls:
-            if _rules_of(node.cls):
+            cls: type[IRStruct] = node.cls
+            if _rules_of(cls):
                 stack.append((_RULES, value, loc))
-            for f in _fields_with_rules(type(value)):
+            for f in _fields_with_rules(cls):
                 stack.append((getattr(value, f.name), f.node, (*loc, f.name)))
         elif node.kind == "list" and isinstance(value, list) and node.item is not None:
             stack.extend((value[i], node.item, (*loc, i)) for i in range(len(value) - 1, -1, -1))

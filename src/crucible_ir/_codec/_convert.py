@@ -1,19 +1,15 @@
 """The lenient decoder: plain data to IR objects, reporting every decoding problem.
 
-msgspec's typed decoder is the fast path; it stops at the first problem and
-also enforces the value rules. When it refuses a document, and for
-``from_dict`` data it cannot take as it is, this walk runs instead. It checks
-only what decoding owns (JSON types, required keys, nulls, timestamps, unknown
-keys in strict mode, nesting, values JSON cannot carry), collects every such
-problem at its location, and builds new objects, with new lists and maps,
-without validating their values (as their constructors do). It also reads
-what the reference writes but msgspec refuses: ``null`` for a name with a
-default (kept, for `errors()` to report), ``[]`` for an empty object, and
-timestamps with more than six fractional digits (truncated, as the reference
-does).
-
-It keeps an explicit stack: neither the data's depth nor the caller's stack
-can make it fail.
+msgspec's typed decoder is the fast path; it stops at the first problem. When
+it refuses a document, and for ``from_dict`` data it cannot take as it is,
+this walk runs instead. It checks only what decoding owns (JSON types,
+required keys, nulls, timestamps, unknown keys in strict mode, nesting, values
+JSON cannot carry), collects every such problem at its location, and builds
+new objects, with new lists and maps, without validating their values (as
+their constructors do). It also reads what the reference writes but msgspec
+refuses: ``null`` for a name with a default (kept, for `errors()` to report),
+``[]`` for an empty object, and timestamps with more than six fractional
+digits (truncated, as the reference does).
 """
 
 from __future__ import annotations
@@ -26,25 +22,18 @@ from typing import Any
 
 import msgspec
 
-from .._checks._checker import option_for, timestamp_problem
+from .._checks._checker import Walker, option_for, timestamp_problem
 from .._errors import Issue, IssueCode, Loc
 from .._model._base import IRStruct
 from .._model._types import Timestamp
 from .._typetree import Field, Node, plan
-from ._limits import (
-    MAX_DEPTH,
-    TOO_DEEP,
-    enum_value,
-    got,
-    json_type_name,
-    opaque_problem,
-    text_ok,
-)
+from ._limits import enum_value, got, json_type_name, text_ok
 
 __all__ = ["convert"]
 
 C = IssueCode
 _MISSING = object()
+_JSON = Node("json", nullable=True)
 # The digits of a fraction of seconds past the sixth: the reference truncates them
 # (its datetimes hold microseconds); msgspec would round.
 _EXCESS_DIGITS = re.compile(r"(:\d\d\.\d{6})\d+")
@@ -71,26 +60,12 @@ def convert(
     return obj, walk.issues
 
 
-class _Walk:
+class _Walk(Walker):
     def __init__(self, *, strict: bool, trusted: bool, partial: bool) -> None:
+        super().__init__()
         self.strict = strict
         self.trusted = trusted
         self.partial = partial
-        self.issues: list[Issue] = []
-        self.too_deep = False
-        self.active: set[int] = set()  # the opaque containers on the way (for cycles)
-
-    def add(self, loc: Loc, code: IssueCode, message: str) -> None:
-        self.issues.append(Issue.at(loc, code, message))
-
-    def deep(self, loc: Loc, depth: int) -> bool:
-        """Whether a container at ``depth`` (0 for the root) is past the limit (said once)."""
-        if depth < MAX_DEPTH:
-            return False
-        if not self.too_deep:
-            self.too_deep = True
-            self.add(loc, C.SYNTAX, TOO_DEEP)
-        return True
 
     def run(self, data: Any, cls: type[IRStruct]) -> Any:
         root: list[Any] = [None]
@@ -161,36 +136,47 @@ class _Walk:
         kind = node.kind
         if kind in _OBJECTS and isinstance(value, (list, tuple)) and not value and loc:
             value = {}  # how the reference writes an empty keyword list (`options: []`)
-        if kind in _SCALARS:
-            converted = self.scalar(value, node, loc)
+        if kind in _SCALARS or kind == "datetime":
+            converted = (
+                self.timestamp(value, loc) if kind == "datetime" else self.scalar(value, node, loc)
+            )
             if converted is not _MISSING:
                 into[key] = converted
-        elif kind == "datetime":
-            converted = self.timestamp(value, loc)
-            if converted is not _MISSING:
-                into[key] = converted
-        elif kind == "json" or (kind == "map" and node.item is None and isinstance(value, dict)):
-            into[key] = value if self.trusted else self.opaque(value, loc, depth)
-        elif not _shaped(value, kind):
+            return
+        # An opaque value is taken as it is from a JSON parser, else copied: tuples become lists.
+        opaque = kind == "json" or (kind == "map" and node.item is None and isinstance(value, dict))
+        if opaque and (self.trusted or not isinstance(value, (dict, list, tuple))):
+            if not self.trusted:
+                self.json_scalar(value, loc)
+            into[key] = value
+            return
+        if opaque:
+            kind = "map" if isinstance(value, dict) else "list"
+        if not _shaped(value, kind):
             shown = json_type_name(value) if kind == "struct" else _shown(value)
             self.add(loc, C.TYPE, f"expected {node.describe()}, got {shown}")
-        elif self.deep(loc, depth):
-            pass
-        elif kind == "list":
+            return
+        if self.deep(loc, depth) or (opaque and self.cycle(value, loc)):
+            return
+        if opaque:
+            stack.append((_LEAVE, id(value), None, loc, depth, None, None, None))
+        item = node.item or _JSON
+        if kind == "list":
             items: list[Any] = [None] * len(value)
             into[key] = items
             for i in range(len(value) - 1, -1, -1):
-                stack.append((_VALUE, value[i], node.item, (*loc, i), depth + 1, items, i, None))
+                stack.append((_VALUE, value[i], item, (*loc, i), depth + 1, items, i, None))
         elif kind == "map":
-            mapping: dict[Any, Any] = dict.fromkeys(value)  # (the order of the keys)
+            mapping = {name: None for name in value if type(name) is str and text_ok(name)}
             into[key] = mapping
-            for name, sub in reversed(value.items()):
-                if type(name) is str and text_ok(name):
-                    entry = (_VALUE, sub, node.item, (*loc, name), depth + 1, mapping, name, None)
-                    stack.append(entry)
-                else:
-                    del mapping[name]
-                    self.add(loc, C.TYPE, f"object keys must be text strings, got {name!r}")
+            bad = [name for name in value if name not in mapping]
+            for name in bad if opaque else reversed(bad):  # (the order the walks had)
+                shown = f"{got(name)} {name!r}" if opaque else repr(name)
+                strings = "strings" if opaque else "text strings"
+                self.add(loc, C.TYPE, f"object keys must be {strings}, got {shown}")
+            for name in reversed(mapping):
+                entry = (_VALUE, value[name], item, (*loc, name), depth + 1, mapping, name, None)
+                stack.append(entry)
         else:  # struct or record: its fields in order, a missing one where it belongs
             self.fields(value, node, loc, depth, to)
 
@@ -246,9 +232,7 @@ class _Walk:
         if not fits:
             self.add(loc, C.TYPE, f"expected {node.describe()}, got {_shown(value)}")
             return _MISSING
-        found = opaque_problem(plain)
-        if found is not None:
-            self.add(loc, IssueCode(found[0]), found[1])
+        self.json_scalar(plain, loc)
         return value
 
     def timestamp(self, value: Any, loc: Loc) -> Any:
@@ -279,45 +263,6 @@ class _Walk:
             )
             return _MISSING
 
-    def opaque(self, value: Any, loc: Loc, depth: int) -> Any:
-        """A copy of an opaque value, checked to be plain JSON (tuples become lists)."""
-        root: list[Any] = [None]
-        stack: list[tuple[Any, Any, int, Any, Any]] = [(value, loc, depth, root, 0)]
-        while stack:
-            item, where, level, into, key = stack.pop()
-            if item is _LEAVE_OPAQUE:
-                self.active.discard(where)
-                continue
-            is_dict = isinstance(item, dict)
-            if not is_dict and not isinstance(item, (list, tuple)):
-                found = opaque_problem(item)
-                if found is not None:
-                    self.add(where, IssueCode(found[0]), found[1])
-                into[key] = item
-            elif self.deep(where, level):
-                pass
-            elif id(item) in self.active:
-                self.add(where, C.TYPE, "a reference cycle: this value holds itself")
-            else:
-                self.active.add(id(item))
-                stack.append((_LEAVE_OPAQUE, id(item), level, None, None))
-                if is_dict:
-                    copy: Any = {}
-                    for name in item:  # (the order of the keys)
-                        if type(name) is str and text_ok(name):
-                            copy[name] = None
-                        else:
-                            message = f"object keys must be strings, got {got(name)} {name!r}"
-                            self.add(where, C.TYPE, message)
-                    into[key] = copy
-                    for name in reversed(copy):
-                        stack.append((item[name], (*where, name), level + 1, copy, name))
-                else:
-                    into[key] = copy = [None] * len(item)
-                    for i in range(len(item) - 1, -1, -1):
-                        stack.append((item[i], (*where, i), level + 1, copy, i))
-        return root[0]
-
 
 _SCALARS = frozenset({"str", "literal", "int", "number", "bool"})
 _OBJECTS = frozenset({"map", "struct", "record"})  # (JSON objects)
@@ -326,9 +271,6 @@ _OBJECTS = frozenset({"map", "struct", "record"})  # (JSON objects)
 def _shaped(value: Any, kind: str) -> bool:
     """Whether a value is an array (for a list) or an object (for a map, struct or record)."""
     return isinstance(value, (list, tuple) if kind == "list" else dict)
-
-
-_LEAVE_OPAQUE = object()
 
 
 def _exact(value: Any) -> Any:
