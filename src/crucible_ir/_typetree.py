@@ -1,16 +1,15 @@
 """The type tree: one description of every IR type, read from `msgspec.inspect`.
 
-`plan(cls)` describes the fields of an IR class as `Node` trees: their kinds,
-constraints, defaults and documentation, exactly as msgspec's own decoder
-sees them. The lenient decoder, the checker behind `errors()` and the JSON
-Schema are interpreters of this tree; so a rule written once in a class's
-annotations holds everywhere. A type or constraint the tree does not know is
-an error, never silently ignored.
+`plan(cls)` describes the fields of an IR class as `Node` trees (kinds,
+constraints, defaults, documentation) as msgspec's own decoder sees them. The
+lenient decoder, the checker, the JSON Schema and the CLI's locator interpret
+this tree; a type or constraint it does not know is an error, never ignored.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import inspect
 import re
 import types
@@ -54,9 +53,6 @@ class Bounds(msgspec.Struct, frozen=True):
         if has_lo:
             return f">= {_n(self.ge)}" if self.ge is not None else f"> {_n(self.gt)}"
         return f"<= {_n(self.le)}" if self.le is not None else f"< {_n(self.lt)}"
-
-    def __bool__(self) -> bool:
-        return any(b is not None for b in (self.ge, self.gt, self.le, self.lt))
 
 
 def _n(x: float | None) -> str:
@@ -139,23 +135,13 @@ class Field(msgspec.Struct, frozen=True):
         """Whether the field may be `msgspec.UNSET`: its key is then left out of the JSON."""
         return self.node.unset
 
-    def default_value(self) -> Any:
-        """A fresh copy of the field's default."""
-        if self.default_factory is not None:
-            return self.default_factory()
-        return self.default
-
     @property
     def null_kept(self) -> bool:
         """Whether an explicit null is read, kept and left to validation to report.
 
-        True for a name with a non-null default (``profile``, ``strategy``,
-        ...): the reference writes ``null`` for such a name set to ``nil``,
-        which its types allow (``nil`` is an atom). True too for a required
-        string (an ``id``, a stage's ``name``, ``version``, ...): the reference
-        reads a present ``null`` as ``nil`` and does not validate nested
-        objects, so it writes and accepts documents with a null ``baseline.id``
-        or ``fallback.id``. Other typed fields refuse null.
+        The reference writes ``null`` for a name with a default set to ``nil``
+        (``profile``, ``strategy``) and for a required string it reads as
+        ``nil`` (a null ``baseline.id``); other typed fields refuse null.
         """
         if self.node.nullable:
             return False
@@ -240,9 +226,7 @@ def _literal_orders(hint: Any) -> dict[frozenset[Any], tuple[Any, ...]]:
 _Orders = dict[frozenset[Any], tuple[Any, ...]]
 
 
-_KINDS: dict[type, frozenset[str]] = {}
-
-
+@functools.cache
 def kinds(cls: type[IRStruct]) -> frozenset[str]:
     """The kinds of node in ``cls``'s tree, its nested IR classes' included.
 
@@ -250,10 +234,7 @@ def kinds(cls: type[IRStruct]) -> frozenset[str]:
     typed decoder rounds; ``"record" in kinds(cls)``: a `typing.TypedDict`, whose
     unknown keys that decoder drops even where unknown keys are refused.
     """
-    found = _KINDS.get(cls)
-    if found is None:
-        found = _KINDS[cls] = frozenset(n.kind for n in reachable(Node("struct", cls=cls)))
-    return found
+    return frozenset(n.kind for n in reachable(Node("struct", cls=cls)))
 
 
 def reachable(node: Node) -> Iterator[Node]:

@@ -295,7 +295,7 @@ class _Walk(Walker):
             self.add(loc, C.RANGE, INT_RANGE)
         elif type(value) is float and not math.isfinite(value):
             self.add(loc, C.RANGE, f"expected a finite number, got {value!r}")
-        elif not self.writing and node.bounds and node.bounds.violated(value):
+        elif not self.writing and node.bounds.violated(value):
             message = f"expected {what} {node.bounds.describe()}, got {safe_repr(value)}"
             self.add(loc, C.RANGE, message)
 

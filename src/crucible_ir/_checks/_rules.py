@@ -42,18 +42,9 @@ def _absent(value: Any) -> bool:
     return value is None or value is msgspec.UNSET
 
 
-def _duplicates(items: Any, field: str, what: str) -> Iterable[Violation]:
-    if not isinstance(items, (list, tuple)) or len(items) < 2:
-        return ()
-    try:  # the common case, answered in C: every item named, every name different
-        if len({item.name for item in items}) == len(items):
-            return ()
-    except (AttributeError, TypeError):  # an item without a name, or an unhashable one
-        pass
-    return list(_duplicates_one_by_one(items, field, what))
-
-
-def _duplicates_one_by_one(items: Any, field: str, what: str) -> Iterator[Violation]:
+def _duplicates(items: Any, field: str, what: str) -> Iterator[Violation]:
+    if not isinstance(items, (list, tuple)):
+        return
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
         name = getattr(item, "name", None)

@@ -110,7 +110,7 @@ class _Walk(Walker):
                 loc, C.TYPE, f"expected {node.describe()}, got null (leave `{f.name}` out instead)"
             )
         else:
-            default = f.default_value()
+            default = f.default if f.default_factory is None else f.default_factory()
             shown = (
                 f"a default {default.__ir_type__} object"
                 if isinstance(default, IRStruct)
