@@ -13,18 +13,15 @@ from __future__ import annotations
 import datetime
 import difflib
 import functools
-import math
 from typing import TYPE_CHECKING, Any
 
 import msgspec
 
 from .._codec._limits import (
-    INT_RANGE,
     MAX_DEPTH,
     TOO_DEEP,
     enum_value,
     got,
-    int_ok,
     opaque_problem,
     python_type,
     text_ok,
@@ -109,11 +106,12 @@ class Walker:
         self.active.add(id(value))
         return False
 
-    def json_scalar(self, value: Any, loc: Loc) -> None:
-        """Report a scalar of an opaque value that does not travel as JSON."""
+    def json_scalar(self, value: Any, loc: Loc) -> bool:
+        """Whether a scalar travels as JSON (reported when not): no lone surrogate, no NaN, ..."""
         found = opaque_problem(value)
         if found is not None:
             self.add(loc, IssueCode(found[0]), found[1])
+        return found is None
 
 
 class _Walk(Walker):
@@ -190,22 +188,25 @@ class _Walk(Walker):
             self.json_scalar(value, loc)
             return False
         if isinstance(value, list if kind == "list" else dict):
-            return self.length_ok(len(value), node, loc)
+            if not self.writing:  # (a wrong length does not stop the walk)
+                empty = f"expected a non-empty {kind}, got an empty one"
+                self.length(len(value), node, loc, "items" if kind == "list" else "keys", empty)
+            return True
         self.add(loc, C.TYPE, f"expected {node.describe()}, got {got(value)}")
         return False
 
-    def length_ok(self, size: int, node: Node, loc: Loc) -> bool:
-        """Always true (a wrong length does not stop the walk): reports a length out of bounds."""
-        what = "items" if node.kind == "list" else "keys"
-        if self.writing:
-            pass
-        elif node.min_length and size < node.min_length:
-            if node.min_length == 1:
-                self.add(loc, C.EMPTY, f"expected a non-empty {node.kind}, got an empty one")
+    def length(self, size: int, node: Node, loc: Loc, unit: str, empty: str) -> bool:
+        """Whether a length is within the node's bounds (reported when not; ``empty`` for 0 < 1)."""
+        low, high = node.min_length, node.max_length
+        if low and size < low:
+            if low == 1:
+                self.add(loc, C.EMPTY, empty)
             else:
-                self.add(loc, C.RANGE, f"expected at least {node.min_length} {what}, got {size}")
-        elif node.max_length is not None and size > node.max_length:
-            self.add(loc, C.RANGE, f"expected at most {node.max_length} {what}, got {size}")
+                self.add(loc, C.RANGE, f"expected at least {low} {unit}, got {size}")
+            return False
+        if high is not None and size > high:
+            self.add(loc, C.RANGE, f"expected at most {high} {unit}, got {size}")
+            return False
         return True
 
     def children(self, value: Any, node: Node, loc: Loc, depth: int, stack: list[Any]) -> None:
@@ -261,24 +262,15 @@ class _Walk(Walker):
                 self.add(loc, C.TYPE, f"expected {what}, got {got(value)}")
                 return
             value = inner
-        if not text_ok(value):
-            self.add(loc, C.TYPE, "expected text, got a string with a lone surrogate")
-        elif self.writing:
-            pass
-        elif node.kind == "literal":
+        if not self.json_scalar(value, loc) or self.writing:
+            return
+        if node.kind == "literal":
             if value not in node.values:
                 self.add(loc, C.ENUM, enum_message(node.values, value))
-        elif node.min_length and len(value) < node.min_length:
-            if node.min_length == 1:
-                expected = node.expected or "a non-empty string"
-                self.add(loc, C.EMPTY, f"expected {expected}, got an empty string")
-            else:
-                message = f"expected at least {node.min_length} characters, got {len(value)}"
-                self.add(loc, C.RANGE, message)
-        elif node.max_length is not None and len(value) > node.max_length:
-            message = f"expected at most {node.max_length} characters, got {len(value)}"
-            self.add(loc, C.RANGE, message)
-        elif node.pattern is not None and not node.pattern.search(value):
+            return
+        empty = f"expected {node.expected or 'a non-empty string'}, got an empty string"
+        fits = self.length(len(value), node, loc, "characters", empty)
+        if fits and node.pattern is not None and not node.pattern.search(value):
             expected = node.expected or f"a string matching {node.pattern.pattern}"
             self.add(loc, C.FORMAT, f"expected {expected}, got {safe_repr(value)}")
 
@@ -291,11 +283,7 @@ class _Walk(Walker):
                 self.add(loc, C.TYPE, f"expected {what}, got {got(value)}")
                 return
             value = inner
-        if type(value) is int and not int_ok(value):
-            self.add(loc, C.RANGE, INT_RANGE)
-        elif type(value) is float and not math.isfinite(value):
-            self.add(loc, C.RANGE, f"expected a finite number, got {value!r}")
-        elif not self.writing and node.bounds.violated(value):
+        if self.json_scalar(value, loc) and not self.writing and node.bounds.violated(value):
             message = f"expected {what} {node.bounds.describe()}, got {safe_repr(value)}"
             self.add(loc, C.RANGE, message)
 

@@ -105,23 +105,16 @@ class _Walk(Walker):
             self.add(loc, C.TYPE, f"expected {node.describe()}, got null")
         elif f.required:
             self.add(loc, C.REQUIRED, f"`{f.name}` is required, got null")
-        elif f.unset:
-            self.add(
-                loc, C.TYPE, f"expected {node.describe()}, got null (leave `{f.name}` out instead)"
-            )
         else:
-            default = f.default if f.default_factory is None else f.default_factory()
-            shown = (
-                f"a default {default.__ir_type__} object"
-                if isinstance(default, IRStruct)
-                else msgspec.json.encode(default).decode()
-            )
-            self.add(
-                loc,
-                C.TYPE,
-                f"expected {node.describe()}, got null "
-                f"(leave `{f.name}` out to get its default, {shown})",
-            )
+            hint = "instead"
+            if not f.unset:
+                default = f.default if f.default_factory is None else f.default_factory()
+                if isinstance(default, IRStruct):
+                    hint = f"to get its default, a default {default.__ir_type__} object"
+                else:
+                    hint = f"to get its default, {msgspec.json.encode(default).decode()}"
+            message = f"expected {node.describe()}, got null (leave `{f.name}` out {hint})"
+            self.add(loc, C.TYPE, message)
 
     def value(self, value: Any, node: Node, loc: Loc, depth: int, to: tuple[Any, Any]) -> None:
         """Check and convert one value; the result goes in ``to`` (a container and a key)."""
