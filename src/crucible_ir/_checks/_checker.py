@@ -242,50 +242,40 @@ class _Walk(Walker):
 
     def scalar(self, value: Any, node: Node, loc: Loc) -> None:
         kind = node.kind
-        if kind in ("str", "literal"):
-            self.text(value, node, loc)
-        elif kind in ("int", "number"):
-            self.number(value, node, loc)
-        elif kind == "bool":
+        if kind == "bool":
             if value is not True and value is not False:
                 self.add(loc, C.TYPE, f"expected a boolean (true or false), got {got(value)}")
-        else:
+            return
+        if kind == "datetime":
             problem = timestamp_problem(value)
             if problem is not None:
                 self.add(loc, *problem)
-
-    def text(self, value: Any, node: Node, loc: Loc) -> None:
-        if type(value) is not str:
-            inner = enum_value(value, str)
+            return
+        exact = _EXACT[kind]  # (msgspec writes an enum member as its value: equal to it?)
+        if type(value) not in exact:
+            inner = enum_value(value, exact[0])
             if inner is None:
-                what = "a string" if node.kind == "str" else node.describe()
-                self.add(loc, C.TYPE, f"expected {what}, got {got(value)}")
+                self.add(loc, C.TYPE, f"expected {node.describe()}, got {got(value)}")
                 return
             value = inner
         if not self.json_scalar(value, loc) or self.writing:
             return
-        if node.kind == "literal":
+        if kind == "literal":
             if value not in node.values:
                 self.add(loc, C.ENUM, enum_message(node.values, value))
-            return
-        empty = f"expected {node.expected or 'a non-empty string'}, got an empty string"
-        fits = self.length(len(value), node, loc, "characters", empty)
-        if fits and node.pattern is not None and not node.pattern.search(value):
-            expected = node.expected or f"a string matching {node.pattern.pattern}"
-            self.add(loc, C.FORMAT, f"expected {expected}, got {safe_repr(value)}")
-
-    def number(self, value: Any, node: Node, loc: Loc) -> None:
-        what = "an integer" if node.kind == "int" else "a number"
-        kind = type(value)
-        if kind is not int and (kind is not float or node.kind == "int"):
-            inner = enum_value(value, int)
-            if inner is None:
-                self.add(loc, C.TYPE, f"expected {what}, got {got(value)}")
-                return
-            value = inner
-        if self.json_scalar(value, loc) and not self.writing and node.bounds.violated(value):
-            message = f"expected {what} {node.bounds.describe()}, got {safe_repr(value)}"
+        elif kind == "str":
+            empty = f"expected {node.expected or 'a non-empty string'}, got an empty string"
+            fits = self.length(len(value), node, loc, "characters", empty)
+            if fits and node.pattern is not None and not node.pattern.search(value):
+                expected = node.expected or f"a string matching {node.pattern.pattern}"
+                self.add(loc, C.FORMAT, f"expected {expected}, got {safe_repr(value)}")
+        elif node.bounds.violated(value):
+            message = f"expected {node.describe()} {node.bounds.describe()}, got {safe_repr(value)}"
             self.add(loc, C.RANGE, message)
+
+
+_EXACT: dict[str, tuple[type, ...]] = {"str": (str,), "literal": (str,), "int": (int,)}
+_EXACT["number"] = (int, float)
 
 
 def timestamp_problem(value: Any) -> tuple[IssueCode, str] | None:

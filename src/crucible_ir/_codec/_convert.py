@@ -243,17 +243,10 @@ class _Walk(Walker):
                 value = _EXCESS_DIGITS.sub(r"\1", value, count=1)
             return msgspec.convert(value, Timestamp)
         except Exception as exc:  # not a timestamp (or not even valid text)
-            reason = (
-                "it has no UTC offset"
-                if "timezone" in str(exc)
-                else "it is not an ISO 8601 timestamp"
-            )
-            self.add(
-                loc,
-                C.FORMAT,
-                "expected a timestamp with a UTC offset such as 2024-03-15T09:30:00Z, "
-                f"got {value!r}: {reason}",
-            )
+            no_offset = "timezone" in str(exc)
+            reason = "it has no UTC offset" if no_offset else "it is not an ISO 8601 timestamp"
+            expected = "a timestamp with a UTC offset such as 2024-03-15T09:30:00Z"
+            self.add(loc, C.FORMAT, f"expected {expected}, got {value!r}: {reason}")
             return _MISSING
 
 
