@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-import inspect
 import re
 import types
 import typing
@@ -199,28 +198,14 @@ def _plan(info: mi.StructType) -> Plan:
     names, defaults = cls.__struct_fields__, cls.__struct_defaults__
     with_default = zip(names[len(names) - len(defaults) :], defaults, strict=True)
     unset = {name for name, default in with_default if default is msgspec.UNSET}
-    # (and sorts the values of a literal: the annotations keep their order)
-    hints = _HINTS.get(cls) or typing.get_type_hints(cls, include_extras=True)
-    where = cls.__qualname__
+    # (and sorts the values of a literal: `guard` kept the order of the annotations)
+    if cls not in _ORDERS:
+        guard(cls)  # (a class naming one defined after it)
+    orders, where = _ORDERS[cls], cls.__qualname__
     fields = tuple(
-        _field(f, f"{where}.{f.name}", f.name in unset, _literal_orders(hints[f.name]))
-        for f in info.fields
+        _field(f, f"{where}.{f.name}", f.name in unset, orders[f.name]) for f in info.fields
     )
     return Plan(cls, fields, {f.name: f for f in fields})
-
-
-def _literal_orders(hint: Any) -> dict[frozenset[Any], tuple[Any, ...]]:
-    """The values of each literal in a type hint, in their written order, by their set."""
-    found: dict[frozenset[Any], tuple[Any, ...]] = {}
-    todo = [hint]
-    while todo:
-        current = todo.pop()
-        args = get_args(current)
-        if get_origin(current) is Literal:
-            found[frozenset(args)] = args
-        elif not isinstance(current, type) or not issubclass(current, IRStruct):
-            todo.extend(arg for arg in args if not isinstance(arg, msgspec.Meta))
-    return found
 
 
 _Orders = dict[frozenset[Any], tuple[Any, ...]]
@@ -346,7 +331,7 @@ _ATOMS = (str, int, float, bool, type(None), datetime.datetime, msgspec.UnsetTyp
 _SHAPES = (list, dict, Literal, Union, types.UnionType)
 
 
-_HINTS: dict[type, dict[str, Any]] = {}  # (the type hints `guard` resolved, for `plan`)
+_ORDERS: dict[type, dict[str, _Orders]] = {}  # (each field's literals in written order, by set)
 _META_NAMES = [k for k in dir(msgspec.Meta) if k[0] != "_"]
 
 
@@ -362,14 +347,15 @@ def guard(cls: type) -> None:
         hints = typing.get_type_hints(cls, include_extras=True, localns={cls.__name__: cls})
     except NameError:  # a class defined further down: `plan` will check it
         return
-    _HINTS[cls] = hints
-    own = inspect.get_annotations(cls)
+    orders: dict[str, _Orders] = {}
     for name, hint in hints.items():
-        if name in own and get_origin(hint) is not ClassVar:
-            _guard_hint(hint, f"{cls.__qualname__}.{name}")
+        if get_origin(hint) is not ClassVar:
+            orders[name] = {}
+            _guard_hint(hint, f"{cls.__qualname__}.{name}", orders[name])
+    _ORDERS[cls] = orders
 
 
-def _guard_hint(hint: Any, where: str) -> None:
+def _guard_hint(hint: Any, where: str, orders: _Orders) -> None:
     origin = get_origin(hint)
     if origin is Annotated:
         base, *metas = get_args(hint)
@@ -380,15 +366,17 @@ def _guard_hint(hint: Any, where: str) -> None:
                 if unknown or meta.tz is False:
                     bad = ", ".join(sorted(unknown)) or "tz=False"
                     raise TypeError(f"{where}: crucible_ir does not interpret Meta({bad})")
-        _guard_hint(base, where)
+        _guard_hint(base, where, orders)
     elif origin in _SHAPES:
         if origin is dict and get_args(hint)[0] is not str:
             raise TypeError(f"{where}: JSON objects have string keys, not {hint!r}")
         for arg in get_args(hint):
             if origin is not Literal:
-                _guard_hint(arg, where)
+                _guard_hint(arg, where, orders)
             elif type(arg) is not str:
                 raise TypeError(f"{where}: literal values are strings, not {arg!r}")
+        if origin is Literal:
+            orders[frozenset(get_args(hint))] = get_args(hint)
     elif not (
         hint is Any
         or hint in _ATOMS
