@@ -1,11 +1,9 @@
 """The checker behind `errors()`: the type tree, interpreted over an object.
 
-`check` walks an IR object with an explicit stack (so neither the object's
-depth nor the caller's stack can make it fail) and reports every problem at
-its location: wrong types, values that JSON would not read back equal, broken
+`check` walks an IR object with an explicit stack and reports every problem at
+its location: wrong types, values JSON would not read back equal, broken
 constraints, nesting past `MAX_DEPTH`, reference cycles, and the cross-field
-rules of ``_rules``. What msgspec writes and reads back equal passes here,
-nothing else does (exact types; a timestamp must read back the same instant).
+rules. What msgspec writes and reads back equal passes here, nothing else does.
 """
 
 from __future__ import annotations

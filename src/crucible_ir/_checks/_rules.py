@@ -1,9 +1,8 @@
 """Rules across fields: every one of them, in one place.
 
 A rule takes one IR object and yields ``(relative location, message)`` for each
-violation; the checker reports them with code ``consistency``. Rules run after
-the field checks of their class, on objects that may hold values of the wrong
-type, so each rule looks only at values of the types it understands.
+violation (code ``consistency``). The object's values may have the wrong type:
+each rule looks only at values of the types it understands.
 """
 
 from __future__ import annotations

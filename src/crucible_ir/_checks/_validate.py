@@ -1,11 +1,8 @@
 """`errors`, `validate`, `is_valid`: every rule, every problem, at its path.
 
-Nothing is remembered between calls: an IR object is immutable, but the lists
-and maps it holds are not, so each call checks the object as it is now. The
-common case, a valid object, is answered in C: msgspec writes the object and
-its typed decoder reads it back equal, which checks every type and constraint
-and that JSON carries it faithfully; the cross-field rules then run. Only when
-that fails does the checker walk the object to say what is wrong, and where.
+Nothing is remembered between calls: the lists and maps an object holds can
+change. A valid object is answered in C (msgspec writes it and reads it back
+equal, then the cross-field rules run); only otherwise does the checker walk it.
 """
 
 from __future__ import annotations

@@ -1,15 +1,13 @@
 """The lenient decoder: plain data to IR objects, reporting every decoding problem.
 
-msgspec's typed decoder is the fast path; it stops at the first problem. When
-it refuses a document, and for ``from_dict`` data it cannot take as it is,
-this walk runs instead. It checks only what decoding owns (JSON types,
-required keys, nulls, timestamps, unknown keys in strict mode, nesting, values
-JSON cannot carry), collects every such problem at its location, and builds
-new objects, with new lists and maps, without validating their values (as
-their constructors do). It also reads what the reference writes but msgspec
-refuses: ``null`` for a name with a default (kept, for `errors()` to report),
-``[]`` for an empty object, and timestamps with more than six fractional
-digits (truncated, as the reference does).
+It runs when msgspec's typed decoder (which stops at the first problem) refuses
+a document, and for ``from_dict`` data it cannot take as it is. It checks only
+what decoding owns (JSON types, required keys, nulls, timestamps, unknown keys
+in strict mode, nesting, values JSON cannot carry) and builds new objects
+without validating their values. It also reads what the reference writes but
+msgspec refuses: ``null`` for a name with a default (kept, for `errors()`),
+``[]`` for an empty object, and timestamps with over six fractional digits
+(truncated).
 """
 
 from __future__ import annotations
@@ -209,13 +207,8 @@ class _Walk(Walker):
 
     def scalar(self, value: Any, node: Node, loc: Loc) -> Any:
         """A string, number or boolean in its exact type, or `_MISSING` (reported)."""
-        kind = node.kind
-        if isinstance(value, bool) or kind == "bool":
-            fits = kind == "bool" and isinstance(value, bool)
-        elif kind in ("str", "literal"):
-            fits = isinstance(value, str)
-        else:
-            fits = isinstance(value, (int, float) if kind == "number" else int)
+        kind = node.kind  # (and a bool is an integer to Python, not to JSON)
+        fits = isinstance(value, _TAKES[kind]) and isinstance(value, bool) == (kind == "bool")
         if fits and isinstance(value, enum.Enum):  # written as its value: equal to it?
             inner = enum_value(value, type(value.value))
             fits = inner is not None and type(inner) in (str, int)
@@ -250,7 +243,9 @@ class _Walk(Walker):
             return _MISSING
 
 
-_SCALARS = frozenset({"str", "literal", "int", "number", "bool"})
+_TAKES: dict[str, Any] = {"str": str, "literal": str, "int": int, "number": (int, float)}
+_TAKES["bool"] = bool
+_SCALARS = frozenset(_TAKES)
 _OBJECTS = frozenset({"map", "struct", "record"})  # (JSON objects)
 
 
