@@ -149,25 +149,22 @@ class _Walk(Walker):
                 self.children(value, node, loc, depth + 1, stack)
 
     def absent(self, value: Any, node: Node, loc: Loc, f: Field | None) -> None:
-        if value is None:
-            if node.nullable:
-                return
-            if f is not None and f.null_kept:  # read and written (the reference's nil): invalid
-                if self.writing:
-                    pass
-                elif f.required:
-                    expected = node.expected or node.describe()
-                    self.add(loc, C.REQUIRED, f"expected {expected}, got null")
-                else:
-                    got = "; got" if node.kind == "literal" else ", got"  # (after a list of values)
-                    message = f"expected {node.describe()}{got} null (the default is {f.default!r})"
-                    self.add(loc, C.TYPE, message)
-            elif f is not None and f.required:
-                self.add(loc, C.REQUIRED, "a value is required, got None")
+        if value is msgspec.UNSET:
+            if f is None or not f.unset:
+                self.add(loc, C.TYPE, f"expected {node.describe()}, got UNSET (a key left out)")
+        elif node.nullable or (self.writing and f is not None and f.null_kept):
+            pass
+        elif f is not None and f.null_kept:  # read and written (the reference's nil): invalid
+            if f.required:
+                self.add(loc, C.REQUIRED, f"expected {node.expected or node.describe()}, got null")
             else:
-                self.add(loc, C.TYPE, f"expected {node.describe()}, got None")
-        elif f is None or not f.unset:
-            self.add(loc, C.TYPE, f"expected {node.describe()}, got UNSET (a key left out)")
+                got = "; got" if node.kind == "literal" else ", got"  # (after a list of values)
+                message = f"expected {node.describe()}{got} null (the default is {f.default!r})"
+                self.add(loc, C.TYPE, message)
+        elif f is not None and f.required:
+            self.add(loc, C.REQUIRED, "a value is required, got None")
+        else:
+            self.add(loc, C.TYPE, f"expected {node.describe()}, got None")
 
     def shape_ok(self, value: Any, node: Node, loc: Loc) -> bool:
         """Whether a value has the container type its node needs (reported when not)."""

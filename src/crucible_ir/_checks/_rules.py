@@ -58,19 +58,12 @@ def _duplicates(items: Any, field: str, what: str) -> Iterator[Violation]:
             seen[name] = index
 
 
-def _not_before(obj: Any, earlier: str, later: str) -> Iterable[Violation]:
-    start, end = getattr(obj, earlier, None), getattr(obj, later, None)
-    if (
-        isinstance(start, datetime.datetime)
-        and isinstance(end, datetime.datetime)
-        and start.utcoffset() is not None
-        and end.utcoffset() is not None
-        and end < start
-    ):
-        return [
-            ((later,), f"{later} ({end.isoformat()}) is before {earlier} ({start.isoformat()})")
-        ]
-    return ()
+def _not_before(obj: Any, earlier: str, later: str) -> Iterator[Violation]:
+    start: Any = getattr(obj, earlier, None)
+    end: Any = getattr(obj, later, None)
+    aware = (isinstance(t, datetime.datetime) and t.utcoffset() is not None for t in (start, end))
+    if all(aware) and end < start:
+        yield (later,), f"{later} ({end.isoformat()}) is before {earlier} ({start.isoformat()})"
 
 
 @_rule("experiment")

@@ -80,14 +80,11 @@ class _Walk(Walker):
                 else:
                     self.value(value, node, loc, depth, (into, key))
             elif what == _BUILD:  # value: the issue count before the object's fields
-                if len(self.issues) == value or self.partial:
-                    if self.partial:
-                        for field in plan(node.cls).fields:
-                            if field.required:
-                                into[key].setdefault(field.name, None)
-                    into[key] = node.cls(**into[key])
-                else:
-                    into[key] = None
+                kwargs = into[key]
+                if self.partial:  # (a required field left out is None)
+                    kwargs = {f.name: None for f in plan(node.cls).fields if f.required} | kwargs
+                ok = self.partial or len(self.issues) == value
+                into[key] = node.cls(**kwargs) if ok else None
             elif what == _ABSENT:
                 self.add(loc, C.REQUIRED, f"missing required {value} `{loc[-1]}`")
             elif what == _KEYS:
