@@ -61,12 +61,10 @@ def _n(x: float | None) -> str:
 class Node(msgspec.Struct, frozen=True, eq=False):  # (compared and hashed by identity)
     """One type in the tree.
 
-    ``kind`` is one of: str, int, number (int or float, kept as given), bool,
-    literal, datetime, list, map (JSON object with typed values; ``item`` None
-    for an opaque map), json (any JSON value), struct (an IR class), record (a
-    JSON object with a fixed set of typed keys, held as a plain ``dict``: a
-    `typing.TypedDict`), union (of non-null alternatives, told apart by their
-    JSON type).
+    ``kind``: str, int, number (int or float, kept as given), bool, literal,
+    datetime, list, map (``item`` None for an opaque map), json (any JSON value),
+    struct (an IR class), record (a `typing.TypedDict`), union (of non-null
+    alternatives, told apart by their JSON type).
     """
 
     kind: str
@@ -215,9 +213,7 @@ _Orders = dict[frozenset[Any], tuple[Any, ...]]
 def kinds(cls: type[IRStruct]) -> frozenset[str]:
     """The kinds of node in ``cls``'s tree, its nested IR classes' included.
 
-    ``"datetime" in kinds(cls)``: an object may hold a timestamp, which msgspec's
-    typed decoder rounds; ``"record" in kinds(cls)``: a `typing.TypedDict`, whose
-    unknown keys that decoder drops even where unknown keys are refused.
+    (msgspec's typed decoder rounds timestamps and drops a record's unknown keys.)
     """
     return frozenset(n.kind for n in reachable(Node("struct", cls=cls)))
 
@@ -261,12 +257,10 @@ def _node(t: mi.Type, where: str, orders: _Orders) -> tuple[Node, str]:
         extra = {**(t.extra or {}), **extra}
         t = t.type
     node = _plain(t, where, orders)
-    changes: dict[str, Any] = {}
-    if "expected" in extra:
-        changes["expected"] = extra["expected"]
-    if schema:
-        changes["schema"] = {**node.schema, **schema}
-    return (_replace(node, **changes) if changes else node), doc
+    if "expected" in extra or schema:
+        expected = extra.get("expected", node.expected)
+        node = _replace(node, expected=expected, schema={**node.schema, **schema})
+    return node, doc
 
 
 def _plain(t: mi.Type, where: str, orders: _Orders) -> Node:
@@ -338,10 +332,8 @@ _META_NAMES = [k for k in dir(msgspec.Meta) if k[0] != "_"]
 def guard(cls: type) -> None:
     """Raise `TypeError` when ``cls`` declares a type or constraint the type tree does not know.
 
-    Called as each IR class is defined (msgspec's own description of a class
-    is only available once its definition is complete): a ``Meta`` constraint
-    such as ``multiple_of`` or a field of type ``bytes`` is refused at once,
-    not found to be ignored later.
+    Called as each IR class is defined, before msgspec can describe it: a
+    ``Meta(multiple_of=...)`` or a ``bytes`` field is refused at once.
     """
     try:
         hints = typing.get_type_hints(cls, include_extras=True, localns={cls.__name__: cls})

@@ -327,7 +327,7 @@ def _rules_of(cls: type) -> list[Rule]:
 
 def holds_rules(cls: type[IRStruct]) -> bool:
     """Whether an object of ``cls`` may break a cross-field rule (its own or an object's in it)."""
-    return bool(_rules_of(cls)) or any(_holds_rules(f.node) for f in plan(cls).fields)
+    return bool(_rules_of(cls) or _fields_with_rules(cls))
 
 
 @functools.cache

@@ -92,10 +92,7 @@ def completed_not_before_started(run: Any) -> Iterable[Violation]:
 
 @_rule("reliability.ensemble")
 def weights_name_models(ens: Any) -> Iterable[Violation]:
-    """Every key of ``weights`` names one of ``models`` (when both are set).
-
-    A model is a name, or a backend ref named by its ``id``.
-    """
+    """Every key of ``weights`` names one of ``models`` (a name, or a backend ref's ``id``)."""
     weights, models = ens.weights, ens.models
     if not weights or not isinstance(weights, dict) or not isinstance(models, (list, tuple)):
         return ()
@@ -163,11 +160,7 @@ _PART_PAYLOAD: dict[str, tuple[tuple[str, ...], ...]] = {
 
 @_rule("backend.content_part")
 def part_has_its_payload(part: Any) -> Iterator[Violation]:
-    """Each content part holds what its type needs.
-
-    A text part has ``text``, an image or audio part a ``url`` or ``base64``, a
-    tool_result part a ``tool_call_id`` and a ``content``.
-    """
+    """Each content part holds what its type needs (`_PART_PAYLOAD`)."""
     kind = part.type
     groups = _PART_PAYLOAD.get(kind) if isinstance(kind, str) else None
     for group in groups or ():

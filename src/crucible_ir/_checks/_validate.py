@@ -37,10 +37,7 @@ def errors(obj: Any) -> list[Issue]:
 
 
 def encoding_problems(obj: Any) -> list[Issue]:
-    """What keeps ``obj`` from being written as JSON that reads back equal; ``[]`` when nothing.
-
-    Exactly what `to_json` would refuse it for (values that merely break a rule are fine).
-    """
+    """What `to_json` would refuse ``obj`` for (not a broken rule); ``[]`` when nothing."""
     try:
         written(obj)
     except ValidationError as exc:

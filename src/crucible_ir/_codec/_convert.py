@@ -32,8 +32,7 @@ __all__ = ["convert"]
 C = IssueCode
 _MISSING = object()
 _JSON = Node("json", nullable=True)
-# The digits of a fraction of seconds past the sixth: the reference truncates them
-# (its datetimes hold microseconds); msgspec would round.
+# Digits of a fraction past the sixth: the reference truncates them, msgspec would round.
 _EXCESS_DIGITS = re.compile(r"(:\d\d\.\d{6})\d+")
 # What a stack entry does (its first item).
 _VALUE, _BUILD, _ABSENT, _KEYS, _LEAVE = range(5)
@@ -45,11 +44,9 @@ def convert(
     """Build a ``cls`` from plain data: ``(object, [])`` or ``(None, issues)``.
 
     ``trusted`` data came from a JSON parser and nests within `MAX_DEPTH`: its
-    opaque values are taken as they are. Other data is checked to be plain
-    JSON and copied, so that changing it later does not change the object.
-    With ``partial=True`` the object is built even when there are issues,
-    leaving out each value that failed (its field takes its default, or None
-    when required), so that its other problems can be found too.
+    opaque values are taken as they are; other data is checked and copied.
+    ``partial=True`` builds the object even with issues, leaving out each value
+    that failed (default, or None when required), so that it can be checked too.
     """
     walk = _Walk(strict=strict, trusted=trusted, partial=partial)
     obj = walk.run(data, cls)
