@@ -9,9 +9,8 @@ from typing import Annotated, Any, Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._base import IRStruct
+from .._base import IRStruct, wire_object
 from .._types import JSONMap, Text, doc
-from ._wire import wire_object
 
 __all__ = ["ContentPart", "Message", "PartType", "Role", "ToolCall"]
 
