@@ -125,19 +125,16 @@ class Issue(msgspec.Struct, frozen=True, repr_omit_defaults=True):
         """
         return cls(path_of(loc), code, message, line, column, loc)  # type: ignore[arg-type]
 
+    def _key(self) -> tuple[object, ...]:
+        return (self.path, self.code, self.message, self.line, self.column)
+
     def __eq__(self, other: object) -> bool:
         if type(other) is not Issue:
             return NotImplemented
-        return (self.path, self.code, self.message, self.line, self.column) == (
-            other.path,
-            other.code,
-            other.message,
-            other.line,
-            other.column,
-        )
+        return self._key() == other._key()
 
     def __hash__(self) -> int:
-        return hash((self.path, self.code, self.message, self.line, self.column))
+        return hash(self._key())
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
@@ -159,16 +156,13 @@ class IRError(ValueError):
     def __init__(self, errors: Iterable[Issue], *, title: str | None = None) -> None:
         self.errors = list(errors)
         self._title = title
-        super().__init__(self._render())
+        super().__init__(str(self))
 
-    def _render(self) -> str:
+    def __str__(self) -> str:
         lines = [issue._line() for issue in self.errors]
         if self._title:
             lines.insert(0, self._title)
         return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self._render()
 
     def __reduce__(self) -> tuple[object, ...]:
         return (type(self), (self.errors,), {"_title": self._title})
