@@ -79,13 +79,9 @@ def path_of(loc: Loc) -> str:
 class Issue(msgspec.Struct, frozen=True, repr_omit_defaults=True):
     """One problem, at one path; ``str(issue)`` is ``"<path>: <message>"``.
 
-    ``path`` uses dotted field names and ``[i]`` indices from the object that was
-    checked (``pipeline[2].name``); ``""`` is the object itself. ``loc`` is the
-    same place as a tuple of keys and indexes (``("pipeline", 2, "name")``), for
-    programs: the issues this package reports are made with `Issue.at`, which
-    writes ``path`` from ``loc``. ``line`` and ``column`` (1-based) are set when
-    the problem was found in source text. Equality leaves ``loc`` out: ``path``
-    names the same place, and an issue made by hand may not give ``loc``.
+    The issues this package reports are made with `Issue.at`, which writes
+    ``path`` from ``loc``. Equality leaves ``loc`` out: ``path`` names the same
+    place, and an issue made by hand may not give ``loc``.
 
     >>> str(Issue("reliability.stats.alpha", "range", "expected a number in [0, 1], got 1.5"))
     'reliability.stats.alpha: expected a number in [0, 1], got 1.5'

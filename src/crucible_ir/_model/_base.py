@@ -69,8 +69,7 @@ def replace(obj: _T, /, **changes: Any) -> _T:
 def resolve_type(type_: str | type[_T]) -> type[_T]:
     """The IR class for a class or a stable type name such as ``"reliability.stats"``."""
     if isinstance(type_, str):
-        if type_ not in _REGISTRY:
-            _load_all(type_)
+        _load_all(type_)
         try:
             return _REGISTRY[type_]  # type: ignore[return-value]
         except KeyError:
@@ -109,10 +108,8 @@ def wire_object(name: str) -> Callable[[_C], _C]:
     """Class decorator: name a typed wire object nested in the backend types ``name``.
 
     Messages, content parts, tool calls, choices and usage are not top-level
-    documents: the name shows in error messages (``from_json(data, Message)``
-    accepts the class), but is not registered, so `type_names` lists only the
-    documents of the contract. Their fields are typed ``T | UnsetType | None =
-    UNSET``: a key not given stays out of the JSON, a key given as ``null`` stays ``null``.
+    documents: the name shows in error messages, but is not registered, so
+    `type_names` lists only the documents of the contract.
     """
 
     def name_it(cls: _C) -> _C:
