@@ -105,7 +105,7 @@ def name_publicly(cls: type, type_name: str) -> None:
 
 
 def wire_object(name: str) -> Callable[[_C], _C]:
-    """Class decorator: name a typed wire object nested in the backend types ``name``.
+    """Class decorator: give a wire object nested in the backend types the name ``name``.
 
     Messages, content parts, tool calls, choices and usage are not top-level
     documents: the name shows in error messages, but is not registered, so
@@ -123,8 +123,8 @@ def wire_object(name: str) -> Callable[[_C], _C]:
 def _load_all(name: str | None = None) -> None:
     """Import the model modules so that the registry holds ``name`` (every type for None).
 
-    An experiment's types come first: a command that reads experiments does not
-    pay for importing the backend's.
+    An experiment's types come first (its module imports every other model
+    module but these): a command that reads experiments does not pay for the backend's.
     """
     from . import _experiment  # noqa: F401
 
