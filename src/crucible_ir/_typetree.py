@@ -157,37 +157,16 @@ class Plan(msgspec.Struct, frozen=True):
 
 
 _PLANS: dict[type, Plan] = {}
+_INFOS: dict[type, mi.StructType] = {}  # (nested classes met in a `type_info` answer)
 
 
 def plan(cls: type[IRStruct]) -> Plan:
     """The type tree of an IR class's fields (worked out once per class)."""
-    cached = _PLANS.get(cls)
-    if cached is None:
-        # One `type_info` call describes every class nested in ``cls``: plan them all.
-        for info in _structs(mi.type_info(cls), set()):
-            if info.cls not in _PLANS:
-                _PLANS[info.cls] = _plan(info)
-        cached = _PLANS[cls]
-    return cached
-
-
-def _structs(t: mi.Type, seen: set[type]) -> Iterator[mi.StructType]:
-    """The IR struct types in ``t``, each once, ``t`` first."""
-    if isinstance(t, mi.StructType) and issubclass(t.cls, IRStruct) and t.cls not in seen:
-        seen.add(t.cls)
-        yield t
-        for f in t.fields:
-            yield from _structs(f.type, seen)
-    elif isinstance(t, mi.TypedDictType):
-        for f in t.fields:
-            yield from _structs(f.type, seen)
-    elif isinstance(t, (mi.Metadata, mi.ListType)):
-        yield from _structs(t.type if isinstance(t, mi.Metadata) else t.item_type, seen)
-    elif isinstance(t, mi.DictType):
-        yield from _structs(t.value_type, seen)
-    elif isinstance(t, mi.UnionType):
-        for option in t.types:
-            yield from _structs(option, seen)
+    found = _PLANS.get(cls)
+    if found is None:  # (one `type_info` call describes the classes nested in ``cls`` too)
+        info = _INFOS.get(cls) or mi.type_info(cls)
+        found = _PLANS[cls] = _plan(info)  # type: ignore[arg-type]  # (an IR class is a struct)
+    return found
 
 
 def _plan(info: mi.StructType) -> Plan:
@@ -287,6 +266,7 @@ def _plain(t: mi.Type, where: str, orders: _Orders) -> Node:
         typed = None if value.kind == "json" else value
         return Node("map", item=typed, min_length=t.min_length, max_length=t.max_length)
     if isinstance(t, mi.StructType) and issubclass(t.cls, IRStruct):
+        _INFOS.setdefault(t.cls, t)
         return Node("struct", cls=t.cls)
     if isinstance(t, mi.TypedDictType):
         keys = []

@@ -1,9 +1,8 @@
 """The checker behind `errors()`: the type tree, interpreted over an object.
 
 `check` walks an IR object with an explicit stack and reports every problem at
-its location: wrong types, values JSON would not read back equal, broken
-constraints, nesting past `MAX_DEPTH`, reference cycles, and the cross-field
-rules. What msgspec writes and reads back equal passes here, nothing else does.
+its location (types, values JSON would not read back equal, constraints,
+nesting, cycles, cross-field rules): what msgspec reads back equal passes.
 """
 
 from __future__ import annotations
@@ -71,9 +70,7 @@ def check(obj: IRStruct, *, writing: bool = False) -> list[Issue]:
     ``writing=True`` reports only what keeps ``obj`` from being written as JSON
     that reads back equal: value constraints and cross-field rules are left out.
     """
-    walk = _Walk(writing)
-    walk.run(obj)
-    return walk.issues
+    return _Walk(writing).run(obj)
 
 
 class Walker:
@@ -118,7 +115,7 @@ class _Walk(Walker):
         self.writing = writing
         self.rules_only = rules_only  # (for an object known to be right: where rules can be)
 
-    def run(self, obj: IRStruct) -> None:
+    def run(self, obj: IRStruct) -> list[Issue]:
         stack: list[tuple[Any, Any, Loc, int, Field | None]] = [
             (obj, Node("struct", cls=type(obj)), (), 0, None)
         ]
@@ -148,6 +145,7 @@ class _Walk(Walker):
             ):
                 stack.append((_LEAVE, id(value), loc, depth, None))
                 self.children(value, node, loc, depth + 1, stack)
+        return self.issues
 
     def absent(self, value: Any, node: Node, loc: Loc, f: Field | None) -> None:
         if value is msgspec.UNSET:
@@ -206,7 +204,7 @@ class _Walk(Walker):
         return True
 
     def children(self, value: Any, node: Node, loc: Loc, depth: int, stack: list[Any]) -> None:
-        kind = node.kind
+        kind, item = node.kind, node.item or _JSON
         push = stack.append
         if kind == "struct":
             if not self.writing and _rules_of(type(value)):
@@ -227,14 +225,12 @@ class _Walk(Walker):
                 elif k.required:
                     self.add((*loc, k.name), C.REQUIRED, f"missing required key `{k.name}`")
         elif isinstance(value, dict):
-            item = node.item or _JSON
             for key, sub in reversed(value.items()):
                 if isinstance(key, str) and text_ok(key):
                     push((sub, item, (*loc, key), depth, None))
                 else:
                     self.add(loc, C.TYPE, f"object keys must be text strings, got {safe_repr(key)}")
         else:
-            item = node.item or _JSON
             for i in range(len(value) - 1, -1, -1):
                 push((value[i], item, (*loc, i), depth, None))
 
@@ -347,6 +343,4 @@ def rule_issues(obj: IRStruct) -> list[Issue]:
 
     For an object whose fields are known to be right: walks only where rules can be.
     """
-    walk = _Walk(writing=False, rules_only=True)
-    walk.run(obj)
-    return walk.issues
+    return _Walk(writing=False, rules_only=True).run(obj)
