@@ -140,12 +140,9 @@ class Field(msgspec.Struct, frozen=True):
         (``profile``, ``strategy``) and for a required string it reads as
         ``nil`` (a null ``baseline.id``); other typed fields refuse null.
         """
-        if self.node.nullable:
-            return False
         kind = self.node.kind
-        return (kind in ("str", "literal") and isinstance(self.default, str)) or (
-            kind == "str" and self.required
-        )
+        named = kind in ("str", "literal") and isinstance(self.default, str)
+        return not self.node.nullable and (named or (kind == "str" and self.required))
 
 
 class Plan(msgspec.Struct, frozen=True):
@@ -333,8 +330,7 @@ def _guard_hint(hint: Any, where: str, orders: _Orders) -> None:
         base, *metas = get_args(hint)
         for meta in metas:
             if isinstance(meta, msgspec.Meta):
-                given = {k for k in _META_NAMES if getattr(meta, k) is not None}
-                unknown = given - _META_KNOWN
+                unknown = {k for k in _META_NAMES if getattr(meta, k) is not None} - _META_KNOWN
                 if unknown or meta.tz is False:
                     bad = ", ".join(sorted(unknown)) or "tz=False"
                     raise TypeError(f"{where}: crucible_ir does not interpret Meta({bad})")

@@ -47,14 +47,10 @@ def _duplicates(items: Any, field: str, what: str) -> Iterator[Violation]:
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
         name = getattr(item, "name", None)
-        if not isinstance(name, str) or not name:
-            continue
-        if name in seen:
-            yield (
-                (field, index, "name"),
-                f"duplicate {what} name {name!r} (also at {field}[{seen[name]}])",
-            )
-        else:
+        if isinstance(name, str) and name in seen:
+            message = f"duplicate {what} name {name!r} (also at {field}[{seen[name]}])"
+            yield (field, index, "name"), message
+        elif isinstance(name, str) and name:  # (an empty name is the field check's)
             seen[name] = index
 
 
@@ -98,8 +94,6 @@ def weights_name_models(ens: Any) -> Iterable[Violation]:
         return ()
     ids = (m if isinstance(m, str) else getattr(m, "id", None) for m in models)
     known: set[str] = {name for name in ids if isinstance(name, str)}
-    if known.issuperset(weights):
-        return ()
     listed = ", ".join(sorted(known)) or "none"
     return [
         (("weights", key), f"weight for {key!r}, which is not one of models ({listed})")
@@ -126,9 +120,7 @@ def json_schema_for_json_schema_format(opts: Any) -> Iterator[Violation]:
 @_rule("backend.prompt")
 def prompt_messages_have_content(prompt: Any) -> Iterator[Violation]:
     """Every message of a prompt has content: only a completion's answer may have none."""
-    messages = prompt.messages
-    if not isinstance(messages, (list, tuple)):
-        return
+    messages = prompt.messages if isinstance(prompt.messages, (list, tuple)) else ()
     for index, message in enumerate(messages):
         if getattr(message, "content", "") is None:
             yield (

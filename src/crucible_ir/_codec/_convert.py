@@ -50,9 +50,7 @@ def convert(
     """
     walk = _Walk(strict=strict, trusted=trusted, partial=partial)
     obj = walk.run(data, cls)
-    if walk.issues and not partial:
-        return None, walk.issues
-    return obj, walk.issues
+    return (None if walk.issues and not partial else obj), walk.issues
 
 
 class _Walk(Walker):
@@ -121,7 +119,7 @@ class _Walk(Walker):
         kind = node.kind
         if kind in _OBJECTS and isinstance(value, (list, tuple)) and not value and loc:
             value = {}  # how the reference writes an empty keyword list (`options: []`)
-        if kind in _SCALARS or kind == "datetime":
+        if kind in _TAKES or kind == "datetime":
             converted = (
                 self.timestamp(value, loc) if kind == "datetime" else self.scalar(value, node, loc)
             )
@@ -220,8 +218,7 @@ class _Walk(Walker):
             problem = timestamp_problem(value)
             if problem is not None:
                 self.add(loc, *problem)
-                return _MISSING
-            return value
+            return value if problem is None else _MISSING
         if not isinstance(value, str):
             self.add(loc, C.TYPE, f"expected a timestamp string, got {json_type_name(value)}")
             return _MISSING
@@ -239,7 +236,6 @@ class _Walk(Walker):
 
 _TAKES: dict[str, Any] = {"str": str, "literal": str, "int": int, "number": (int, float)}
 _TAKES["bool"] = bool
-_SCALARS = frozenset(_TAKES)
 _OBJECTS = frozenset({"map", "struct", "record"})  # (JSON objects)
 
 
