@@ -153,7 +153,7 @@ class _Walk(Walker):
             mapping = {name: None for name in value if type(name) is str and text_ok(name)}
             into[key] = mapping
             bad = [name for name in value if name not in mapping]
-            for name in bad if opaque else reversed(bad):  # (the order the walks had)
+            for name in bad if opaque else reversed(bad):  # (a typed map: last first)
                 shown = f"{got(name)} {name!r}" if opaque else repr(name)
                 strings = "strings" if opaque else "text strings"
                 self.add(loc, C.TYPE, f"object keys must be {strings}, got {shown}")
