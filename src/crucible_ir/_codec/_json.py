@@ -30,6 +30,7 @@ from ._limits import (
     JSON_STRING,
     MAX_INT_CHARS,
     TOO_DEEP,
+    as_bytes,
     json_type_name,
     too_deep_at,
     within_depth,
@@ -284,7 +285,7 @@ def syntax_issue(data: str | bytes, message: str) -> Issue:
     a trailing character, at the end of the word it expected in place of a bad
     literal, after an escaped character); the offset is moved back onto it.
     """
-    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    raw = as_bytes(data)
     match = _BYTE.search(message)
     offset: int | None = None
     if match:
@@ -343,7 +344,7 @@ def _out_of_range_at(raw: bytes) -> int | None:
 
 def _at_offset(data: str | bytes, offset: int, message: str) -> Issue:
     """A syntax issue at a byte offset of JSON text, with its line and column (in characters)."""
-    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    raw = as_bytes(data)
     offset = max(0, min(offset, len(raw)))
     line = raw.count(b"\n", 0, offset) + 1
     start = raw.rfind(b"\n", 0, offset) + 1
