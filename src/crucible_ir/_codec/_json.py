@@ -118,7 +118,9 @@ def written(obj: Any) -> bytes:
         fallback = stack_issue("write it")
     except Exception:
         pass
-    raise ValidationError(check(obj, writing=True) or [fallback], title="cannot be written as JSON:")
+    raise ValidationError(
+        check(obj, writing=True) or [fallback], title="cannot be written as JSON:"
+    )
 
 
 def to_json(obj: IRStruct, *, indent: int | None = None) -> str:

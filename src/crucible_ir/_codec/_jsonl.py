@@ -111,7 +111,8 @@ def _batches(
         first_line, line = line, line + len(lines) - 1
         if fast_decodable(cls, raw, strict):
             try:
-                objs = _decode_lines(decoder, chunk)
+                with paused_gc():  # (a collection every few hundred records costs more)
+                    objs: list[Any] = decoder.decode_lines(chunk)
             except Exception:  # (RecursionError included: the line by line reading says why)
                 pass
             else:
@@ -133,18 +134,6 @@ def _within_depth(lines: list[bytes]) -> bool:
     if max(map(len, lines)) <= 2 * MAX_DEPTH:
         return True
     return all(within_depth(line) for line in lines if len(line) > 2 * MAX_DEPTH)
-
-
-def _decode_lines(decoder: msgspec.json.Decoder[_T], chunk: bytes | memoryview) -> list[_T]:
-    """``decoder.decode_lines(chunk)`` with the cyclic garbage collector paused.
-
-    Decoded records cannot form reference cycles, but every few hundred of them
-    would start a collection, and as the caller's list of records grows, the
-    older generations' collections traverse all of it again: that costs more
-    than the decoding itself. Paused, the chunk costs one young collection.
-    """
-    with paused_gc():
-        return decoder.decode_lines(chunk)
 
 
 class _Sharer:
@@ -184,9 +173,7 @@ class _Sharer:
 def _line_by_line(
     lines: list[bytes], first_line: int, cls: type[_T], *, strict: bool
 ) -> Iterator[_T | BadRecord]:
-    lineno = first_line - 1
-    for raw in lines:
-        lineno += 1
+    for lineno, raw in enumerate(lines, first_line):
         line = raw.rstrip(b"\r")
         if not line.strip():
             continue
@@ -212,32 +199,25 @@ def _chunks(source: JSONLSource) -> Iterator[bytes | memoryview]:
     Each block read is handed on without copying (a memoryview), but for the
     line cut by the block boundary, which is joined to the rest of its line.
     """
+    if isinstance(source, (str, os.PathLike)):
+        with open(source, "rb") as stream:
+            yield from _chunks(stream)
+        return
     if isinstance(source, (bytes, bytearray, memoryview)):
-        stream: IO[bytes] = io.BytesIO(bytes(source))
-        close = False
-    elif isinstance(source, (str, os.PathLike)):
-        stream = open(source, "rb")  # noqa: SIM115 - closed below
-        close = True
-    else:
-        stream = source
-        close = False
-    try:
-        rest = b""
-        while True:
-            block = stream.read(CHUNK_SIZE)
-            if not block:
-                if rest:
-                    yield rest
-                return
-            first = block.find(b"\n")
-            if first < 0:
-                rest += block
-                continue
-            yield rest + block[: first + 1]
-            last = block.rfind(b"\n")
-            if last > first:
-                yield memoryview(block)[first + 1 : last + 1]
-            rest = block[last + 1 :]
-    finally:
-        if close:
-            stream.close()
+        source = io.BytesIO(bytes(source))
+    rest = b""
+    while True:
+        block = source.read(CHUNK_SIZE)
+        if not block:
+            if rest:
+                yield rest
+            return
+        first = block.find(b"\n")
+        if first < 0:
+            rest += block
+            continue
+        yield rest + block[: first + 1]
+        last = block.rfind(b"\n")
+        if last > first:
+            yield memoryview(block)[first + 1 : last + 1]
+        rest = block[last + 1 :]
