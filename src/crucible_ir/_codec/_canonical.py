@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import json
 import json.encoder
 from typing import Any
 
@@ -100,11 +99,6 @@ def json_text(data: Any, *, indent: int | None = None) -> str:
     Raises `ValidationError` for what it cannot write.
     """
     try:
-        if _COMPACT is None:  # pragma: no cover - interpreters without the C encoder
-            separators = (",", ":") if indent is None else (",", ": ")
-            return json.dumps(
-                data, ensure_ascii=False, allow_nan=False, indent=indent, separators=separators
-            )
         text = "".join(_COMPACT(data, 0))
         if indent is not None:
             text = msgspec.json.format(text, indent=indent)
@@ -121,15 +115,11 @@ def _refuse(value: object) -> object:
 
 
 # `json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))`
-# as CPython's C encoder (None elsewhere): no circularity markers (the data is
-# a tree), no key sorting (done beforehand).
-_C_MAKE_ENCODER: Any = getattr(json.encoder, "c_make_encoder", None)
-_COMPACT: Any = (
-    None
-    if _C_MAKE_ENCODER is None
-    else _C_MAKE_ENCODER(
-        None, _refuse, json.encoder.encode_basestring, None, ":", ",", False, False, False
-    )
+# as CPython's C encoder (msgspec runs on CPython only): no circularity markers
+# (the data is a tree), no key sorting (done beforehand).
+_C_MAKE_ENCODER: Any = getattr(json.encoder, "c_make_encoder")  # noqa: B009 - not in the stubs
+_COMPACT = _C_MAKE_ENCODER(
+    None, _refuse, json.encoder.encode_basestring, None, ":", ",", False, False, False
 )
 
 
