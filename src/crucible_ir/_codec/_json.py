@@ -51,8 +51,6 @@ _BYTE = re.compile(r"\(byte (\d+)\)")
 _LONE_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])")
 # A string (skipped) or a number: where msgspec finds a number out of range.
 _STRING_OR_NUMBER = re.compile(JSON_STRING.pattern + rb"|-?[0-9][0-9.eE+-]*", re.DOTALL)
-# `may_round_timestamps`: a quick test, the exact one, and the \u escapes of the
-# characters a timestamp is made of (digits : + - .), which no JSON writer escapes.
 _SEVEN_AFTER_POINT = re.compile(rb"\.\d{7}")
 _LONG_FRACTION = re.compile(rb":\d\d\.\d{7}")
 _ESCAPED = re.compile(rb"\\u00(?:3[0-9aA]|2[bBdDeE])")
@@ -75,12 +73,9 @@ def _decoder_of(cls: _IRClass) -> msgspec.json.Decoder[Any]:
 
 def stack_issue(what: str) -> Issue:
     """The issue of a call made too deep in the stack for a nesting within `MAX_DEPTH`."""
-    return Issue(
-        "",
-        IssueCode.SYNTAX,
-        f"too little stack is left here to {what} (Python's recursion limit is "
-        f"{sys.getrecursionlimit()}): call it from a shallower stack",
-    )
+    limit = sys.getrecursionlimit()
+    message = f"too little stack is left here to {what} (Python's recursion limit is {limit})"
+    return Issue("", IssueCode.SYNTAX, f"{message}: call it from a shallower stack")
 
 
 def round_trip(obj: IRStruct) -> bytes | None:
@@ -243,8 +238,7 @@ def parse_json(data: str | bytes) -> Any:
         offset = too_deep_at(data)
         if offset is None:
             raise DecodeError([stack_issue("read it")]) from None
-        issue = _at_offset(data, offset, TOO_DEEP)
-        raise DecodeError([issue]) from None
+        raise DecodeError([_at_offset(data, offset, TOO_DEEP)]) from None
     except UnicodeError as exc:
         raise DecodeError([Issue("", IssueCode.SYNTAX, f"invalid text: {exc}")]) from None
     except (ValueError, OverflowError) as exc:  # e.g. an integer beyond the digit limit

@@ -58,35 +58,23 @@ def int_ok(value: int) -> bool:
 
 def text_ok(value: str) -> bool:
     """Whether a string is valid Unicode text (no lone surrogates), so UTF-8 can carry it."""
-    if value.isascii():
-        return True
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+    return value.isascii() or _SURROGATE.search(value) is None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def json_type_name(value: object) -> str:
     """The JSON name of a value's type (``null``, ``string``, ...), else its Python type."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "float"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
+    for kind in type(value).__mro__:  # (a subclass of a JSON type is named by it, bool by its own)
+        if kind in _JSON_NAMES:
+            return _JSON_NAMES[kind]
     ir_type = getattr(type(value), "__ir_type__", None)
-    if ir_type is not None:
-        return f"{ir_type} object"
-    return f"Python {python_type(value)}"
+    return f"Python {python_type(value)}" if ir_type is None else f"{ir_type} object"
+
+
+_JSON_NAMES = {type(None): "null", bool: "boolean", int: "integer", float: "float", str: "string"}
+_JSON_NAMES.update({list: "array", dict: "object"})
 
 
 def python_type(value: object) -> str:
