@@ -109,24 +109,20 @@ def _batches(
         raw = bytes(chunk)  # (bytes search faster than a memoryview; and split)
         lines = raw.split(b"\n")  # the line count, and each line's length for the depth limit
         first_line, line = line, line + len(lines) - 1
+        clean = False
         if fast_decodable(cls, raw, strict):
             try:
                 with paused_gc():  # (a collection every few hundred records costs more)
-                    objs: list[Any] = decoder.decode_lines(chunk)
+                    batch: list[Any] = decoder.decode_lines(chunk)
             except Exception:  # (RecursionError included: the line by line reading says why)
                 pass
             else:
-                if _within_depth(lines) and (
-                    not has_rules or not any(rule_issues(obj) for obj in objs)
-                ):
-                    if shared:
-                        share(objs)
-                    yield objs, True
-                    continue
-        batch = list(_line_by_line(lines, first_line, cls, strict=strict))
+                clean = _within_depth(lines) and not (has_rules and any(map(rule_issues, batch)))
+        if not clean:
+            batch = list(_line_by_line(lines, first_line, cls, strict=strict))
         if shared:
-            share([obj for obj in batch if not isinstance(obj, BadRecord)])
-        yield batch, False
+            share(batch if clean else [obj for obj in batch if not isinstance(obj, BadRecord)])
+        yield batch, clean
 
 
 def _within_depth(lines: list[bytes]) -> bool:
