@@ -73,10 +73,7 @@ def _stamp(when: datetime.datetime) -> str:
         utc = when.astimezone(datetime.timezone.utc)
     except OverflowError:  # year 1 east of UTC, or 9999 west of it: keep the offset
         return when.isoformat()
-    text = utc.strftime("%Y-%m-%dT%H:%M:%S")
-    if utc.microsecond:
-        text += f".{utc.microsecond:06d}"
-    return text + "Z"
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ" if utc.microsecond else "%Y-%m-%dT%H:%M:%SZ")
 
 
 def canonical_json(obj: IRStruct, *, indent: int | None = None) -> str:

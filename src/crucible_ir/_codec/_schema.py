@@ -91,7 +91,9 @@ class _Writer:
         elif kind == "literal":
             schema["enum"] = list(node.values)
         elif kind != "json":
-            schema.update(_SIMPLE[kind])
+            schema["type"] = _JSON_TYPES[kind]
+            if kind == "datetime":
+                schema["format"] = "date-time"
             if node.item is not None:
                 schema[_ITEMS[kind]] = self.type(node.item)
             low, high = _SIZES.get(kind, ("minLength", "maxLength"))
@@ -123,12 +125,5 @@ class _Writer:
 
 _ITEMS = {"list": "items", "map": "additionalProperties"}
 _SIZES = {"list": ("minItems", "maxItems"), "map": ("minProperties", "maxProperties")}
-_SIMPLE: dict[str, dict[str, Any]] = {
-    "str": {"type": "string"},
-    "int": {"type": "integer"},
-    "number": {"type": "number"},
-    "bool": {"type": "boolean"},
-    "datetime": {"type": "string", "format": "date-time"},
-    "list": {"type": "array"},
-    "map": {"type": "object"},
-}
+_JSON_TYPES = {"str": "string", "int": "integer", "number": "number", "bool": "boolean"}
+_JSON_TYPES.update(datetime="string", list="array", map="object")
