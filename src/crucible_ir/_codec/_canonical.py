@@ -111,9 +111,8 @@ def _refuse(value: object) -> object:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-# `json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))`
-# as CPython's C encoder (msgspec runs on CPython only): no circularity markers
-# (the data is a tree), no key sorting (done beforehand).
+# `json_text`'s compact encoder: CPython's C one (msgspec runs on CPython only),
+# without circularity markers (the data is a tree) or key sorting (done beforehand).
 _C_MAKE_ENCODER: Any = getattr(json.encoder, "c_make_encoder")  # noqa: B009 - not in the stubs
 _COMPACT = _C_MAKE_ENCODER(
     None, _refuse, json.encoder.encode_basestring, None, ":", ",", False, False, False

@@ -84,11 +84,7 @@ def _raising(batch: list[Any]) -> Iterator[Any]:
 def scan_jsonl(
     source: JSONLSource, type: type[_T] | str, *, strict: bool = False
 ) -> Iterator[_T | BadRecord]:
-    """Every record of a JSON Lines source: the object, or a `BadRecord`.
-
-    Unlike `iter_jsonl` it goes on after a bad record, so a caller can report
-    all of them.
-    """
+    """Every record of a JSON Lines source, the object or a `BadRecord`: all bad ones reported."""
     for batch, _ in _batches(source, type, strict=strict):
         yield from batch
 
@@ -133,13 +129,11 @@ def _within_depth(lines: list[bytes]) -> bool:
 
 
 class _Sharer:
-    """Makes records share one copy of vocabulary values that repeat across them.
+    """Makes records share one copy of the open-vocabulary values that repeat across them.
 
-    Bulk data repeats itself: every feedback event names one of a few feedback
-    types. Each field of an open vocabulary (a `Name`, such as
-    ``feedback_type``) gets a small table of the values seen; a field with
-    more distinct values than the table holds is left alone from then on. It
-    saves some sixty bytes a record for a few percent of the time.
+    Every feedback event names one of a few feedback types: each `Name` field gets
+    a table of the values seen, given up past `LIMIT` distinct values. It saves
+    some sixty bytes a record for a few percent of the time.
     """
 
     LIMIT = 64

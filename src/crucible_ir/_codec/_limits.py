@@ -117,10 +117,8 @@ def enum_value(value: object, kind: type) -> Any:
 def opaque_problem(value: Any) -> tuple[str, str] | None:
     """``(code, message)`` when a scalar in an opaque value does not travel as JSON, else None.
 
-    Accepted: ``None``, ``bool``, ``int`` of at most `MAX_INT_CHARS`, finite
-    ``float``, ``str`` without lone surrogates, and enum members equal to
-    their ``str`` or ``int`` value (written as it). Lists and maps are the
-    caller's to walk.
+    An enum member equal to its ``str`` or ``int`` value is written as that value;
+    lists and maps are the caller's to walk.
     """
     kind = type(value)
     if value is None or kind is bool:

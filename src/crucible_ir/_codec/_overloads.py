@@ -1,9 +1,8 @@
 """The readers' overloads, for mypy: ``from_json(text, "experiment")`` is an `Experiment`.
 
 `from_json` and `from_dict` share `Reads`; `iter_jsonl` is a `ReadsEach`. The
-decorators below return the function itself, so at run time the readers stay
-plain functions; to mypy they are the protocol, once it has checked the function
-against each overload. A new IR type gets an overload in each protocol.
+decorators return the function itself (plain at run time); mypy checks it against
+each overload. A new IR type gets an overload in each protocol.
 """
 
 from __future__ import annotations
