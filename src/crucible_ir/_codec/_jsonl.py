@@ -150,14 +150,12 @@ class _Sharer:
                 value = getattr(obj, name)
                 if value is None:
                     continue
-                known = table.get(value)
-                if known is None:
-                    if len(table) >= self.LIMIT:
-                        del self.tables[name]  # too many distinct values to be worth it
-                        break
-                    table[value] = value
-                elif known is not value:
+                known = table.setdefault(value, value)
+                if known is not value:
                     force(obj, name, known)
+                elif len(table) > self.LIMIT:
+                    del self.tables[name]  # too many distinct values to be worth it
+                    break
 
 
 def _line_by_line(
@@ -171,12 +169,9 @@ def _line_by_line(
             obj = from_json(line, cls, strict=strict)
         except DecodeError as exc:
             yield BadRecord(lineno, _at_line(exc.errors, lineno), True, line)
-            continue
-        problems = errors(obj)
-        if problems:
-            yield BadRecord(lineno, _at_line(problems, lineno), False, line)
         else:
-            yield obj
+            problems = errors(obj)
+            yield BadRecord(lineno, _at_line(problems, lineno), False, line) if problems else obj
 
 
 def _at_line(issues: list[Issue], lineno: int) -> list[Issue]:
