@@ -12,24 +12,6 @@ import math
 import re
 from typing import Any
 
-__all__ = [
-    "INT_RANGE",
-    "JSON_STRING",
-    "MAX_DEPTH",
-    "MAX_INT_CHARS",
-    "TOO_DEEP",
-    "as_bytes",
-    "enum_value",
-    "got",
-    "int_ok",
-    "json_type_name",
-    "opaque_problem",
-    "python_type",
-    "text_ok",
-    "too_deep_at",
-    "within_depth",
-]
-
 MAX_DEPTH = 256
 """Most levels of JSON arrays and objects in one document, counted from its root.
 
