@@ -73,7 +73,8 @@ def _stamp(when: datetime.datetime) -> str:
         utc = when.astimezone(datetime.timezone.utc)
     except OverflowError:  # year 1 east of UTC, or 9999 west of it: keep the offset
         return when.isoformat()
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ" if utc.microsecond else "%Y-%m-%dT%H:%M:%SZ")
+    # (not strftime: on glibc, %Y writes the year 5 as "5", not "0005")
+    return utc.replace(tzinfo=None).isoformat() + "Z"
 
 
 def canonical_json(obj: IRStruct, *, indent: int | None = None) -> str:
