@@ -54,3 +54,19 @@ def test_the_deepest_document_read_is_fingerprinted_and_formatted(opener: str) -
     compact = canonical_json(event)
     assert compact == ir.to_json(event)  # sorted keys and compact already: the same text
     assert canonical_json(event, indent=2) == msgspec.json.format(compact, indent=2)
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        ("0005-01-01T00:00:00Z", "0005-01-01T00:00:00Z"),
+        ("0999-12-31T23:30:00-01:00", "1000-01-01T00:30:00Z"),
+        ("2024-03-15T09:30:00.5+02:00", "2024-03-15T07:30:00.500000Z"),
+    ],
+)
+def test_timestamps_are_written_in_utc_with_a_four_digit_year(written: str, canonical: str) -> None:
+    ref = ir.from_json(
+        json.dumps({"id": "v", "model_id": "m", "version": "1.0.0", "created_at": written}),
+        "model_version",
+    )
+    assert json.loads(canonical_json(ref))["created_at"] == canonical

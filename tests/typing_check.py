@@ -1,7 +1,7 @@
 """Static checks of the public typing, read by mypy (``make typecheck``), never run.
 
 Every type-name form of ``from_json``, ``from_dict`` and ``iter_jsonl`` returns the
-class it names, under ``mypy --strict``.
+class it names, under ``mypy --strict``, and so does every class form.
 """
 
 from __future__ import annotations
@@ -45,6 +45,13 @@ def _decoded(text: str, data: dict[str, Any]) -> None:
     assert_type(ir.from_dict(data, "training.run"), training.Run)
     assert_type(ir.from_dict(data, "backend.completion"), backend.Completion)
     assert_type(ir.from_dict(data, ir.StageDef), ir.StageDef)
+    assert_type(ir.from_dict(data, "no.such.type"), Any)
     for event in ir.iter_jsonl(text.encode(), "feedback.event"):
         assert_type(event, feedback.Event)
+    for stage in ir.iter_jsonl("stages.jsonl", ir.StageDef, strict=True):
+        assert_type(stage, ir.StageDef)
+    # Text is str or bytes, and the type a class or a name (strict's unused-ignore check
+    # fails this file when such a call is accepted).
+    ir.from_json(3, "experiment")  # type: ignore[call-overload]
+    ir.from_json(text, 3)  # type: ignore[call-overload]
     assert_type(ir.validate(ir.from_json(text, "experiment")), ir.Experiment)

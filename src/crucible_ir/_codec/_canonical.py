@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import json
 import json.encoder
 from typing import Any
 
@@ -74,10 +73,8 @@ def _stamp(when: datetime.datetime) -> str:
         utc = when.astimezone(datetime.timezone.utc)
     except OverflowError:  # year 1 east of UTC, or 9999 west of it: keep the offset
         return when.isoformat()
-    text = utc.strftime("%Y-%m-%dT%H:%M:%S")
-    if utc.microsecond:
-        text += f".{utc.microsecond:06d}"
-    return text + "Z"
+    # (not strftime: on glibc, %Y writes the year 5 as "5", not "0005")
+    return utc.replace(tzinfo=None).isoformat() + "Z"
 
 
 def canonical_json(obj: IRStruct, *, indent: int | None = None) -> str:
@@ -100,11 +97,6 @@ def json_text(data: Any, *, indent: int | None = None) -> str:
     Raises `ValidationError` for what it cannot write.
     """
     try:
-        if _COMPACT is None:  # pragma: no cover - interpreters without the C encoder
-            separators = (",", ":") if indent is None else (",", ": ")
-            return json.dumps(
-                data, ensure_ascii=False, allow_nan=False, indent=indent, separators=separators
-            )
         text = "".join(_COMPACT(data, 0))
         if indent is not None:
             text = msgspec.json.format(text, indent=indent)
@@ -120,16 +112,11 @@ def _refuse(value: object) -> object:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-# `json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))`
-# as CPython's C encoder (None elsewhere): no circularity markers (the data is
-# a tree), no key sorting (done beforehand).
-_C_MAKE_ENCODER: Any = getattr(json.encoder, "c_make_encoder", None)
-_COMPACT: Any = (
-    None
-    if _C_MAKE_ENCODER is None
-    else _C_MAKE_ENCODER(
-        None, _refuse, json.encoder.encode_basestring, None, ":", ",", False, False, False
-    )
+# `json_text`'s compact encoder: CPython's C one (msgspec runs on CPython only),
+# without circularity markers (the data is a tree) or key sorting (done beforehand).
+_C_MAKE_ENCODER: Any = getattr(json.encoder, "c_make_encoder")  # noqa: B009 - not in the stubs
+_COMPACT = _C_MAKE_ENCODER(
+    None, _refuse, json.encoder.encode_basestring, None, ":", ",", False, False, False
 )
 
 

@@ -14,10 +14,11 @@ write faithfully, it refuses with a `ValidationError` saying where.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import sys
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
+from typing import Any
 
 import msgspec
 
@@ -30,61 +31,26 @@ from ._limits import (
     JSON_STRING,
     MAX_INT_CHARS,
     TOO_DEEP,
+    as_bytes,
     json_type_name,
     too_deep_at,
     within_depth,
 )
+from ._overloads import reads
 
-if TYPE_CHECKING:
-    from .._model._backend._capabilities import Capabilities
-    from .._model._backend._completion import Completion
-    from .._model._backend._options import Options
-    from .._model._backend._prompt import Prompt
-    from .._model._backend_ref import BackendRef
-    from .._model._dataset import DatasetRef
-    from .._model._deployment import DeploymentConfig, DeploymentStatus
-    from .._model._experiment import Experiment
-    from .._model._feedback import FeedbackConfig, FeedbackEvent
-    from .._model._model_registry import ModelRef, ModelVersion
-    from .._model._output import OutputSpec
-    from .._model._reliability import (
-        Ensemble,
-        Fairness,
-        Guardrail,
-        Hedging,
-        ReliabilityConfig,
-        Stats,
-    )
-    from .._model._stage import StageDef
-    from .._model._training import TrainingConfig, TrainingRun
+__all__ = ["from_dict", "from_json", "may_round_timestamps", "parse_json", "to_dict", "to_json"]
 
-__all__ = [
-    "from_dict",
-    "from_json",
-    "may_round_timestamps",
-    "parse_json",
-    "syntax_issue",
-    "to_dict",
-    "to_json",
-]
-
-_T = TypeVar("_T", bound=IRStruct)
 _IRClass = type[IRStruct]  # (inside the functions below, `type` is a parameter)
-_Text = str | bytes
 # Fields are declared in wire (alphabetical) order, so struct keys come out sorted
 # without sorting; opaque maps keep their own order (decoded ones, the order read).
 _ENCODER = msgspec.json.Encoder()
 _PLAIN = msgspec.json.Decoder()
 _DECODERS: dict[object, msgspec.json.Decoder[Any]] = {}
-"""The typed decoder of each IR class, and of each ``type`` argument seen (a class or a name)."""
+"""The typed decoder of each ``type`` argument seen (an IR class or a type name)."""
 _BYTE = re.compile(r"\(byte (\d+)\)")
 _LONE_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])")
 # A string (skipped) or a number: where msgspec finds a number out of range.
 _STRING_OR_NUMBER = re.compile(JSON_STRING.pattern + rb"|-?[0-9][0-9.eE+-]*", re.DOTALL)
-# A timestamp with more than six fractional digits, which msgspec's decoder rounds to
-# the microsecond where the reference truncates (and so does the lenient decoder): a
-# quick test, the exact one, and the \u escapes of the characters a timestamp's digits
-# and separators are made of (digits : + - .), which no JSON writer escapes.
 _SEVEN_AFTER_POINT = re.compile(rb"\.\d{7}")
 _LONG_FRACTION = re.compile(rb":\d\d\.\d{7}")
 _ESCAPED = re.compile(rb"\\u00(?:3[0-9aA]|2[bBdDeE])")
@@ -95,27 +61,21 @@ def decoder_for(type: object) -> msgspec.json.Decoder[Any]:
     try:
         return _DECODERS[type]
     except (KeyError, TypeError):  # (a type name or class not seen yet; an unhashable value)
-        cls: _IRClass = resolve_type(type)  # type: ignore[arg-type]
-        decoder = _DECODERS[type] = _decoder_of(cls)
+        decoder = _DECODERS[type] = _decoder_of(resolve_type(type))  # type: ignore[arg-type]
         return decoder
 
 
+@functools.cache
 def _decoder_of(cls: _IRClass) -> msgspec.json.Decoder[Any]:
     """The typed decoder of any IR class, registered under a type name or not."""
-    decoder = _DECODERS.get(cls)
-    if decoder is None:
-        decoder = _DECODERS[cls] = msgspec.json.Decoder(cls)
-    return decoder
+    return msgspec.json.Decoder(cls)
 
 
 def stack_issue(what: str) -> Issue:
     """The issue of a call made too deep in the stack for a nesting within `MAX_DEPTH`."""
-    return Issue(
-        "",
-        IssueCode.SYNTAX,
-        f"too little stack is left here to {what} (Python's recursion limit is "
-        f"{sys.getrecursionlimit()}): call it from a shallower stack",
-    )
+    limit = sys.getrecursionlimit()
+    message = f"too little stack is left here to {what} (Python's recursion limit is {limit})"
+    return Issue("", IssueCode.SYNTAX, f"{message}: call it from a shallower stack")
 
 
 def round_trip(obj: IRStruct) -> bytes | None:
@@ -139,31 +99,23 @@ def written(obj: Any) -> bytes:
     data = round_trip(obj)
     if data is not None:
         return data
-    deep = False
-    if isinstance(obj, IRStruct):
-        try:  # values that break a rule: the typed decoder refuses them, the lenient one reads them
-            data = _ENCODER.encode(obj)
-            if within_depth(data) and _read_leniently(data, type(obj)) == obj:
+    if not isinstance(obj, IRStruct):
+        problem = Issue("", IssueCode.TYPE, f"expected an IR object, got {json_type_name(obj)}")
+        raise ValidationError([problem], title="cannot be written as JSON:")
+    fallback = Issue("", IssueCode.TYPE, "cannot be written as JSON that reads back equal")
+    try:  # values that break a rule: the typed decoder refuses them, the lenient one reads them
+        data = _ENCODER.encode(obj)
+        if within_depth(data):
+            read, issues = convert(_PLAIN.decode(data), type(obj), strict=False, trusted=True)
+            if not issues and read == obj:
                 return data
-        except RecursionError:
-            deep = True
-        except Exception:
-            pass
-        problems = check(obj, writing=True)
-    else:
-        problems = [Issue("", IssueCode.TYPE, f"expected an IR object, got {json_type_name(obj)}")]
-    if not problems:
-        problems = [
-            stack_issue("write it")
-            if deep
-            else Issue("", IssueCode.TYPE, "cannot be written as JSON that reads back equal")
-        ]
-    raise ValidationError(problems, title="cannot be written as JSON:")
-
-
-def _read_leniently(data: bytes, cls: type[IRStruct]) -> Any:
-    obj, issues = convert(_PLAIN.decode(data), cls, strict=False, trusted=True)
-    return None if issues else obj
+    except RecursionError:
+        fallback = stack_issue("write it")
+    except Exception:
+        pass
+    raise ValidationError(
+        check(obj, writing=True) or [fallback], title="cannot be written as JSON:"
+    )
 
 
 def to_json(obj: IRStruct, *, indent: int | None = None) -> str:
@@ -208,91 +160,15 @@ def to_dict(obj: IRStruct) -> dict[str, Any]:
     return result
 
 
-@overload
-def from_json(data: _Text, type: Literal["experiment"], *, strict: bool = ...) -> Experiment: ...
-@overload
-def from_json(data: _Text, type: Literal["backend_ref"], *, strict: bool = ...) -> BackendRef: ...
-@overload
-def from_json(data: _Text, type: Literal["dataset_ref"], *, strict: bool = ...) -> DatasetRef: ...
-@overload
-def from_json(data: _Text, type: Literal["stage_def"], *, strict: bool = ...) -> StageDef: ...
-@overload
-def from_json(data: _Text, type: Literal["output_spec"], *, strict: bool = ...) -> OutputSpec: ...
-@overload
-def from_json(
-    data: _Text, type: Literal["reliability.config"], *, strict: bool = ...
-) -> ReliabilityConfig: ...
-@overload
-def from_json(
-    data: _Text, type: Literal["reliability.ensemble"], *, strict: bool = ...
-) -> Ensemble: ...
-@overload
-def from_json(
-    data: _Text, type: Literal["reliability.hedging"], *, strict: bool = ...
-) -> Hedging: ...
-@overload
-def from_json(data: _Text, type: Literal["reliability.stats"], *, strict: bool = ...) -> Stats: ...
-@overload
-def from_json(
-    data: _Text, type: Literal["reliability.fairness"], *, strict: bool = ...
-) -> Fairness: ...
-@overload
-def from_json(
-    data: _Text, type: Literal["reliability.guardrail"], *, strict: bool = ...
-) -> Guardrail: ...
-@overload
-def from_json(data: _Text, type: Literal["model_ref"], *, strict: bool = ...) -> ModelRef: ...
-@overload
-def from_json(
-    data: _Text, type: Literal["model_version"], *, strict: bool = ...
-) -> ModelVersion: ...
-@overload
-def from_json(
-    data: _Text, type: Literal["training.config"], *, strict: bool = ...
-) -> TrainingConfig: ...
-@overload
-def from_json(data: _Text, type: Literal["training.run"], *, strict: bool = ...) -> TrainingRun: ...
-@overload
-def from_json(
-    data: _Text, type: Literal["deployment.config"], *, strict: bool = ...
-) -> DeploymentConfig: ...
-@overload
-def from_json(
-    data: _Text, type: Literal["deployment.status"], *, strict: bool = ...
-) -> DeploymentStatus: ...
-@overload
-def from_json(
-    data: _Text, type: Literal["feedback.config"], *, strict: bool = ...
-) -> FeedbackConfig: ...
-@overload
-def from_json(
-    data: _Text, type: Literal["feedback.event"], *, strict: bool = ...
-) -> FeedbackEvent: ...
-@overload
-def from_json(data: _Text, type: Literal["backend.prompt"], *, strict: bool = ...) -> Prompt: ...
-@overload
-def from_json(data: _Text, type: Literal["backend.options"], *, strict: bool = ...) -> Options: ...
-@overload
-def from_json(
-    data: _Text, type: Literal["backend.completion"], *, strict: bool = ...
-) -> Completion: ...
-@overload
-def from_json(
-    data: _Text, type: Literal["backend.capabilities"], *, strict: bool = ...
-) -> Capabilities: ...
-@overload
-def from_json(data: str | bytes, type: type[_T], *, strict: bool = ...) -> _T: ...
-@overload
-def from_json(data: str | bytes, type: str, *, strict: bool = ...) -> Any: ...
-def from_json(data: str | bytes, type: type[_T] | str, *, strict: bool = False) -> Any:
+@reads
+def from_json(data: str | bytes, type: type[IRStruct] | str, *, strict: bool = False) -> Any:
     """Decode JSON text into an IR object of ``type`` (a class or a type name).
 
     Raises `DecodeError` listing every problem (malformed JSON with its line
     and column, wrong JSON types, missing required fields, nulls where a
     required object or list goes, timestamps without an offset, nesting past
-    `MAX_DEPTH`); with
-    ``strict=True`` unknown keys too. Value rules (ranges, vocabularies, ...)
-    are `validate`'s job.
+    `MAX_DEPTH`); with ``strict=True`` unknown keys too. Value rules (ranges,
+    vocabularies, ...) are `validate`'s job.
 
     >>> from_json('{"id": "gpt4"}', "backend_ref")
     BackendRef(id='gpt4')
@@ -348,13 +224,7 @@ def may_round_timestamps(data: str | bytes | memoryview) -> bool:
         return True
     if isinstance(data, memoryview):
         return _ESCAPED.search(data) is not None
-    at = data.find(b"\\")
-    for _ in range(8):  # a few backslashes are looked at one by one, faster than a search
-        if at < 0:
-            return False
-        if _ESCAPED.match(data, at):
-            return True
-        at = data.find(b"\\", at + 2)  # (past the escaped character)
+    at = data.find(b"\\")  # (most texts have no backslash: answered without a search)
     return at >= 0 and _ESCAPED.search(data, at) is not None
 
 
@@ -368,8 +238,7 @@ def parse_json(data: str | bytes) -> Any:
         offset = too_deep_at(data)
         if offset is None:
             raise DecodeError([stack_issue("read it")]) from None
-        issue = _at_offset(data, offset, TOO_DEEP)
-        raise DecodeError([issue]) from None
+        raise DecodeError([_at_offset(data, offset, TOO_DEEP)]) from None
     except UnicodeError as exc:
         raise DecodeError([Issue("", IssueCode.SYNTAX, f"invalid text: {exc}")]) from None
     except (ValueError, OverflowError) as exc:  # e.g. an integer beyond the digit limit
@@ -383,7 +252,7 @@ def syntax_issue(data: str | bytes, message: str) -> Issue:
     a trailing character, at the end of the word it expected in place of a bad
     literal, after an escaped character); the offset is moved back onto it.
     """
-    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    raw = as_bytes(data)
     match = _BYTE.search(message)
     offset: int | None = None
     if match:
@@ -442,7 +311,7 @@ def _out_of_range_at(raw: bytes) -> int | None:
 
 def _at_offset(data: str | bytes, offset: int, message: str) -> Issue:
     """A syntax issue at a byte offset of JSON text, with its line and column (in characters)."""
-    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    raw = as_bytes(data)
     offset = max(0, min(offset, len(raw)))
     line = raw.count(b"\n", 0, offset) + 1
     start = raw.rfind(b"\n", 0, offset) + 1
@@ -450,85 +319,8 @@ def _at_offset(data: str | bytes, offset: int, message: str) -> Issue:
     return Issue("", IssueCode.SYNTAX, message, line, column)
 
 
-@overload
-def from_dict(mapping: Any, type: Literal["experiment"], *, strict: bool = ...) -> Experiment: ...
-@overload
-def from_dict(mapping: Any, type: Literal["backend_ref"], *, strict: bool = ...) -> BackendRef: ...
-@overload
-def from_dict(mapping: Any, type: Literal["dataset_ref"], *, strict: bool = ...) -> DatasetRef: ...
-@overload
-def from_dict(mapping: Any, type: Literal["stage_def"], *, strict: bool = ...) -> StageDef: ...
-@overload
-def from_dict(mapping: Any, type: Literal["output_spec"], *, strict: bool = ...) -> OutputSpec: ...
-@overload
-def from_dict(
-    mapping: Any, type: Literal["reliability.config"], *, strict: bool = ...
-) -> ReliabilityConfig: ...
-@overload
-def from_dict(
-    mapping: Any, type: Literal["reliability.ensemble"], *, strict: bool = ...
-) -> Ensemble: ...
-@overload
-def from_dict(
-    mapping: Any, type: Literal["reliability.hedging"], *, strict: bool = ...
-) -> Hedging: ...
-@overload
-def from_dict(mapping: Any, type: Literal["reliability.stats"], *, strict: bool = ...) -> Stats: ...
-@overload
-def from_dict(
-    mapping: Any, type: Literal["reliability.fairness"], *, strict: bool = ...
-) -> Fairness: ...
-@overload
-def from_dict(
-    mapping: Any, type: Literal["reliability.guardrail"], *, strict: bool = ...
-) -> Guardrail: ...
-@overload
-def from_dict(mapping: Any, type: Literal["model_ref"], *, strict: bool = ...) -> ModelRef: ...
-@overload
-def from_dict(
-    mapping: Any, type: Literal["model_version"], *, strict: bool = ...
-) -> ModelVersion: ...
-@overload
-def from_dict(
-    mapping: Any, type: Literal["training.config"], *, strict: bool = ...
-) -> TrainingConfig: ...
-@overload
-def from_dict(
-    mapping: Any, type: Literal["training.run"], *, strict: bool = ...
-) -> TrainingRun: ...
-@overload
-def from_dict(
-    mapping: Any, type: Literal["deployment.config"], *, strict: bool = ...
-) -> DeploymentConfig: ...
-@overload
-def from_dict(
-    mapping: Any, type: Literal["deployment.status"], *, strict: bool = ...
-) -> DeploymentStatus: ...
-@overload
-def from_dict(
-    mapping: Any, type: Literal["feedback.config"], *, strict: bool = ...
-) -> FeedbackConfig: ...
-@overload
-def from_dict(
-    mapping: Any, type: Literal["feedback.event"], *, strict: bool = ...
-) -> FeedbackEvent: ...
-@overload
-def from_dict(mapping: Any, type: Literal["backend.prompt"], *, strict: bool = ...) -> Prompt: ...
-@overload
-def from_dict(mapping: Any, type: Literal["backend.options"], *, strict: bool = ...) -> Options: ...
-@overload
-def from_dict(
-    mapping: Any, type: Literal["backend.completion"], *, strict: bool = ...
-) -> Completion: ...
-@overload
-def from_dict(
-    mapping: Any, type: Literal["backend.capabilities"], *, strict: bool = ...
-) -> Capabilities: ...
-@overload
-def from_dict(mapping: Any, type: type[_T], *, strict: bool = ...) -> _T: ...
-@overload
-def from_dict(mapping: Any, type: str, *, strict: bool = ...) -> Any: ...
-def from_dict(mapping: Any, type: type[_T] | str, *, strict: bool = False) -> Any:
+@reads
+def from_dict(mapping: Any, type: type[IRStruct] | str, *, strict: bool = False) -> Any:
     """Build an IR object of ``type`` from plain data (``dict``, ``list``, ``str``, ...).
 
     Accepts what `to_dict` returns and what a JSON parser gives; timestamps may

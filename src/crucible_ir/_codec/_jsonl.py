@@ -14,7 +14,7 @@ import io
 import itertools
 import os
 from collections.abc import Iterator
-from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar, Union, overload
+from typing import IO, Any, NamedTuple, TypeVar, Union
 
 import msgspec
 
@@ -27,29 +27,7 @@ from .._typetree import plan
 from ._gcpause import paused_gc
 from ._json import decoder_for, fast_decodable, from_json
 from ._limits import MAX_DEPTH, within_depth
-
-if TYPE_CHECKING:
-    from .._model._backend._capabilities import Capabilities
-    from .._model._backend._completion import Completion
-    from .._model._backend._options import Options
-    from .._model._backend._prompt import Prompt
-    from .._model._backend_ref import BackendRef
-    from .._model._dataset import DatasetRef
-    from .._model._deployment import DeploymentConfig, DeploymentStatus
-    from .._model._experiment import Experiment
-    from .._model._feedback import FeedbackConfig, FeedbackEvent
-    from .._model._model_registry import ModelRef, ModelVersion
-    from .._model._output import OutputSpec
-    from .._model._reliability import (
-        Ensemble,
-        Fairness,
-        Guardrail,
-        Hedging,
-        ReliabilityConfig,
-        Stats,
-    )
-    from .._model._stage import StageDef
-    from .._model._training import TrainingConfig, TrainingRun
+from ._overloads import reads_each
 
 __all__ = ["BadRecord", "JSONLSource", "iter_jsonl", "scan_jsonl"]
 
@@ -73,103 +51,10 @@ class BadRecord(NamedTuple):
     """The line itself (without its line end), so a caller can place each issue in it."""
 
 
-@overload
+@reads_each
 def iter_jsonl(
-    source: JSONLSource, type: Literal["experiment"], *, strict: bool = ...
-) -> Iterator[Experiment]: ...
-@overload
-def iter_jsonl(
-    source: JSONLSource, type: Literal["backend_ref"], *, strict: bool = ...
-) -> Iterator[BackendRef]: ...
-@overload
-def iter_jsonl(
-    source: JSONLSource, type: Literal["dataset_ref"], *, strict: bool = ...
-) -> Iterator[DatasetRef]: ...
-@overload
-def iter_jsonl(
-    source: JSONLSource, type: Literal["stage_def"], *, strict: bool = ...
-) -> Iterator[StageDef]: ...
-@overload
-def iter_jsonl(
-    source: JSONLSource, type: Literal["output_spec"], *, strict: bool = ...
-) -> Iterator[OutputSpec]: ...
-@overload
-def iter_jsonl(
-    source: JSONLSource, type: Literal["reliability.config"], *, strict: bool = ...
-) -> Iterator[ReliabilityConfig]: ...
-@overload
-def iter_jsonl(
-    source: JSONLSource, type: Literal["reliability.ensemble"], *, strict: bool = ...
-) -> Iterator[Ensemble]: ...
-@overload
-def iter_jsonl(
-    source: JSONLSource, type: Literal["reliability.hedging"], *, strict: bool = ...
-) -> Iterator[Hedging]: ...
-@overload
-def iter_jsonl(
-    source: JSONLSource, type: Literal["reliability.stats"], *, strict: bool = ...
-) -> Iterator[Stats]: ...
-@overload
-def iter_jsonl(
-    source: JSONLSource, type: Literal["reliability.fairness"], *, strict: bool = ...
-) -> Iterator[Fairness]: ...
-@overload
-def iter_jsonl(
-    source: JSONLSource, type: Literal["reliability.guardrail"], *, strict: bool = ...
-) -> Iterator[Guardrail]: ...
-@overload
-def iter_jsonl(
-    source: JSONLSource, type: Literal["model_ref"], *, strict: bool = ...
-) -> Iterator[ModelRef]: ...
-@overload
-def iter_jsonl(
-    source: JSONLSource, type: Literal["model_version"], *, strict: bool = ...
-) -> Iterator[ModelVersion]: ...
-@overload
-def iter_jsonl(
-    source: JSONLSource, type: Literal["training.config"], *, strict: bool = ...
-) -> Iterator[TrainingConfig]: ...
-@overload
-def iter_jsonl(
-    source: JSONLSource, type: Literal["training.run"], *, strict: bool = ...
-) -> Iterator[TrainingRun]: ...
-@overload
-def iter_jsonl(
-    source: JSONLSource, type: Literal["deployment.config"], *, strict: bool = ...
-) -> Iterator[DeploymentConfig]: ...
-@overload
-def iter_jsonl(
-    source: JSONLSource, type: Literal["deployment.status"], *, strict: bool = ...
-) -> Iterator[DeploymentStatus]: ...
-@overload
-def iter_jsonl(
-    source: JSONLSource, type: Literal["feedback.config"], *, strict: bool = ...
-) -> Iterator[FeedbackConfig]: ...
-@overload
-def iter_jsonl(
-    source: JSONLSource, type: Literal["feedback.event"], *, strict: bool = ...
-) -> Iterator[FeedbackEvent]: ...
-@overload
-def iter_jsonl(
-    source: JSONLSource, type: Literal["backend.prompt"], *, strict: bool = ...
-) -> Iterator[Prompt]: ...
-@overload
-def iter_jsonl(
-    source: JSONLSource, type: Literal["backend.options"], *, strict: bool = ...
-) -> Iterator[Options]: ...
-@overload
-def iter_jsonl(
-    source: JSONLSource, type: Literal["backend.completion"], *, strict: bool = ...
-) -> Iterator[Completion]: ...
-@overload
-def iter_jsonl(
-    source: JSONLSource, type: Literal["backend.capabilities"], *, strict: bool = ...
-) -> Iterator[Capabilities]: ...
-@overload
-def iter_jsonl(source: JSONLSource, type: type[_T], *, strict: bool = ...) -> Iterator[_T]: ...
-@overload
-def iter_jsonl(source: JSONLSource, type: str, *, strict: bool = ...) -> Iterator[Any]: ...
-def iter_jsonl(source: JSONLSource, type: type[_T] | str, *, strict: bool = False) -> Iterator[Any]:
+    source: JSONLSource, type: type[IRStruct] | str, *, strict: bool = False
+) -> Iterator[Any]:
     r"""Decode and validate one IR object per line of JSON Lines, lazily.
 
     Blank lines are skipped. A bad record raises `DecodeError` (bad JSON,
@@ -199,11 +84,7 @@ def _raising(batch: list[Any]) -> Iterator[Any]:
 def scan_jsonl(
     source: JSONLSource, type: type[_T] | str, *, strict: bool = False
 ) -> Iterator[_T | BadRecord]:
-    """Every record of a JSON Lines source: the object, or a `BadRecord`.
-
-    Unlike `iter_jsonl` it goes on after a bad record, so a caller can report
-    all of them.
-    """
+    """Every record of a JSON Lines source, the object or a `BadRecord`: all bad ones reported."""
     for batch, _ in _batches(source, type, strict=strict):
         yield from batch
 
@@ -224,23 +105,20 @@ def _batches(
         raw = bytes(chunk)  # (bytes search faster than a memoryview; and split)
         lines = raw.split(b"\n")  # the line count, and each line's length for the depth limit
         first_line, line = line, line + len(lines) - 1
+        clean = False
         if fast_decodable(cls, raw, strict):
             try:
-                objs = _decode_lines(decoder, chunk)
+                with paused_gc():  # (a collection every few hundred records costs more)
+                    batch: list[Any] = decoder.decode_lines(chunk)
             except Exception:  # (RecursionError included: the line by line reading says why)
                 pass
             else:
-                if _within_depth(lines) and (
-                    not has_rules or not any(rule_issues(obj) for obj in objs)
-                ):
-                    if shared:
-                        share(objs)
-                    yield objs, True
-                    continue
-        batch = list(_line_by_line(lines, first_line, cls, strict=strict))
+                clean = _within_depth(lines) and not (has_rules and any(map(rule_issues, batch)))
+        if not clean:
+            batch = list(_line_by_line(lines, first_line, cls, strict=strict))
         if shared:
-            share([obj for obj in batch if not isinstance(obj, BadRecord)])
-        yield batch, False
+            share(batch if clean else [obj for obj in batch if not isinstance(obj, BadRecord)])
+        yield batch, clean
 
 
 def _within_depth(lines: list[bytes]) -> bool:
@@ -250,26 +128,12 @@ def _within_depth(lines: list[bytes]) -> bool:
     return all(within_depth(line) for line in lines if len(line) > 2 * MAX_DEPTH)
 
 
-def _decode_lines(decoder: msgspec.json.Decoder[_T], chunk: bytes | memoryview) -> list[_T]:
-    """``decoder.decode_lines(chunk)`` with the cyclic garbage collector paused.
-
-    Decoded records cannot form reference cycles, but every few hundred of them
-    would start a collection, and as the caller's list of records grows, the
-    older generations' collections traverse all of it again: that costs more
-    than the decoding itself. Paused, the chunk costs one young collection.
-    """
-    with paused_gc():
-        return decoder.decode_lines(chunk)
-
-
 class _Sharer:
-    """Makes records share one copy of vocabulary values that repeat across them.
+    """Makes records share one copy of the open-vocabulary values that repeat across them.
 
-    Bulk data repeats itself: every feedback event names one of a few feedback
-    types. Each field of an open vocabulary (a `Name`, such as
-    ``feedback_type``) gets a small table of the values seen; a field with
-    more distinct values than the table holds is left alone from then on. It
-    saves some sixty bytes a record for a few percent of the time.
+    Every feedback event names one of a few feedback types: each `Name` field gets
+    a table of the values seen, given up past `LIMIT` distinct values. It saves
+    some sixty bytes a record for a few percent of the time.
     """
 
     LIMIT = 64
@@ -286,22 +150,18 @@ class _Sharer:
                 value = getattr(obj, name)
                 if value is None:
                     continue
-                known = table.get(value)
-                if known is None:
-                    if len(table) >= self.LIMIT:
-                        del self.tables[name]  # too many distinct values to be worth it
-                        break
-                    table[value] = value
-                elif known is not value:
+                known = table.setdefault(value, value)
+                if known is not value:
                     force(obj, name, known)
+                elif len(table) > self.LIMIT:
+                    del self.tables[name]  # too many distinct values to be worth it
+                    break
 
 
 def _line_by_line(
     lines: list[bytes], first_line: int, cls: type[_T], *, strict: bool
 ) -> Iterator[_T | BadRecord]:
-    lineno = first_line - 1
-    for raw in lines:
-        lineno += 1
+    for lineno, raw in enumerate(lines, first_line):
         line = raw.rstrip(b"\r")
         if not line.strip():
             continue
@@ -309,12 +169,9 @@ def _line_by_line(
             obj = from_json(line, cls, strict=strict)
         except DecodeError as exc:
             yield BadRecord(lineno, _at_line(exc.errors, lineno), True, line)
-            continue
-        problems = errors(obj)
-        if problems:
-            yield BadRecord(lineno, _at_line(problems, lineno), False, line)
         else:
-            yield obj
+            problems = errors(obj)
+            yield BadRecord(lineno, _at_line(problems, lineno), False, line) if problems else obj
 
 
 def _at_line(issues: list[Issue], lineno: int) -> list[Issue]:
@@ -327,32 +184,25 @@ def _chunks(source: JSONLSource) -> Iterator[bytes | memoryview]:
     Each block read is handed on without copying (a memoryview), but for the
     line cut by the block boundary, which is joined to the rest of its line.
     """
+    if isinstance(source, (str, os.PathLike)):
+        with open(source, "rb") as stream:
+            yield from _chunks(stream)
+        return
     if isinstance(source, (bytes, bytearray, memoryview)):
-        stream: IO[bytes] = io.BytesIO(bytes(source))
-        close = False
-    elif isinstance(source, (str, os.PathLike)):
-        stream = open(source, "rb")  # noqa: SIM115 - closed below
-        close = True
-    else:
-        stream = source
-        close = False
-    try:
-        rest = b""
-        while True:
-            block = stream.read(CHUNK_SIZE)
-            if not block:
-                if rest:
-                    yield rest
-                return
-            first = block.find(b"\n")
-            if first < 0:
-                rest += block
-                continue
-            yield rest + block[: first + 1]
-            last = block.rfind(b"\n")
-            if last > first:
-                yield memoryview(block)[first + 1 : last + 1]
-            rest = block[last + 1 :]
-    finally:
-        if close:
-            stream.close()
+        source = io.BytesIO(bytes(source))
+    rest = b""
+    while True:
+        block = source.read(CHUNK_SIZE)
+        if not block:
+            if rest:
+                yield rest
+            return
+        first = block.find(b"\n")
+        if first < 0:
+            rest += block
+            continue
+        yield rest + block[: first + 1]
+        last = block.rfind(b"\n")
+        if last > first:
+            yield memoryview(block)[first + 1 : last + 1]
+        rest = block[last + 1 :]

@@ -12,23 +12,6 @@ import math
 import re
 from typing import Any
 
-__all__ = [
-    "INT_RANGE",
-    "JSON_STRING",
-    "MAX_DEPTH",
-    "MAX_INT_CHARS",
-    "TOO_DEEP",
-    "enum_value",
-    "got",
-    "int_ok",
-    "json_type_name",
-    "opaque_problem",
-    "python_type",
-    "text_ok",
-    "too_deep_at",
-    "within_depth",
-]
-
 MAX_DEPTH = 256
 """Most levels of JSON arrays and objects in one document, counted from its root.
 
@@ -44,55 +27,36 @@ TOO_DEEP = f"nested too deeply (more than {MAX_DEPTH} levels)"
 MAX_INT_CHARS = 4300
 """Longest integer text, sign included: msgspec's limit (Python's counts digits only)."""
 
-MAX_INT_BITS = 14_280
-"""Every integer of at most this many bits fits `MAX_INT_CHARS` with a sign too."""
-
 INT_RANGE = "expected an integer of at most 4300 digits (4299 when negative)"
 
-_INT_LIMIT = 10**MAX_INT_CHARS
-_NEGATIVE_LIMIT = -(10 ** (MAX_INT_CHARS - 1))
+_INT_LIMIT: int = 10**MAX_INT_CHARS
+_NEGATIVE_LIMIT: int = -(10 ** (MAX_INT_CHARS - 1))
 
 
 def int_ok(value: int) -> bool:
-    """Whether an integer's JSON text has at most `MAX_INT_CHARS` characters.
-
-    That is 4300 digits for a positive integer and 4299 for a negative one, as
-    msgspec counts the minus sign; the bit count answers the common cases.
-    """
-    return value.bit_length() <= MAX_INT_BITS or _NEGATIVE_LIMIT < value < _INT_LIMIT
+    """Whether an integer's JSON text has at most `MAX_INT_CHARS` characters (sign included)."""
+    return _NEGATIVE_LIMIT < value < _INT_LIMIT
 
 
 def text_ok(value: str) -> bool:
     """Whether a string is valid Unicode text (no lone surrogates), so UTF-8 can carry it."""
-    if value.isascii():
-        return True
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+    return value.isascii() or _SURROGATE.search(value) is None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def json_type_name(value: object) -> str:
     """The JSON name of a value's type (``null``, ``string``, ...), else its Python type."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "float"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
+    for kind in type(value).__mro__:  # (a subclass of a JSON type is named by it, bool by its own)
+        if kind in _JSON_NAMES:
+            return _JSON_NAMES[kind]
     ir_type = getattr(type(value), "__ir_type__", None)
-    if ir_type is not None:
-        return f"{ir_type} object"
-    return f"Python {python_type(value)}"
+    return f"Python {python_type(value)}" if ir_type is None else f"{ir_type} object"
+
+
+_JSON_NAMES = {type(None): "null", bool: "boolean", int: "integer", float: "float", str: "string"}
+_JSON_NAMES.update({list: "array", dict: "object"})
 
 
 def python_type(value: object) -> str:
@@ -135,25 +99,19 @@ def enum_value(value: object, kind: type) -> Any:
 def opaque_problem(value: Any) -> tuple[str, str] | None:
     """``(code, message)`` when a scalar in an opaque value does not travel as JSON, else None.
 
-    Accepted: ``None``, ``bool``, ``int`` of at most `MAX_INT_CHARS`, finite
-    ``float``, ``str`` without lone surrogates, and enum members equal to
-    their ``str`` or ``int`` value (written as it). Lists and maps are the
-    caller's to walk.
+    An enum member equal to its ``str`` or ``int`` value is written as that value;
+    lists and maps are the caller's to walk.
     """
     kind = type(value)
-    if kind is str:
-        return (
-            None
-            if text_ok(value)
-            else ("type", "expected text, got a string with a lone surrogate")
-        )
-    if kind is int:
-        return None if int_ok(value) else ("range", INT_RANGE)
-    if kind is float:
-        return (
-            None if math.isfinite(value) else ("range", f"expected a finite number, got {value!r}")
-        )
     if value is None or kind is bool:
+        return None
+    if kind is str and not text_ok(value):
+        return ("type", "expected text, got a string with a lone surrogate")
+    if kind is int and not int_ok(value):
+        return ("range", INT_RANGE)
+    if kind is float and not math.isfinite(value):
+        return ("range", f"expected a finite number, got {value!r}")
+    if kind in _EXACT:
         return None
     if enum_value(value, str) is not None or enum_value(value, int) is not None:
         return opaque_problem(value.value)
@@ -169,7 +127,8 @@ _AS_BRACKETS = bytes.maketrans(b"{}", b"[]")
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 
 
-def _raw(text: str | bytes) -> bytes:
+def as_bytes(text: str | bytes) -> bytes:
+    """JSON text as bytes (a string's lone surrogates kept, for offsets to match)."""
     return text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
 
 
@@ -182,7 +141,7 @@ def within_depth(text: str | bytes) -> bool:
     """
     if len(text) <= 2 * MAX_DEPTH:
         return True
-    raw = _raw(text)
+    raw = as_bytes(text)
     if raw.count(b"[") + raw.count(b"{") <= MAX_DEPTH:
         return True
     brackets = JSON_STRING.sub(b"", raw).translate(_AS_BRACKETS, _NOT_BRACKETS)
@@ -199,7 +158,7 @@ def too_deep_at(text: str | bytes) -> int | None:
     >>> too_deep_at(b"[" * 300), too_deep_at('{"a": "[[["}')
     (256, None)
     """
-    raw = _raw(text)
+    raw = as_bytes(text)
     depth = 0
     for match in _TOKEN.finditer(raw):
         char = raw[match.start()]

@@ -91,8 +91,16 @@ class _Writer:
         elif kind == "literal":
             schema["enum"] = list(node.values)
         elif kind != "json":
-            schema.update(_SIMPLE[kind])
-            schema.update(self.details(node))
+            schema["type"] = _JSON_TYPES[kind]
+            if kind == "datetime":
+                schema["format"] = "date-time"
+            if node.item is not None:
+                schema[_ITEMS[kind]] = self.type(node.item)
+            low, high = _SIZES.get(kind, ("minLength", "maxLength"))
+            limits: dict[str, Any] = {low: node.min_length, high: node.max_length}
+            limits["pattern"] = node.pattern.pattern if node.pattern else None
+            limits.update({name: getattr(node.bounds, bound) for bound, name in _BOUNDS.items()})
+            schema.update({name: value for name, value in limits.items() if value is not None})
             if kind == "map":  # decoding reads `[]` as `{}`: "an object, or an empty array"
                 schema["type"] = ["object", "array"]
                 schema["maxItems"] = 0
@@ -102,28 +110,6 @@ class _Writer:
             else:
                 schema = {"anyOf": [schema, {"type": "null"}]}
         return schema
-
-    def details(self, node: Node) -> dict[str, Any]:
-        """The constraints of a string, number, list or map node, in JSON Schema terms."""
-        found: dict[str, Any] = {}
-        if node.kind in ("list", "map"):
-            if node.item is not None:
-                found["items" if node.kind == "list" else "additionalProperties"] = self.type(
-                    node.item
-                )
-            names = ("minItems", "maxItems") if node.kind == "list" else _PROPS
-        else:
-            names = ("minLength", "maxLength")
-        for name, value in zip(names, (node.min_length, node.max_length), strict=True):
-            if value is not None:
-                found[name] = value
-        if node.pattern is not None:
-            found["pattern"] = node.pattern.pattern
-        for bound, name in _BOUNDS.items():
-            value = getattr(node.bounds, bound)
-            if value is not None:
-                found[name] = value
-        return found
 
     def ref(self, node: Node) -> str:
         cls = node.cls
@@ -137,13 +123,7 @@ class _Writer:
         return f"#/$defs/{name}"
 
 
-_PROPS = ("minProperties", "maxProperties")
-_SIMPLE: dict[str, dict[str, Any]] = {
-    "str": {"type": "string"},
-    "int": {"type": "integer"},
-    "number": {"type": "number"},
-    "bool": {"type": "boolean"},
-    "datetime": {"type": "string", "format": "date-time"},
-    "list": {"type": "array"},
-    "map": {"type": "object"},
-}
+_ITEMS = {"list": "items", "map": "additionalProperties"}
+_SIZES = {"list": ("minItems", "maxItems"), "map": ("minProperties", "maxProperties")}
+_JSON_TYPES = {"str": "string", "int": "integer", "number": "number", "bool": "boolean"}
+_JSON_TYPES.update(datetime="string", list="array", map="object")
