@@ -141,13 +141,16 @@ def jsonl_to_parquet(
     type: type[IRStruct] | str,
     *,
     partition_by: Iterable[str] | None = None,
+    strict: bool = False,
 ) -> int:
     """Stream JSON Lines into Parquet: `iter_jsonl` then `write_parquet`, in bounded memory.
 
     Every line is decoded and validated; the first bad one raises as in
     `iter_jsonl`, its issues carrying its line number, and nothing is written
-    (an integer beyond int64 is such a bad record here). The objects go from
-    the decoder straight to Arrow, without `to_table`'s second check.
+    (an integer beyond int64 is such a bad record here); ``strict=True``
+    refuses unknown keys too, which Parquet would not keep. The objects go
+    from the decoder straight to Arrow, without `to_table`'s second check.
     Returns the number of records written.
     """
-    return _jsonl_to_parquet(source, path, resolve_type(type), partition_by=partition_by)
+    cls = resolve_type(type)
+    return _jsonl_to_parquet(source, path, cls, partition_by=partition_by, strict=strict)

@@ -155,10 +155,32 @@ def test_a_bad_record_stops_it_at_its_line_and_nothing_is_written(
         )
         assert done.returncode == 1
         assert done.stderr.splitlines() == [
-            "bad.jsonl:5:1: latency_ms: expected an integer >= 0, got -1",
+            "bad.jsonl:5:28: latency_ms: expected an integer >= 0, got -1",
             "crucible-ir: bad.jsonl: stopped at a bad record; nothing written",
         ]
     assert os.listdir(tmp_path) == ["bad.jsonl"]
+
+
+def test_an_unknown_key_is_refused_at_its_place_and_nothing_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Parquet would not keep the key: dropping it would lose a word, as in every ``convert``."""
+    (tmp_path / "typo.jsonl").write_text('{"id": "a"}\n{"id": "b", "feedbak_type": "x"}\n')
+    args = ("convert", "typo.jsonl", "-t", "feedback.event", "--to", "parquet", "-o", "o.parquet")
+    done = run_here(tmp_path, capsys, *args)
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[0] == (
+        "typo.jsonl:2:13: feedbak_type: unknown field `feedbak_type`; did you mean `feedback_type`?"
+    )
+    assert os.listdir(tmp_path) == ["typo.jsonl"]
+    with pytest.raises(ir.DecodeError, match="feedbak_type"):
+        arrow.jsonl_to_parquet(
+            tmp_path / "typo.jsonl", tmp_path / "o.parquet", "feedback.event", strict=True
+        )
+    assert (
+        arrow.jsonl_to_parquet(tmp_path / "typo.jsonl", tmp_path / "o.parquet", "feedback.event")
+        == 2
+    )
 
 
 def test_an_integer_beyond_int64_is_a_bad_record_at_its_line(

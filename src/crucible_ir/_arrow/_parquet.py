@@ -289,11 +289,12 @@ def jsonl_to_parquet(
     cls: type[IRStruct],
     *,
     partition_by: Iterable[str] | None = None,
+    strict: bool = False,
 ) -> int:
     """`iter_jsonl` into `write_parquet`; a record Arrow cannot hold is reported at its line."""
     try:
         batches = record_batches(
-            regrouped(decoded_lists(source, cls, shared=False)), cls, trusted=True
+            regrouped(decoded_lists(source, cls, shared=False, strict=strict)), cls, trusted=True
         )
         return write_parquet(batches, path, cls, partition_by=partition_by)
     except ValidationError as exc:

@@ -138,14 +138,14 @@ def _part(
 
 
 def decoded_lists(
-    source: JSONLSource, cls: type[IRStruct], *, shared: bool = True
+    source: JSONLSource, cls: type[IRStruct], *, shared: bool = True, strict: bool = False
 ) -> Iterator[list[Any]]:
     """What `iter_jsonl` yields, a list at a time (a chunk of the source each).
 
     The same decoding and the same checks, minus a generator step per record;
     with ``shared=False``, records do not share their repeated vocabulary values.
     """
-    for batch, clean in _jsonl_batches(source, cls, strict=False, shared=shared):
+    for batch, clean in _jsonl_batches(source, cls, strict=strict, shared=shared):
         if clean:
             yield batch
             continue

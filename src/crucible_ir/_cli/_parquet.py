@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import os
 import sys
 from typing import Any
 
-from .._errors import IRError
+from .._errors import DecodeError, IRError
 from .._sources import format_for_path
 from ._common import (
     CLIError,
@@ -96,16 +97,26 @@ def run(args: argparse.Namespace) -> int:
 def _to_parquet(
     arrow: Any, name: str, source: Any, output: str, cls: type, *, partition_by: list[str]
 ) -> int:
-    """Write JSON Lines (a path, or the bytes of the lines) as Parquet; 1 for a bad record."""
+    """Write JSON Lines (a path, or the bytes of the lines) as Parquet; 1 for a bad record.
+
+    Unknown keys are problems, as in every ``convert``: Parquet would not keep them.
+    """
     try:
-        arrow.jsonl_to_parquet(source, output, cls, partition_by=partition_by or None)
+        arrow.jsonl_to_parquet(source, output, cls, partition_by=partition_by or None, strict=True)
     except IRError as exc:
-        print_problems(
-            [
-                Located(name, i.line or 0, i.column or 1, i.path, str(i.code), i.message)
-                for i in exc.errors
-            ]
-        )
+        line = next((i.line for i in exc.errors if i.line), None)
+        if line is None:
+            print_problems(
+                [Located(name, 0, 1, i.path, str(i.code), i.message) for i in exc.errors]
+            )
+        else:  # placed in its line, as `validate` places it
+            from .._codec._jsonl import BadRecord
+            from ._locate import locate_record
+
+            failed = isinstance(exc, DecodeError)
+            print_problems(
+                locate_record(name, BadRecord(line, exc.errors, failed, _line(source, line)))
+            )
         print(f"crucible-ir: {name}: stopped at a bad record; nothing written", file=sys.stderr)
         return 1
     except OSError as exc:
@@ -113,6 +124,20 @@ def _to_parquet(
     except ValueError as exc:  # a --partition-by that cannot be used
         raise CLIError(str(exc)) from None
     return 0
+
+
+def _line(source: Any, number: int) -> bytes:
+    """Line ``number`` of JSON Lines (a path, or the bytes), read again to place its problems.
+
+    Standard input, streamed, cannot be read again: its problems stay at column 1.
+    """
+    if not isinstance(source, (bytes, str)):
+        return b""
+    with io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb") as lines:
+        for at, text in enumerate(lines, 1):
+            if at == number:
+                return text.rstrip(b"\r\n")
+    return b""
 
 
 def _to_jsonl(arrow: Any, path: str, output: str | None, cls: type) -> int:
