@@ -15,30 +15,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeAlias, TypeVar
 
-from .._codec._limits import MAX_DEPTH, TOO_DEEP
-
-__all__ = [
-    "MAX_DEPTH",
-    "NON_FINITE",
-    "TOO_DEEP",
-    "BadNumber",
-    "Document",
-    "LineIndex",
-    "Node",
-    "Path",
-    "SourceError",
-    "char_offset",
-    "decode_text",
-    "position_in",
-]
-
 Path: TypeAlias = tuple[str | int, ...]
 """Where a value sits in a document: object keys and array indexes, from the root."""
-
-# The library's one nesting limit (`crucible_ir.MAX_DEPTH`) holds for YAML and
-# TOML documents too: the YAML scanner stops at this depth of flow collections,
-# so a line of ``[[[[`` costs nothing past it. JSON is bounded by the library.
-
 
 NON_FINITE = "non-finite numbers are not allowed in IR documents"
 """The message for ``.inf``/``.nan`` (YAML) and ``inf``/``nan`` (TOML)."""
@@ -124,7 +102,7 @@ class Document:
     comments, so ``fmt`` refuses such a file.
     """
 
-    __slots__ = ("_bad_numbers", "_build", "_position", "_root", "comment", "data")
+    __slots__ = ("_build", "_position", "_root", "comment", "data")
 
     def __init__(
         self,
@@ -132,14 +110,12 @@ class Document:
         build: Callable[[], Node[Any]] | None = None,
         position: Callable[[Any], tuple[int, int]] | None = None,
         *,
-        bad_numbers: bool = False,
         comment: tuple[int, int] | None = None,
     ) -> None:
         self.data = data
         self._build = build
         self._position = position
         self._root: Node[Any] | None = None
-        self._bad_numbers = bad_numbers
         self.comment = comment
 
     def _walk(self, path: Path) -> tuple[Node[Any], Any, bool] | None:
@@ -186,9 +162,7 @@ class Document:
         ``data`` is `data`, or a copy of it in which the caller has replaced the
         bad numbers that land where text is wanted with their `raw_scalar` text.
         """
-        if not self._bad_numbers:
-            return
-        first: BadNumber | None = None
+        bad: list[BadNumber] = []
         stack = [data]
         while stack:
             item = stack.pop()
@@ -196,11 +170,10 @@ class Document:
                 stack.extend(item.values())
             elif isinstance(item, list):
                 stack.extend(item)
-            elif isinstance(item, BadNumber) and (
-                first is None or (item.line, item.column) < (first.line, first.column)
-            ):
-                first = item
-        if first is not None:
+            elif isinstance(item, BadNumber):
+                bad.append(item)
+        if bad:
+            first = min(bad, key=lambda number: (number.line, number.column))
             raise SourceError(first.message, first.line, first.column)
 
 
@@ -210,7 +183,8 @@ _NEWLINE = re.compile("\n")
 class LineIndex:
     """Turns character offsets into 1-based (line, column); a newline ends a line.
 
-    The line starts are found on the first lookup, not before.
+    The line starts are found on the first lookup, not before, so an index
+    made for one lookup costs one pass over the text.
     """
 
     def __init__(self, text: str) -> None:
@@ -223,12 +197,6 @@ class LineIndex:
             self._starts = [0, *(m.end() for m in _NEWLINE.finditer(self._text))]
         line = bisect.bisect_right(self._starts, offset)
         return line, offset - self._starts[line - 1] + 1
-
-
-def position_in(text: str, offset: int) -> tuple[int, int]:
-    """The 1-based line and column of character ``offset`` in ``text``, for a one-off."""
-    line_start = text.rfind("\n", 0, offset) + 1
-    return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
 def char_offset(text: str, byte_offset: int) -> int:
@@ -249,10 +217,10 @@ def decode_text(text: str | bytes) -> str:
             try:
                 text.encode("utf-8")
             except UnicodeEncodeError as exc:
-                line, column = position_in(text, exc.start)
                 code = ord(text[exc.start])
                 raise SourceError(
-                    f"invalid character U+{code:04X} (a lone surrogate)", line, column
+                    f"invalid character U+{code:04X} (a lone surrogate)",
+                    *LineIndex(text).position(exc.start),
                 ) from None
         decoded = text
     else:
@@ -260,8 +228,8 @@ def decode_text(text: str | bytes) -> str:
             decoded = bytes(text).decode("utf-8")
         except UnicodeDecodeError as exc:
             valid = bytes(text[: exc.start]).decode("utf-8")
-            line, column = position_in(valid, len(valid))
             raise SourceError(
-                f"invalid UTF-8: byte 0x{text[exc.start]:02X} ({exc.reason})", line, column
+                f"invalid UTF-8: byte 0x{text[exc.start]:02X} ({exc.reason})",
+                *LineIndex(valid).position(len(valid)),
             ) from None
     return decoded[1:] if decoded.startswith(_BOM) else decoded

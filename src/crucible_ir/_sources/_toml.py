@@ -22,19 +22,8 @@ import re
 import sys
 from typing import Any
 
-from .._codec._limits import MAX_INT_CHARS, int_ok
-from ._common import (
-    MAX_DEPTH,
-    NON_FINITE,
-    TOO_DEEP,
-    Document,
-    LineIndex,
-    Node,
-    Path,
-    SourceError,
-    decode_text,
-    position_in,
-)
+from .._codec._limits import MAX_DEPTH, MAX_INT_CHARS, TOO_DEEP, int_ok
+from ._common import NON_FINITE, Document, LineIndex, Node, Path, SourceError, decode_text
 
 __all__ = ["load_toml"]
 
@@ -138,7 +127,7 @@ class _Scanner:
         """``depth + 1``, checked against `MAX_DEPTH` for something written at ``at``."""
         depth += 1
         if depth > MAX_DEPTH:
-            raise SourceError(TOO_DEEP, *position_in(self.text, at))
+            raise SourceError(TOO_DEEP, *LineIndex(self.text).position(at))
         if depth > self.deepest[0]:
             self.deepest = (depth, at)
         return depth
@@ -294,7 +283,7 @@ class _Scanner:
             return False
         token = match.group()
         if _DECIMAL.fullmatch(token) and len(token.lstrip("+-").replace("_", "")) > MAX_INT_CHARS:
-            raise SourceError("integer out of range", *position_in(text, at))
+            raise SourceError("integer out of range", *LineIndex(text).position(at))
         self.i = match.end()
         return True
 

@@ -37,18 +37,16 @@ import re
 from collections.abc import Iterator
 from typing import Any, TypeAlias
 
-from .._codec._limits import MAX_INT_CHARS, int_ok
+from .._codec._limits import MAX_DEPTH, MAX_INT_CHARS, TOO_DEEP, int_ok
 from ._common import (
-    MAX_DEPTH,
     NON_FINITE,
-    TOO_DEEP,
     BadNumber,
     Document,
+    LineIndex,
     Node,
     SourceError,
     char_offset,
     decode_text,
-    position_in,
 )
 
 __all__ = ["PARSERS", "load_yaml", "reads_as_text"]
@@ -166,7 +164,7 @@ def _surrogate_escape(source: str, start: int) -> SourceError | None:
         return SourceError(
             f"YAML cannot escape a character as a UTF-16 surrogate pair (\\u{digits}); "
             f"write {instead}",
-            *position_in(source, match.start()),
+            *LineIndex(source).position(match.start()),
         )
     return None
 
@@ -264,7 +262,6 @@ class _Builder:
     def __init__(self, source: str) -> None:
         self.source = source
         self.total = 0
-        self.bad_numbers = False  # whether a scalar is a `BadNumber`
         self.hashes = "#" in source  # so maybe comments, found among the scalars' spans
         self.scalars: list[tuple[int, int]] = []
         self.top = _YNode((1, 1), _SEQ)  # holds the root, so every node has a parent
@@ -362,7 +359,6 @@ class _Builder:
                     elif len(stack) == 1:
                         at = (1, 1)
                 node = _scalar(event, at, self.source)
-                self.bad_numbers = self.bad_numbers or isinstance(node.value, BadNumber)
             else:  # the start of a mapping or a sequence
                 kind = _MAP if kind_of_event == _START_MAP else _SEQ
                 tag: str | None = event.tag
@@ -388,7 +384,7 @@ class _Builder:
             while span is not None and span[1] <= at:
                 span = next(spans, None)
             if span is None or at < span[0]:
-                return position_in(source, at)
+                return LineIndex(source).position(at)
             at = source.find("#", span[1])
         return None
 
@@ -447,7 +443,7 @@ def _error(exc: Any, source: str, *, in_bytes: bool) -> SourceError:
     position = getattr(exc, "position", None)
     if position is not None and not hasattr(exc, "problem_mark"):  # a reader error
         offset = char_offset(source, int(position)) if in_bytes else int(position)
-        return SourceError(str(exc).splitlines()[0], *position_in(source, offset))
+        return SourceError(str(exc).splitlines()[0], *LineIndex(source).position(offset))
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or getattr(exc, "context", None)
     message = " ".join((problem or "invalid YAML").split())
@@ -473,6 +469,4 @@ def load_yaml(text: str | bytes, parser: str | None = None) -> Document:
     comment = builder.first_comment()
     if root is None:
         return Document(None, comment=comment)
-    return Document(
-        _data(root), lambda: root, lambda at: at, bad_numbers=builder.bad_numbers, comment=comment
-    )
+    return Document(_data(root), lambda: root, lambda at: at, comment=comment)
