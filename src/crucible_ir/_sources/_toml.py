@@ -77,16 +77,28 @@ class _Scanner:
         self.comment: int | None = None  # offset of the first comment
 
     def scan(self) -> _TNode:
-        """The position tree of the whole document (as far as it makes sense)."""
+        """The position tree of the whole document (as far as it makes sense).
+
+        Key/value lines and the items of inline arrays and tables are read by
+        one loop, with a stack of the inline values still open; where it
+        cannot follow an inline value it goes back to the last header's table.
+        """
         root = _TNode(0, _TABLE)
-        table, depth = root, 1
+        table, depth = root, 1  # the table of the last header
+        stack: list[tuple[_TNode, int]] = []  # open inline arrays and tables, with depths
         text = self.text
         while True:
             self._skip(_BLANK)
             at = self.i
-            if at >= len(text):
+            char = text[at : at + 1]
+            if stack and char in ("]", "}", ","):
+                self.i += 1
+                if char != ",":
+                    stack.pop()
+                continue
+            if not stack and not char:
                 return root
-            if text.startswith("[", at):
+            if not stack and char == "[":
                 double = text.startswith("[[", at)
                 self.i += 2 if double else 1
                 parts = self._key(root, 1)
@@ -101,15 +113,34 @@ class _Scanner:
                 else:
                     table, depth = self._descend(root, 1, parts, at)
                 continue
-            parts = self._key(table, depth)
-            self._skip(_SPACE)
-            if not parts or not text.startswith("=", self.i):
-                break
-            self.i += 1
-            self._skip(_SPACE)
-            parent, parent_depth = self._descend(table, depth, parts[:-1], None)
-            name, key_at = parts[-1]
-            parent.table[name] = (key_at, self._value(parent_depth))
+            inline = bool(stack)
+            into, into_depth = stack[-1] if inline else (table, depth)
+            name, key_at = "", 0
+            if not inline or into.kind == _TABLE:
+                parts = self._key(into, into_depth)
+                self._skip(_SPACE)
+                if not parts or not text.startswith("=", self.i):
+                    if not inline:
+                        break
+                    stack.clear()  # an inline value not followed: back to the table
+                    continue
+                self.i += 1
+                self._skip(_SPACE)
+                into, into_depth = self._descend(into, into_depth, parts[:-1], None)
+                name, key_at = parts[-1]
+            at = self.i
+            char = text[at : at + 1]
+            node = _TNode(at, _ARRAY if char == "[" else _TABLE if char == "{" else _SCALAR)
+            if node.kind != _SCALAR:
+                stack.append((node, self._deeper(into_depth, at)))
+                self.i += 1
+            elif not self._scalar() and inline:
+                stack.clear()
+                continue
+            if not inline or into.kind == _TABLE:
+                into.table[name] = (key_at, node)
+            else:
+                into.array.append(node)
         # Something the scanner does not follow: any '#' from here may be a comment.
         rest = text.find("#", self.i)
         if rest >= 0 and self.comment is None:
@@ -215,54 +246,6 @@ class _Scanner:
         element = _TNode(header, _TABLE)
         array.array.append(element)
         return element, self._deeper(self._deeper(depth, at), at)
-
-    def _value(self, depth: int) -> _TNode:
-        """The value at the current offset, held by a table ``depth`` levels deep."""
-        text = self.text
-        start = self.i
-        holder = _TNode(start, _ARRAY)
-        stack = [(holder, depth)]  # open arrays and inline tables, under the holder
-        while True:
-            container, container_depth = stack[-1]
-            into, into_depth, name, key_at = container, container_depth, "", 0
-            if len(stack) > 1:
-                self._skip(_BLANK)
-                char = text[self.i : self.i + 1]
-                if char in ("]", "}"):
-                    self.i += 1
-                    stack.pop()
-                    if len(stack) == 1:
-                        break
-                    continue
-                if char == ",":
-                    self.i += 1
-                    continue
-                if container.kind == _TABLE:
-                    parts = self._key(container, container_depth)
-                    self._skip(_SPACE)
-                    if not parts or not text.startswith("=", self.i):
-                        break
-                    self.i += 1
-                    self._skip(_SPACE)
-                    into, into_depth = self._descend(container, container_depth, parts[:-1], None)
-                    name, key_at = parts[-1]
-            at = self.i
-            char = text[at : at + 1]
-            if char in ("[", "{"):
-                node = _TNode(at, _ARRAY if char == "[" else _TABLE)
-                stack.append((node, self._deeper(into_depth, at)))
-                self.i += 1
-            else:
-                node = _TNode(at, _SCALAR)
-                if not self._scalar():
-                    break
-            if into.kind == _TABLE:
-                into.table[name] = (key_at, node)
-            else:
-                into.array.append(node)
-            if len(stack) == 1:
-                break
-        return holder.array[0] if holder.array else _TNode(start, _SCALAR)
 
     def _scalar(self) -> bool:
         """Skip a string, number, boolean or date; whether there was one."""
