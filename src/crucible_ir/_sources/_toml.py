@@ -34,6 +34,8 @@ _BASIC = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 _LITERAL = re.compile(r"'[^'\n]*'")
 _ML_BASIC = re.compile(r'"""(?:[^"\\]|\\.|"{1,2}(?!"))*"{3,5}', re.DOTALL)
 _ML_LITERAL = re.compile(r"'''(?:[^']|'{1,2}(?!'))*'{3,5}")
+_STRINGS = (('"""', _ML_BASIC), ("'''", _ML_LITERAL), ('"', _BASIC), ("'", _LITERAL))
+_QUOTED_KEYS = {'"': _BASIC, "'": _LITERAL}
 _BARE_VALUE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ Tt][0-9][^\s,\]}#]*|[^\s,\]}#]+")
 _DECIMAL = re.compile(r"[-+]?[0-9_]+")
 _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2}|.)", re.DOTALL)
@@ -72,6 +74,7 @@ class _Scanner:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self.index = LineIndex(text)
         self.i = 0
         self.deepest = (0, 0)  # depth and offset of the deepest container seen
         self.comment: int | None = None  # offset of the first comment
@@ -158,7 +161,7 @@ class _Scanner:
         """``depth + 1``, checked against `MAX_DEPTH` for something written at ``at``."""
         depth += 1
         if depth > MAX_DEPTH:
-            raise SourceError(TOO_DEEP, *LineIndex(self.text).position(at))
+            raise SourceError(TOO_DEEP, *self.index.position(at))
         if depth > self.deepest[0]:
             self.deepest = (depth, at)
         return depth
@@ -179,9 +182,7 @@ class _Scanner:
             self._skip(_SPACE)
             at = self.i
             quote = text[at : at + 1]
-            match = (_BASIC if quote == '"' else _LITERAL if quote == "'" else _BARE_KEY).match(
-                text, at
-            )
+            match = _QUOTED_KEYS.get(quote, _BARE_KEY).match(text, at)
             if match is None:
                 return parts
             token = match.group()
@@ -204,8 +205,7 @@ class _Scanner:
         """The table named by ``parts`` under ``table``, created where missing.
 
         Tables created for a header are placed at the header, those for a
-        dotted key at their own part of the key. An array of tables stands for
-        its last element, as TOML has it.
+        dotted key at their own part of the key.
         """
         for name, at in parts:
             child, depth = self._step(table, depth, name, at)
@@ -251,49 +251,26 @@ class _Scanner:
         """Skip a string, number, boolean or date; whether there was one."""
         text = self.text
         at = self.i
-        if text.startswith('"""', at):
-            pattern = _ML_BASIC
-        elif text.startswith("'''", at):
-            pattern = _ML_LITERAL
-        elif text.startswith('"', at):
-            pattern = _BASIC
-        elif text.startswith("'", at):
-            pattern = _LITERAL
-        else:
-            pattern = _BARE_VALUE
+        pattern = next((p for quote, p in _STRINGS if text.startswith(quote, at)), _BARE_VALUE)
         match = pattern.match(text, at)
         if match is None:
             return False
         token = match.group()
         if _DECIMAL.fullmatch(token) and len(token.lstrip("+-").replace("_", "")) > MAX_INT_CHARS:
-            raise SourceError("integer out of range", *LineIndex(text).position(at))
+            raise SourceError("integer out of range", *self.index.position(at))
         self.i = match.end()
         return True
 
 
-class _BadFloat:
-    """A float that overflowed or is inf/nan, kept by tomllib until we can place it."""
-
-    def __init__(self, text: str) -> None:
-        self.message = NON_FINITE if text.lstrip("+-") in ("inf", "nan") else "number out of range"
+class _Bad(str):
+    """What is wrong with a float tomllib read (``inf``, ``nan``, overflow), until it is placed."""
 
 
-def _float(text: str) -> float | _BadFloat:
+def _float(text: str) -> float | _Bad:
     value = float(text)
-    return value if math.isfinite(value) else _BadFloat(text)
-
-
-def _plain(value: Any) -> tuple[Any, str | None]:
-    """A tomllib scalar as JSON-model data, or a problem."""
-    if isinstance(value, _BadFloat):
-        return None, value.message
-    if isinstance(value, datetime.datetime) and value.utcoffset() == datetime.timedelta(0):
-        return value.isoformat()[:-6] + "Z", None
-    if isinstance(value, (datetime.date, datetime.time)):  # datetime is a date too
-        return value.isoformat(), None
-    if isinstance(value, int) and not int_ok(value):
-        return None, "integer out of range"
-    return value, None
+    if math.isfinite(value):
+        return value
+    return _Bad(NON_FINITE if text.lstrip("+-") in ("inf", "nan") else "number out of range")
 
 
 def _to_data(doc: Document) -> None:
@@ -305,11 +282,16 @@ def _to_data(doc: Document) -> None:
         for key, value in list(items):
             if isinstance(value, (dict, list)):
                 stack.append(((*path, key), value))
-                continue
-            plain, problem = _plain(value)
-            if problem is not None:
-                raise SourceError(problem, *doc.locate((*path, key)))
-            container[key] = plain
+            elif isinstance(value, _Bad):
+                raise SourceError(str(value), *doc.locate((*path, key)))
+            elif isinstance(value, int) and not int_ok(value):
+                raise SourceError("integer out of range", *doc.locate((*path, key)))
+            elif isinstance(value, datetime.datetime) and value.utcoffset() == datetime.timedelta(
+                0
+            ):
+                container[key] = value.isoformat()[:-6] + "Z"
+            elif isinstance(value, (datetime.date, datetime.time)):  # datetime is a date too
+                container[key] = value.isoformat()
 
 
 def load_toml(text: str | bytes) -> Document:
@@ -322,7 +304,7 @@ def load_toml(text: str | bytes) -> Document:
     source = decode_text(text)
     scanner = _Scanner(source)
     tree = scanner.scan()
-    index = LineIndex(source)
+    index = scanner.index
     try:
         data = tomllib.loads(source, parse_float=_float)
     except tomllib.TOMLDecodeError as exc:
