@@ -111,41 +111,30 @@ def _to_float(text: str) -> float:
     return value
 
 
-def _plain(text: str) -> Any:
-    """A plain, untagged scalar under the YAML 1.2 core schema."""
-    if text in _NULLS:
+def _resolve(text: str, name: str | None = None) -> Any:
+    """A scalar under the YAML 1.2 core schema: plain (``name`` None) or tagged ``!!name``."""
+    if name == "str":
+        return text
+    if text in _NULLS and name in (None, "null"):
         return None
-    if text in _BOOLS:
+    if text in _BOOLS and name in (None, "bool"):
         return _BOOLS[text]
-    if _INT.fullmatch(text):
+    if _INT.fullmatch(text) and name in (None, "int"):
         return _to_int(text)
-    if _FLOAT.fullmatch(text) or _NON_FINITE.fullmatch(text):
+    if (_FLOAT.fullmatch(text) or _NON_FINITE.fullmatch(text)) and name in (None, "float"):
         return _to_float(text)
-    return text
+    if name is None:
+        return text
+    raise _ScalarError(f"{text!r} is not a valid !!{name}")
 
 
 def reads_as_text(text: str) -> bool:
     """Whether ``text`` written as a plain scalar reads back as this very string."""
     try:
-        value = _plain(text)
+        value = _resolve(text)
     except _ScalarError:
         return False
     return isinstance(value, str)
-
-
-def _tagged(text: str, name: str) -> Any:
-    """A scalar with an explicit standard tag ``!!name``."""
-    if name == "str":
-        return text
-    if name == "int" and _INT.fullmatch(text):
-        return _to_int(text)
-    if name == "float" and (_FLOAT.fullmatch(text) or _NON_FINITE.fullmatch(text)):
-        return _to_float(text)
-    if name == "bool" and text in _BOOLS:
-        return _BOOLS[text]
-    if name == "null" and text in _NULLS:
-        return None
-    raise _ScalarError(f"{text!r} is not a valid !!{name}")
 
 
 def _surrogate_escape(source: str, start: int) -> SourceError | None:
@@ -172,18 +161,7 @@ def _surrogate_escape(source: str, start: int) -> SourceError | None:
 class _YNode(Node[Pos]):
     """A YAML node: a `Node` for `Document.locate`, plus what building the data needs."""
 
-    __slots__ = (
-        "done",
-        "height",
-        "index",
-        "items",
-        "kind",
-        "merge",
-        "pending",
-        "size",
-        "text",
-        "value",
-    )
+    __slots__ = ("height", "index", "items", "kind", "merge", "pending", "size", "text", "value")
 
     def __init__(self, at: Pos, kind: int) -> None:
         super().__init__(at)
@@ -191,9 +169,8 @@ class _YNode(Node[Pos]):
         self.text = ""  # a scalar as written, which a key is
         self.value: Any = None
         self.merge = False  # a plain '<<'
-        self.done = kind == _SCALAR
         self.size = 1  # values the node counts for, every alias expanded
-        self.height = 0 if kind == _SCALAR else 1  # nesting levels of the node, expanded
+        self.height = 0 if kind == _SCALAR else -1  # levels of the node, expanded; -1 while open
         self.items: list[_YNode] = []
         self.index: dict[str, tuple[Pos, _YNode]] = {}
         self.pending: tuple[str, Pos] | None = None  # a mapping's key waiting for its value
@@ -215,7 +192,7 @@ def _scalar(event: Any, at: Pos, source: str) -> _YNode:
     try:
         if tag is None and not event.style:  # plain: libyaml's style is "", Python's None
             try:
-                node.value = _plain(text)
+                node.value = _resolve(text)
             except _ScalarError as exc:
                 node.value = BadNumber(str(exc), *at)
             node.merge = text == "<<"
@@ -224,7 +201,7 @@ def _scalar(event: Any, at: Pos, source: str) -> _YNode:
         elif tag is None or tag == "!":
             node.value = text
         elif tag.startswith(_CORE) and tag[len(_CORE) :] in _SCALAR_TAGS:
-            node.value = _tagged(text, tag[len(_CORE) :])
+            node.value = _resolve(text, tag[len(_CORE) :])
         else:
             raise _ScalarError(_bad_tag(tag, _SCALAR))
     except _ScalarError as exc:
@@ -238,16 +215,7 @@ def _bad_tag(tag: str, kind: int) -> str:
     return f"tag {_tag_name(tag)} is not allowed: IR documents are plain data"
 
 
-_DOCUMENT, _END, _ALIAS, _SCALAR_EVENT, _START_MAP, _START_SEQ, _OTHER = range(7)
-_EVENT_KINDS = {
-    "DocumentStartEvent": _DOCUMENT,
-    "MappingEndEvent": _END,
-    "SequenceEndEvent": _END,
-    "AliasEvent": _ALIAS,
-    "ScalarEvent": _SCALAR_EVENT,
-    "MappingStartEvent": _START_MAP,
-    "SequenceStartEvent": _START_SEQ,
-}
+_NODE_EVENTS = ("AliasEvent", "ScalarEvent", "MappingStartEvent", "SequenceStartEvent")
 
 
 class _Builder:
@@ -298,7 +266,6 @@ class _Builder:
         children = node.items if node.kind == _SEQ else [v for _, v in node.index.values()]
         node.size += sum(child.size for child in children)
         node.height = max((child.height + 1 for child in children), default=1)
-        node.done = True
 
     def build(self, events: Iterator[Any]) -> _YNode | None:
         """The root of the single document in ``events`` (``None`` for an empty stream)."""
@@ -308,18 +275,18 @@ class _Builder:
         previous: Any = None
         for event in events:
             after_previous, previous = previous, event
-            kind_of_event = _EVENT_KINDS.get(type(event).__name__, _OTHER)
-            if kind_of_event == _DOCUMENT:
+            event_name = type(event).__name__
+            if event_name == "DocumentStartEvent":
                 documents += 1
                 if documents > 1:
                     raise SourceError(
                         "expected one YAML document, found several", *_mark(event.start_mark)
                     )
                 continue
-            if kind_of_event == _END:
+            if event_name in ("MappingEndEvent", "SequenceEndEvent"):
                 self.close(stack.pop())
                 continue
-            if kind_of_event == _OTHER:  # the start or end of the stream, the end of a document
+            if event_name not in _NODE_EVENTS:  # the stream's start or end, a document's end
                 continue
             at = _mark(event.start_mark)
             nodes += 1
@@ -329,12 +296,12 @@ class _Builder:
                     "document (write it as JSON, which has no such limit)",
                     *at,
                 )
-            if kind_of_event == _ALIAS:
+            if event_name == "AliasEvent":
                 name: str = event.anchor
                 target = anchors.get(name)
                 if target is None:
                     raise SourceError(f"unknown alias *{name}", *at)
-                if not target.done:
+                if target.height < 0:
                     raise SourceError(f"recursive alias *{name}: it is inside its own anchor", *at)
                 if len(stack) - 1 + target.height > MAX_DEPTH:
                     raise SourceError(TOO_DEEP, *at)
@@ -346,7 +313,7 @@ class _Builder:
                             *at,
                         )
                 continue
-            if kind_of_event == _SCALAR_EVENT:
+            if event_name == "ScalarEvent":
                 start, end = int(event.start_mark.index), int(event.end_mark.index)
                 if self.hashes:
                     self.scalars.append((start, end))
@@ -360,7 +327,7 @@ class _Builder:
                         at = (1, 1)
                 node = _scalar(event, at, self.source)
             else:  # the start of a mapping or a sequence
-                kind = _MAP if kind_of_event == _START_MAP else _SEQ
+                kind = _MAP if event_name == "MappingStartEvent" else _SEQ
                 tag: str | None = event.tag
                 if tag not in (None, "!", _CORE + ("map" if kind == _MAP else "seq")):
                     raise SourceError(_bad_tag(tag, kind), *at)
@@ -391,27 +358,19 @@ class _Builder:
 
 def _data(root: _YNode) -> Any:
     """Plain data for the node graph, aliases expanded into fresh containers."""
-    if root.kind == _SCALAR:
-        return root.value
-    stack: list[tuple[_YNode, list[Any] | dict[str, Any]]] = []
-    result = _value(root, stack)
+    holder: list[Any] = [None]
+    stack: list[tuple[_YNode, Any, str | int]] = [(root, holder, 0)]  # node, into, where
     while stack:
-        node, target = stack.pop()
-        if isinstance(target, list):
-            target.extend(_value(child, stack) for child in node.items)
+        node, into, where = stack.pop()
+        if node.kind == _SCALAR:
+            into[where] = node.value
+        elif node.kind == _SEQ:
+            into[where] = items = [None] * len(node.items)
+            stack.extend((child, items, i) for i, child in enumerate(node.items))
         else:
-            for name, (_, child) in node.index.items():
-                target[name] = _value(child, stack)
-    return result
-
-
-def _value(node: _YNode, stack: list[tuple[_YNode, list[Any] | dict[str, Any]]]) -> Any:
-    """The scalar of ``node``, or an empty container queued on ``stack`` for filling."""
-    if node.kind == _SCALAR:
-        return node.value
-    container: list[Any] | dict[str, Any] = [] if node.kind == _SEQ else {}
-    stack.append((node, container))
-    return container
+            into[where] = members = dict.fromkeys(node.index)
+            stack.extend((child, members, name) for name, (_, child) in node.index.items())
+    return holder[0]
 
 
 def libyaml_available() -> bool:
