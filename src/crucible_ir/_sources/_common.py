@@ -27,10 +27,6 @@ _BOM = "\ufeff"
 class SourceError(Exception):
     """A document that cannot be read at all, with the 1-based position of the problem."""
 
-    message: str
-    line: int
-    column: int
-
     def __init__(self, message: str, line: int, column: int) -> None:
         super().__init__(message, line, column)
         self.message = message
@@ -96,8 +92,8 @@ class Document:
     ``data`` is the document as JSON-model data (dict, list, str, int, float,
     bool or None; YAML only: until `check`, a plain scalar such as ``.inf`` is a
     `BadNumber` there). ``build`` makes the position tree on first use, and
-    ``position`` turns a node's ``at`` into a line and column; without them
-    everything is at 1:1. ``comment`` is the line and column of the text's first
+    ``position`` turns a node's ``at`` into a line and column (by default ``at``
+    is one); without a tree everything is at 1:1. ``comment`` is the line and column of the text's first
     comment (YAML and TOML), else ``None``: writing the data again would drop the
     comments, so ``fmt`` refuses such a file.
     """
@@ -113,15 +109,13 @@ class Document:
         comment: tuple[int, int] | None = None,
     ) -> None:
         self.data = data
-        self._build = build
-        self._position = position
+        self._build = build or (lambda: Node((1, 1)))
+        self._position = position or (lambda at: at)
         self._root: Node[Any] | None = None
         self.comment = comment
 
-    def _walk(self, path: Path) -> tuple[Node[Any], Any, bool] | None:
+    def _walk(self, path: Path) -> tuple[Node[Any], Any, bool]:
         """The deepest node along ``path``, the key position of its last step, whether it exists."""
-        if self._build is None:
-            return None
         if self._root is None:
             self._root = self._build()
         node, key_at = self._root, None
@@ -141,11 +135,8 @@ class Document:
         Where the path does not exist (a missing field), of its deepest existing
         ancestor (the enclosing object); without positions, 1:1.
         """
-        walked = self._walk(path)
-        if walked is None or self._position is None:
-            return (1, 1)
-        node, key_at, found = walked
-        return self._position(key_at if key and found and key_at is not None else node.at)
+        node, key_at, _ = self._walk(path)  # no key position where the path is missing
+        return self._position(key_at if key and key_at is not None else node.at)
 
     def raw_scalar(self, path: Path) -> str | None:
         """YAML only: the text of the *plain* scalar at ``path`` that is not a string, else None.
@@ -153,8 +144,8 @@ class Document:
         So a caller can read ``owner: 1.10`` as ``"1.10"`` (or ``owner: .inf`` as
         ``".inf"``) where the field is a string. ``key:`` with nothing has no text.
         """
-        walked = self._walk(path)
-        return walked[0].raw if walked is not None and walked[2] else None
+        node, _, found = self._walk(path)
+        return node.raw if found else None
 
     def check(self, data: Any) -> None:
         """Raise `SourceError` for the first `BadNumber` in ``data``, in document order.

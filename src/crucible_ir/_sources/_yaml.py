@@ -428,4 +428,4 @@ def load_yaml(text: str | bytes, parser: str | None = None) -> Document:
     comment = builder.first_comment()
     if root is None:
         return Document(None, comment=comment)
-    return Document(_data(root), lambda: root, lambda at: at, comment=comment)
+    return Document(_data(root), lambda: root, comment=comment)
