@@ -21,8 +21,6 @@ Path: TypeAlias = tuple[str | int, ...]
 NON_FINITE = "non-finite numbers are not allowed in IR documents"
 """The message for ``.inf``/``.nan`` (YAML) and ``inf``/``nan`` (TOML)."""
 
-_BOM = "\ufeff"
-
 
 class SourceError(Exception):
     """A document that cannot be read at all, with the 1-based position of the problem."""
@@ -93,9 +91,9 @@ class Document:
     bool or None; YAML only: until `check`, a plain scalar such as ``.inf`` is a
     `BadNumber` there). ``build`` makes the position tree on first use, and
     ``position`` turns a node's ``at`` into a line and column (by default ``at``
-    is one); without a tree everything is at 1:1. ``comment`` is the line and column of the text's first
-    comment (YAML and TOML), else ``None``: writing the data again would drop the
-    comments, so ``fmt`` refuses such a file.
+    is one); without a tree everything is at 1:1. ``comment`` is the line and
+    column of the text's first comment (YAML and TOML), else ``None``: writing
+    the data again would drop the comments, so ``fmt`` refuses such a file.
     """
 
     __slots__ = ("_build", "_position", "_root", "comment", "data")
@@ -223,4 +221,4 @@ def decode_text(text: str | bytes) -> str:
                 f"invalid UTF-8: byte 0x{text[exc.start]:02X} ({exc.reason})",
                 *LineIndex(valid).position(len(valid)),
             ) from None
-    return decoded[1:] if decoded.startswith(_BOM) else decoded
+    return decoded.removeprefix("\ufeff")

@@ -51,14 +51,12 @@ class _TNode(Node[int]):
     __slots__ = ("array", "kind", "table")
 
     def __init__(self, at: int, kind: int) -> None:
-        super().__init__(at)
         self.kind = kind
         self.table: dict[str, tuple[int, _TNode]] = {}
         self.array: list[_TNode] = []
-        if kind == _TABLE:
-            self.kids = self.table
-        elif kind == _ARRAY:
-            self.kids = self.array
+        super().__init__(
+            at, self.table if kind == _TABLE else self.array if kind == _ARRAY else None
+        )
 
 
 def _unescape(match: re.Match[str]) -> str:
@@ -102,15 +100,13 @@ class _Scanner:
             if not stack and not char:
                 return root
             if not stack and char == "[":
-                double = text.startswith("[[", at)
-                self.i += 2 if double else 1
-                parts = self._key(root, 1)
-                self._skip(_SPACE)
-                close = "]]" if double else "]"
+                close = "]]" if text.startswith("[[", at) else "]"
+                self.i += len(close)
+                parts = self._key(root, 1)  # which skips the spaces after it
                 if not parts or not text.startswith(close, self.i):
                     break
                 self.i += len(close)
-                if double:
+                if close == "]]":
                     table, depth = self._descend(root, 1, parts[:-1], at)
                     table, depth = self._append_table(table, depth, parts[-1], at)
                 else:
@@ -121,7 +117,6 @@ class _Scanner:
             name, key_at = "", 0
             if not inline or into.kind == _TABLE:
                 parts = self._key(into, into_depth)
-                self._skip(_SPACE)
                 if not parts or not text.startswith("=", self.i):
                     if not inline:
                         break
@@ -167,13 +162,13 @@ class _Scanner:
         return depth
 
     def _key(self, table: _TNode, depth: int) -> list[tuple[str, int]]:
-        """A dotted key at the current offset, as ``(name, offset)`` parts.
+        """A dotted key at the current offset, as ``(name, offset)`` parts; spaces after it skipped.
 
-        The key is read in ``table``, ``depth`` levels deep. Every part followed
-        by another names a table, and its depth is checked as soon as the next
-        part is read, as `_descend` would (without creating anything): a key
-        nested too deeply is an error whatever follows it, and tomllib, whose
-        time on a dotted key grows with the square of its length, never gets one.
+        The key is read in ``table``, ``depth`` levels deep. The depth of each
+        part is checked as soon as the next is read, as `_descend` would (without
+        creating anything): a key nested too deeply is an error whatever follows
+        it, and tomllib, whose time on a dotted key grows with the square of its
+        length, never gets one.
         """
         parts: list[tuple[str, int]] = []
         text = self.text

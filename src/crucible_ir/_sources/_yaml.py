@@ -267,8 +267,8 @@ class _Builder:
         node.size += sum(child.size for child in children)
         node.height = max((child.height + 1 for child in children), default=1)
 
-    def build(self, events: Iterator[Any]) -> _YNode | None:
-        """The root of the single document in ``events`` (``None`` for an empty stream)."""
+    def build(self, events: Iterator[Any]) -> _YNode:
+        """The root of the single document in ``events`` (a null at 1:1 for an empty stream)."""
         stack = self.stack
         anchors: dict[str, _YNode] = {}
         documents = nodes = 0
@@ -339,7 +339,7 @@ class _Builder:
                 stack.append(node)
             if event.anchor is not None:
                 anchors[event.anchor] = node
-        return self.top.items[0] if self.top.items else None
+        return self.top.items[0] if self.top.items else _YNode((1, 1), _SCALAR)
 
     def first_comment(self) -> Pos | None:
         """Where the first ``#`` outside every scalar is: a comment (or, rarely, in a tag)."""
@@ -425,7 +425,4 @@ def load_yaml(text: str | bytes, parser: str | None = None) -> Document:
     builder = _Builder(source)
     chosen = parser or ("libyaml" if libyaml_available() else "python")
     root = builder.build(_events(source, chosen))
-    comment = builder.first_comment()
-    if root is None:
-        return Document(None, comment=comment)
-    return Document(_data(root), lambda: root, comment=comment)
+    return Document(_data(root), lambda: root, comment=builder.first_comment())
