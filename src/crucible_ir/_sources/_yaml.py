@@ -140,18 +140,18 @@ def reads_as_text(text: str) -> bool:
 def _surrogate_escape(source: str, start: int) -> SourceError | None:
     r"""The error for the first ``\ud800``-style escape of the double-quoted scalar at ``start``."""
     for match in _ESCAPE.finditer(source, start + 1):
-        digits = match.group(1)
         if match.group() == '"':  # the end of the scalar
             return None
-        if digits is None or not 0xD800 <= int(digits, 16) <= 0xDFFF:
+        code = int(match.group(1) or "0", 16)  # 0 for an escape other than \uXXXX
+        if not 0xD800 <= code <= 0xDFFF:
             continue
         low = _LOW.match(source, match.end())
         instead = "the character itself"
-        if int(digits, 16) < 0xDC00 and low is not None:
-            code = 0x10000 + ((int(digits, 16) - 0xD800) << 10) + int(low.group(1), 16) - 0xDC00
-            instead += f" or \\U{code:08X}"
+        if code < 0xDC00 and low is not None:
+            pair = 0x10000 + ((code - 0xD800) << 10) + int(low.group(1), 16) - 0xDC00
+            instead += f" or \\U{pair:08X}"
         return SourceError(
-            f"YAML cannot escape a character as a UTF-16 surrogate pair (\\u{digits}); "
+            f"YAML cannot escape a character as a UTF-16 surrogate pair (\\u{match.group(1)}); "
             f"write {instead}",
             *LineIndex(source).position(match.start()),
         )
@@ -189,23 +189,22 @@ def _scalar(event: Any, at: Pos, source: str) -> _YNode:
         error = _surrogate_escape(source, int(event.start_mark.index))
         raise error or SourceError("invalid escape", *at)
     node.text = text
+    plain = tag is None and not event.style  # libyaml's style is "", Python's None
+    if tag is None or tag == "!":
+        name = None if plain else "str"
+    elif tag.startswith(_CORE) and tag[len(_CORE) :] in _SCALAR_TAGS:
+        name = tag[len(_CORE) :]
+    else:
+        raise SourceError(_bad_tag(tag, _SCALAR), *at)
     try:
-        if tag is None and not event.style:  # plain: libyaml's style is "", Python's None
-            try:
-                node.value = _resolve(text)
-            except _ScalarError as exc:
-                node.value = BadNumber(str(exc), *at)
-            node.merge = text == "<<"
-            if not isinstance(node.value, str) and text:
-                node.raw = text
-        elif tag is None or tag == "!":
-            node.value = text
-        elif tag.startswith(_CORE) and tag[len(_CORE) :] in _SCALAR_TAGS:
-            node.value = _resolve(text, tag[len(_CORE) :])
-        else:
-            raise _ScalarError(_bad_tag(tag, _SCALAR))
+        node.value = _resolve(text, name)
     except _ScalarError as exc:
-        raise SourceError(str(exc), *at) from None
+        if not plain:
+            raise SourceError(str(exc), *at) from None
+        node.value = BadNumber(str(exc), *at)  # its text or an error: the caller's choice
+    if plain:
+        node.merge = text == "<<"
+        node.raw = text if text and not isinstance(node.value, str) else None
     return node
 
 
@@ -221,17 +220,15 @@ _NODE_EVENTS = ("AliasEvent", "ScalarEvent", "MappingStartEvent", "SequenceStart
 class _Builder:
     """The node graph of a document, from its events, within the limits.
 
-    ``total`` counts the values the data will hold, every alias expanded (a
-    written value counts 1, an alias the values of its anchor); it is checked
-    at each alias, before anything is copied, so a billion laughs fails at
-    once, in memory proportional to the text.
+    ``total`` counts the values the data will hold, every alias expanded; it is
+    checked at each alias, before anything is copied, so a billion laughs fails
+    at once, in memory proportional to the text.
     """
 
     def __init__(self, source: str) -> None:
         self.source = source
         self.total = 0
-        self.hashes = "#" in source  # so maybe comments, found among the scalars' spans
-        self.scalars: list[tuple[int, int]] = []
+        self.scalars: list[tuple[int, int]] = []  # spans, where a '#' is no comment
         self.top = _YNode((1, 1), _SEQ)  # holds the root, so every node has a parent
         self.stack = [self.top]
 
@@ -315,8 +312,7 @@ class _Builder:
                 continue
             if event_name == "ScalarEvent":
                 start, end = int(event.start_mark.index), int(event.end_mark.index)
-                if self.hashes:
-                    self.scalars.append((start, end))
+                self.scalars.append((start, end))
                 if start == end:
                     # Nothing written (``key:``): the parsers place it at the next token, maybe
                     # lines below. Right after its key is where a value is missing; an
@@ -409,11 +405,10 @@ def _error(exc: Any, source: str, *, in_bytes: bool) -> SourceError:
     if message == _LIBYAML_TOO_DEEP:  # libyaml's own limit, 1000 levels
         message = TOO_DEEP
     start = getattr(exc, "context_mark", None)
+    escape = None
     if message == _LIBYAML_BAD_ESCAPE and start is not None:
         escape = _surrogate_escape(source, int(start.index))
-        if escape is not None:
-            return escape
-    return SourceError(message, *_mark(mark)) if mark is not None else SourceError(message, 1, 1)
+    return escape or SourceError(message, *(_mark(mark) if mark is not None else (1, 1)))
 
 
 def load_yaml(text: str | bytes, parser: str | None = None) -> Document:
