@@ -1,17 +1,15 @@
 """TOML documents: values from tomllib, positions from a small scanner of our own.
 
 tomllib (``tomli`` before Python 3.11) gives no positions, so a scanner reads
-the text first and builds the position tree, with an explicit stack: headers
-(array-of-table elements numbered as they come), bare, quoted and dotted keys,
-inline arrays and tables to any depth. A value is placed at its first
-character, a key at its own, a table at its header's ``[`` (or at the dotted
-key implying it); anything the scanner does not follow falls back to the
-nearest ancestor it did. It also notes the first comment, and refuses first
-what tomllib would choke on: nesting past `MAX_DEPTH` (checked key part by key
-part, as tomllib's time on a long dotted key grows with its square) and decimal
-integers too long for ``int()``. Offset date-times become RFC 3339 strings
-(``Z`` for UTC), local ones keep their ISO form; ``inf``, ``nan``, overflowing
-floats and integers beyond `MAX_INT_CHARS` are errors.
+the text first, without recursion: a value is placed at its first character, a
+key at its own, a table at its header's ``[`` (or at the dotted key implying
+it), an array-of-tables element at its ``[[``; what the scanner does not follow
+falls back to the nearest ancestor it did. It notes the first comment, and
+refuses what tomllib would choke on: nesting past `MAX_DEPTH` (checked key part
+by key part, as tomllib's time on a long dotted key grows with its square) and
+decimal integers too long for ``int()``. Offset date-times become RFC 3339
+strings (``Z`` for UTC), local ones keep their ISO form; ``inf``, ``nan``,
+overflowing floats and integers beyond `MAX_INT_CHARS` are errors.
 """
 
 from __future__ import annotations
@@ -78,15 +76,12 @@ class _Scanner:
         self.comment: int | None = None  # offset of the first comment
 
     def scan(self) -> _TNode:
-        """The position tree of the whole document (as far as it makes sense).
-
-        Key/value lines and the items of inline arrays and tables are read by
-        one loop, with a stack of the inline values still open; where it
-        cannot follow an inline value it goes back to the last header's table.
-        """
+        """The position tree of the whole document (as far as it makes sense)."""
         root = _TNode(0, _TABLE)
         table, depth = root, 1  # the table of the last header
-        stack: list[tuple[_TNode, int]] = []  # open inline arrays and tables, with depths
+        # The inline arrays and tables open, with their depths; where the scanner
+        # cannot follow one, it goes back to the table of the last header.
+        stack: list[tuple[_TNode, int]] = []
         text = self.text
         while True:
             self._skip(_BLANK)
@@ -164,11 +159,9 @@ class _Scanner:
     def _key(self, table: _TNode, depth: int) -> list[tuple[str, int]]:
         """A dotted key at the current offset, as ``(name, offset)`` parts; spaces after it skipped.
 
-        The key is read in ``table``, ``depth`` levels deep. The depth of each
-        part is checked as soon as the next is read, as `_descend` would (without
-        creating anything): a key nested too deeply is an error whatever follows
-        it, and tomllib, whose time on a dotted key grows with the square of its
-        length, never gets one.
+        The key is read in ``table``, ``depth`` levels deep. Each part's depth is
+        checked as soon as the next is read, as `_descend` would (creating
+        nothing): a key nested too deeply is an error whatever follows it.
         """
         parts: list[tuple[str, int]] = []
         text = self.text
@@ -234,12 +227,9 @@ class _Scanner:
         name, at = part
         entry = table.table.get(name)
         if entry is None or entry[1].kind != _ARRAY:
-            array = _TNode(header, _ARRAY)
-            table.table[name] = (at, array)
-        else:
-            array = entry[1]
+            entry = table.table[name] = (at, _TNode(header, _ARRAY))
         element = _TNode(header, _TABLE)
-        array.array.append(element)
+        entry[1].array.append(element)
         return element, self._deeper(self._deeper(depth, at), at)
 
     def _scalar(self) -> bool:
