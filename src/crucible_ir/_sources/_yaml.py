@@ -81,15 +81,6 @@ class _ScalarError(Exception):
     """A scalar that cannot be read; the caller adds the position."""
 
 
-def _tag_name(tag: str) -> str:
-    """The tag as it would be written: ``!!int``, ``!local``, ``!<tag:example.com,2000:x>``."""
-    if tag.startswith(_CORE):
-        name = "!!" + tag[len(_CORE) :]
-    else:
-        name = tag if tag.startswith("!") else f"!<{tag}>"
-    return name if len(name) <= 60 else name[:41] + "..."
-
-
 def _to_int(text: str) -> int:
     if text[:2] in ("0o", "0x"):
         value = int(text[2:], 8 if text[1] == "o" else 16)
@@ -209,9 +200,16 @@ def _scalar(event: Any, at: Pos, source: str) -> _YNode:
 
 
 def _bad_tag(tag: str, kind: int) -> str:
-    if tag in (_CORE + "map", _CORE + "seq", *(_CORE + name for name in _SCALAR_TAGS)):
-        return f"tag {_tag_name(tag)} cannot be applied to a {_KIND_NAMES[kind]}"
-    return f"tag {_tag_name(tag)} is not allowed: IR documents are plain data"
+    """The error for ``tag`` on a node of ``kind``, the tag as written (``!!int``, ``!<x:y>``)."""
+    if tag.startswith(_CORE):
+        name = "!!" + tag[len(_CORE) :]
+    else:
+        name = tag if tag.startswith("!") else f"!<{tag}>"
+    if len(name) > 60:
+        name = name[:41] + "..."
+    if tag in (_CORE + "map", _CORE + "seq", *(_CORE + scalar for scalar in _SCALAR_TAGS)):
+        return f"tag {name} cannot be applied to a {_KIND_NAMES[kind]}"
+    return f"tag {name} is not allowed: IR documents are plain data"
 
 
 _NODE_EVENTS = ("AliasEvent", "ScalarEvent", "MappingStartEvent", "SequenceStartEvent")
