@@ -1,10 +1,8 @@
 """What every source reader shares: the error, the document, and position lookup.
 
-A reader turns text into plain JSON-model data and a *position tree*: one
-`Node` per value, holding where it starts and, for objects, where each key
-starts; `Document.locate` walks it along a path. Positions are 1-based; columns
-count characters, not bytes. The limits are shared by the readers, so that a
-document is readable in every format or refused the same way.
+A reader turns text into plain JSON-model data and a *position tree* of
+`Node`, which `Document.locate` walks along a path. Positions are 1-based;
+columns count characters, not bytes.
 """
 
 from __future__ import annotations
@@ -167,6 +165,8 @@ class Document:
 
 
 _NEWLINE = re.compile("\n")
+SURROGATE = re.compile("[\ud800-\udfff]")
+"""A surrogate code point: in a ``str`` it cannot have come from UTF-8 text."""
 
 
 class LineIndex:
@@ -202,23 +202,19 @@ def decode_text(text: str | bytes) -> str:
     surrogate in a ``str`` (it could not have come from a UTF-8 file).
     """
     if isinstance(text, str):
-        if not text.isascii():
-            try:
-                text.encode("utf-8")
-            except UnicodeEncodeError as exc:
-                code = ord(text[exc.start])
-                raise SourceError(
-                    f"invalid character U+{code:04X} (a lone surrogate)",
-                    *LineIndex(text).position(exc.start),
-                ) from None
-        decoded = text
-    else:
-        try:
-            decoded = bytes(text).decode("utf-8")
-        except UnicodeDecodeError as exc:
-            valid = bytes(text[: exc.start]).decode("utf-8")
+        lone = SURROGATE.search(text)
+        if lone is not None:
             raise SourceError(
-                f"invalid UTF-8: byte 0x{text[exc.start]:02X} ({exc.reason})",
-                *LineIndex(valid).position(len(valid)),
-            ) from None
+                f"invalid character U+{ord(lone.group()):04X} (a lone surrogate)",
+                *LineIndex(text).position(lone.start()),
+            )
+        return text.removeprefix("\ufeff")
+    try:
+        decoded = bytes(text).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        valid = bytes(text[: exc.start]).decode("utf-8")
+        raise SourceError(
+            f"invalid UTF-8: byte 0x{text[exc.start]:02X} ({exc.reason})",
+            *LineIndex(valid).position(len(valid)),
+        ) from None
     return decoded.removeprefix("\ufeff")

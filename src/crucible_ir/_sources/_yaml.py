@@ -40,6 +40,7 @@ from typing import Any, TypeAlias
 from .._codec._limits import MAX_DEPTH, MAX_INT_CHARS, TOO_DEEP, int_ok
 from ._common import (
     NON_FINITE,
+    SURROGATE,
     BadNumber,
     Document,
     LineIndex,
@@ -67,7 +68,6 @@ _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": Fal
 _INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
 _NON_FINITE = re.compile(r"[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _ESCAPE = re.compile(r'\\(?:u([0-9a-fA-F]{4})|.)|"', re.DOTALL)  # in a double-quoted scalar
 _LOW = re.compile(r"\\u([dD][c-fC-F][0-9a-fA-F]{2})")
 _LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
@@ -176,7 +176,7 @@ def _scalar(event: Any, at: Pos, source: str) -> _YNode:
     node = _YNode(at, _SCALAR)
     text: str = event.value
     tag: str | None = event.tag
-    if event.style == '"' and _SURROGATE.search(text):  # the pure-Python parser took the escape
+    if event.style == '"' and SURROGATE.search(text):  # the pure-Python parser took the escape
         error = _surrogate_escape(source, int(event.start_mark.index))
         raise error or SourceError("invalid escape", *at)
     node.text = text
