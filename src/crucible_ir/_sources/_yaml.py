@@ -82,15 +82,12 @@ class _ScalarError(Exception):
 
 
 def _to_int(text: str) -> int:
-    if text[:2] in ("0o", "0x"):
-        value = int(text[2:], 8 if text[1] == "o" else 16)
-    elif len(text.lstrip("+-")) > MAX_INT_CHARS:
-        raise _ScalarError("integer out of range")
-    else:
-        value = int(text)
-    if not int_ok(value):
-        raise _ScalarError("integer out of range")
-    return value
+    prefixed = text[:2] in ("0o", "0x")
+    if prefixed or len(text.lstrip("+-")) <= MAX_INT_CHARS:  # else too long for int()
+        value = int(text[2:], 8 if text[1] == "o" else 16) if prefixed else int(text)
+        if int_ok(value):
+            return value
+    raise _ScalarError("integer out of range")
 
 
 def _to_float(text: str) -> float:
@@ -337,17 +334,13 @@ class _Builder:
 
     def first_comment(self) -> Pos | None:
         """Where the first ``#`` outside every scalar is: a comment (or, rarely, in a tag)."""
-        source = self.source
-        at = source.find("#")
-        spans = iter(self.scalars)
-        span = next(spans, None)
-        while at >= 0:
-            while span is not None and span[1] <= at:
-                span = next(spans, None)
-            if span is None or at < span[0]:
-                return LineIndex(source).position(at)
-            at = source.find("#", span[1])
-        return None
+        at = self.source.find("#")
+        for start, end in self.scalars:  # in document order
+            if at < start:  # before this scalar (or no '#' left)
+                break
+            if at < end:  # inside it: the next '#' after it
+                at = self.source.find("#", end)
+        return LineIndex(self.source).position(at) if at >= 0 else None
 
 
 def _data(root: _YNode) -> Any:
