@@ -42,43 +42,26 @@ if TYPE_CHECKING:
     from ._model._output import OutputSpec
     from ._model._stage import StageDef
 
-# Public name -> the module that defines it ("" for the public submodules).
-_WHERE = {
-    "BackendRef": "._model._backend_ref",
-    "Builder": "._builder",
-    "DatasetRef": "._model._dataset",
-    "DecodeError": "._errors",
-    "Experiment": "._model._experiment",
-    "ExperimentBuilder": "._builder",
-    "IRError": "._errors",
-    "Issue": "._errors",
-    "IssueCode": "._errors",
-    "MAX_DEPTH": "._codec._limits",
-    "ModelRef": "._model._model_registry",
-    "ModelVersion": "._model._model_registry",
-    "OutputSpec": "._model._output",
-    "StageDef": "._model._stage",
-    "ValidationError": "._errors",
-    "backend": "",
-    "deployment": "",
-    "errors": "._checks._validate",
-    "experiment": "._builder",
-    "feedback": "",
-    "fingerprint": "._codec._canonical",
-    "from_dict": "._codec._json",
-    "from_json": "._codec._json",
-    "is_valid": "._checks._validate",
-    "iter_jsonl": "._codec._jsonl",
-    "json_schema": "._codec._schema",
-    "new_experiment": "._builder",
-    "reliability": "",
-    "replace": "._model._base",
-    "to_dict": "._codec._json",
-    "to_json": "._codec._json",
-    "training": "",
-    "type_names": "._model._base",
-    "validate": "._checks._validate",
+# The module that defines each public name ("" for the public submodules).
+_MODULES = {
+    "": ("backend", "deployment", "feedback", "reliability", "training"),
+    "._builder": ("Builder", "ExperimentBuilder", "experiment", "new_experiment"),
+    "._checks._validate": ("errors", "is_valid", "validate"),
+    "._codec._canonical": ("fingerprint",),
+    "._codec._json": ("from_dict", "from_json", "to_dict", "to_json"),
+    "._codec._jsonl": ("iter_jsonl",),
+    "._codec._limits": ("MAX_DEPTH",),
+    "._codec._schema": ("json_schema",),
+    "._errors": ("DecodeError", "IRError", "Issue", "IssueCode", "ValidationError"),
+    "._model._backend_ref": ("BackendRef",),
+    "._model._base": ("replace", "type_names"),
+    "._model._dataset": ("DatasetRef",),
+    "._model._experiment": ("Experiment",),
+    "._model._model_registry": ("ModelRef", "ModelVersion"),
+    "._model._output": ("OutputSpec",),
+    "._model._stage": ("StageDef",),
 }
+_WHERE = {name: module for module, names in _MODULES.items() for name in names}
 
 __all__ = [
     "IR_VERSION",

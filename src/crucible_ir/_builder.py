@@ -38,22 +38,19 @@ class ExperimentBuilder:
     ('majority', 'fast')
     """
 
-    __slots__ = ("_fields", "_reliability")
+    __slots__ = ("_fields",)
 
     def __init__(self, id: str) -> None:
+        # The experiment's fields; "reliability" holds the parts of its ReliabilityConfig.
         self._fields: dict[str, Any] = {"id": id, "backend": None, "pipeline": []}
-        self._reliability: dict[str, Any] = {}
 
     def _with(self, **fields: Any) -> ExperimentBuilder:
         new = object.__new__(ExperimentBuilder)
         new._fields = {**self._fields, **fields}
-        new._reliability = self._reliability
         return new
 
     def _with_reliability(self, **parts: Any) -> ExperimentBuilder:
-        new = self._with()
-        new._reliability = {**self._reliability, **parts}
-        return new
+        return self._with(reliability={**self._fields.get("reliability", {}), **parts})
 
     def __repr__(self) -> str:
         return f"ExperimentBuilder({self.draft()!r})"
@@ -89,8 +86,8 @@ class ExperimentBuilder:
         **fields: Any,
     ) -> ExperimentBuilder:
         """Set the backend under test; ``fields`` are further `BackendRef` fields."""
-        opts = dict(options) if options is not None else None
-        return self._with(backend=BackendRef(id=id, profile=profile, options=opts, **fields))
+        ref = BackendRef(id=id, profile=profile, options=_copy(options), **fields)
+        return self._with(backend=ref)
 
     def add_stage(
         self,
@@ -101,12 +98,7 @@ class ExperimentBuilder:
         enabled: bool = True,
     ) -> ExperimentBuilder:
         """Append a stage to the pipeline."""
-        stage = StageDef(
-            name=name,
-            module=module,
-            options=dict(options) if options is not None else None,
-            enabled=enabled,
-        )
+        stage = StageDef(name=name, module=module, options=_copy(options), enabled=enabled)
         return self._with(pipeline=[*self._fields["pipeline"], stage])
 
     def with_dataset(
@@ -119,10 +111,10 @@ class ExperimentBuilder:
         **fields: Any,
     ) -> ExperimentBuilder:
         """Set the dataset; ``fields`` are further `DatasetRef` fields."""
-        opts = dict(options) if options is not None else None
-        return self._with(
-            dataset=DatasetRef(name=name, provider=provider, split=split, options=opts, **fields)
+        data = DatasetRef(
+            name=name, provider=provider, split=split, options=_copy(options), **fields
         )
+        return self._with(dataset=data)
 
     def add_output(
         self,
@@ -133,12 +125,7 @@ class ExperimentBuilder:
         options: Mapping[str, Any] | None = None,
     ) -> ExperimentBuilder:
         """Append an output; ``formats`` is a list of formats, or one format (``"json"``)."""
-        output = OutputSpec(
-            name=name,
-            formats=_items(formats),
-            sink=sink,
-            options=dict(options) if options is not None else None,
-        )
+        output = OutputSpec(name=name, formats=_items(formats), sink=sink, options=_copy(options))
         return self._with(outputs=[*(self._fields.get("outputs") or []), output])
 
     # -- reliability -----------------------------------------------------
@@ -201,13 +188,18 @@ class ExperimentBuilder:
         changing one never reaches the builder or other drafts.
         """
         fields = dict(self._fields)
-        if self._reliability:
-            fields["reliability"] = ReliabilityConfig(**self._reliability)
+        if "reliability" in fields:
+            fields["reliability"] = ReliabilityConfig(**fields["reliability"])
         return copy.deepcopy(Experiment(**fields))
 
     def build(self) -> Experiment:
         """The experiment, validated; raises `ValidationError` listing every problem."""
         return validate(self.draft())
+
+
+def _copy(mapping: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """A dict of its own: changing the caller's mapping later never reaches the builder."""
+    return None if mapping is None else dict(mapping)
 
 
 def _items(values: str | Iterable[str]) -> list[str]:

@@ -79,13 +79,9 @@ def path_of(loc: Loc) -> str:
 class Issue(msgspec.Struct, frozen=True, repr_omit_defaults=True):
     """One problem, at one path; ``str(issue)`` is ``"<path>: <message>"``.
 
-    ``path`` uses dotted field names and ``[i]`` indices from the object that was
-    checked (``pipeline[2].name``); ``""`` is the object itself. ``loc`` is the
-    same place as a tuple of keys and indexes (``("pipeline", 2, "name")``), for
-    programs: the issues this package reports are made with `Issue.at`, which
-    writes ``path`` from ``loc``. ``line`` and ``column`` (1-based) are set when
-    the problem was found in source text. Equality leaves ``loc`` out: ``path``
-    names the same place, and an issue made by hand may not give ``loc``.
+    The issues this package reports are made with `Issue.at`, which writes
+    ``path`` from ``loc``. Equality leaves ``loc`` out: ``path`` names the same
+    place, and an issue made by hand may not give ``loc``.
 
     >>> str(Issue("reliability.stats.alpha", "range", "expected a number in [0, 1], got 1.5"))
     'reliability.stats.alpha: expected a number in [0, 1], got 1.5'
@@ -125,19 +121,16 @@ class Issue(msgspec.Struct, frozen=True, repr_omit_defaults=True):
         """
         return cls(path_of(loc), code, message, line, column, loc)  # type: ignore[arg-type]
 
+    def _key(self) -> tuple[object, ...]:
+        return (self.path, self.code, self.message, self.line, self.column)
+
     def __eq__(self, other: object) -> bool:
         if type(other) is not Issue:
             return NotImplemented
-        return (self.path, self.code, self.message, self.line, self.column) == (
-            other.path,
-            other.code,
-            other.message,
-            other.line,
-            other.column,
-        )
+        return self._key() == other._key()
 
     def __hash__(self) -> int:
-        return hash((self.path, self.code, self.message, self.line, self.column))
+        return hash(self._key())
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
@@ -159,16 +152,13 @@ class IRError(ValueError):
     def __init__(self, errors: Iterable[Issue], *, title: str | None = None) -> None:
         self.errors = list(errors)
         self._title = title
-        super().__init__(self._render())
+        super().__init__(str(self))
 
-    def _render(self) -> str:
+    def __str__(self) -> str:
         lines = [issue._line() for issue in self.errors]
         if self._title:
             lines.insert(0, self._title)
         return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self._render()
 
     def __reduce__(self) -> tuple[object, ...]:
         return (type(self), (self.errors,), {"_title": self._title})

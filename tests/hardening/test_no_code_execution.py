@@ -199,7 +199,7 @@ def test_no_eval_no_exec_no_compile() -> None:
         node.value
         for node in init.body
         if isinstance(node, ast.Assign)
-        and any(isinstance(t, ast.Name) and t.id == "_WHERE" for t in node.targets)
+        and any(isinstance(t, ast.Name) and t.id == "_MODULES" for t in node.targets)
     ]
     # The private modules, by the relative name the loader imports them by ("._model._base").
     private = {
@@ -208,12 +208,17 @@ def test_no_eval_no_exec_no_compile() -> None:
         if p.name != "__init__.py"
     }
     if imports:
+        # The table maps each module name, a string literal, to the names it defines.
         (table,) = tables
         assert isinstance(table, ast.Dict)
-        for value in table.values:
-            assert isinstance(value, ast.Constant)
-            assert isinstance(value.value, str)
-            assert value.value in ("", *private)
+        modules = set()
+        for key in table.keys:
+            assert isinstance(key, ast.Constant)
+            assert isinstance(key.value, str)
+            assert key.value in ("", *private)
+            modules.add(key.value)
+        # The loader's lookup is built from that table alone.
+        assert set(ir._WHERE.values()) == modules
 
 
 @pytest.mark.parametrize("name", ["os", "sys", "subprocess", "pickle", "_checker.exec"])

@@ -8,14 +8,15 @@ here when its class is created.
 
 from __future__ import annotations
 
-import sys
+from collections.abc import Callable
 from typing import Annotated, Any, ClassVar, TypeVar, get_args, get_origin
 
 import msgspec
 
-__all__ = ["IRStruct", "replace", "resolve_type", "type_names"]
+__all__ = ["IRStruct", "replace", "resolve_type", "type_names", "wire_object"]
 
 _T = TypeVar("_T", bound="IRStruct")
+_C = TypeVar("_C", bound="type[IRStruct]")
 _REGISTRY: dict[str, type[IRStruct]] = {}
 
 
@@ -52,8 +53,7 @@ class IRStruct(
         """
         return msgspec.structs.replace(self, **changes)
 
-    def __replace__(self: _T, **changes: Any) -> _T:  # copy.replace (Python 3.13)
-        return msgspec.structs.replace(self, **changes)
+    __replace__ = replace  # copy.replace (Python 3.13)
 
 
 def replace(obj: _T, /, **changes: Any) -> _T:
@@ -69,8 +69,7 @@ def replace(obj: _T, /, **changes: Any) -> _T:
 def resolve_type(type_: str | type[_T]) -> type[_T]:
     """The IR class for a class or a stable type name such as ``"reliability.stats"``."""
     if isinstance(type_, str):
-        if type_ not in _REGISTRY:
-            _load_all(type_)
+        _load_all(type_)
         try:
             return _REGISTRY[type_]  # type: ignore[return-value]
         except KeyError:
@@ -105,40 +104,47 @@ def name_publicly(cls: type, type_name: str) -> None:
     cls.__doc__ = _document(cls)
 
 
+def wire_object(name: str) -> Callable[[_C], _C]:
+    """Class decorator: give a wire object nested in the backend types the name ``name``.
+
+    Messages, content parts, tool calls, choices and usage are not top-level
+    documents: the name shows in error messages, but is not registered, so
+    `type_names` lists only the documents of the contract.
+    """
+
+    def name_it(cls: _C) -> _C:
+        cls.__ir_type__ = name
+        name_publicly(cls, name)
+        return cls
+
+    return name_it
+
+
 def _load_all(name: str | None = None) -> None:
     """Import the model modules so that the registry holds ``name`` (every type for None).
 
-    An experiment's types come first: a command that reads experiments does not
-    pay for importing the backend's.
+    An experiment's types come first (its module imports every other model
+    module but these): a command that reads experiments does not pay for the backend's.
     """
     from . import _experiment  # noqa: F401
 
     if name not in _REGISTRY:
-        from . import _models  # noqa: F401
+        from . import _deployment  # noqa: F401
+        from ._backend import _capabilities, _completion, _prompt  # noqa: F401
 
 
 def _document(cls: type) -> str:
     """The class docstring followed by an ``Attributes:`` section from the field docs."""
     head = (cls.__doc__ or "").rstrip()
     lines: list[str] = []
-    module = sys.modules.get(cls.__module__)
-    hints = getattr(cls, "__annotations__", {})
-    for name, hint in hints.items():
-        if get_origin(hint) is ClassVar or (isinstance(hint, str) and hint.startswith("ClassVar")):
-            continue
-        text = _description(hint, module)
-        if text:
-            lines.append(f"    {name}: {text}")
+    for name, hint in getattr(cls, "__annotations__", {}).items():
+        # A field's doc is the last described `msgspec.Meta` of its `Annotated` hint.
+        metas = get_args(hint)[1:] if get_origin(hint) is Annotated else ()
+        docs = [m.description for m in metas if isinstance(m, msgspec.Meta) and m.description]
+        if docs:
+            lines.append(f"    {name}: {docs[-1]}")
     if not lines:
         return head
     indent = "    " if "\n    " in head else ""
     body = "\n".join(indent + line for line in lines)
     return f"{head}\n\n{indent}Attributes:\n{body}\n"
-
-
-def _description(hint: object, module: object) -> str | None:
-    if get_origin(hint) is Annotated:
-        for meta in reversed(get_args(hint)[1:]):
-            if isinstance(meta, msgspec.Meta) and meta.description:
-                return meta.description
-    return None

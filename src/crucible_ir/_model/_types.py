@@ -13,28 +13,6 @@ from typing import Annotated, Any
 
 from msgspec import Meta
 
-__all__ = [
-    "URL_PATTERN",
-    "Flag",
-    "HalfOpenUnit",
-    "HttpUrl",
-    "Id",
-    "JSONMap",
-    "JSONValue",
-    "Name",
-    "NonNegInt",
-    "NonNegNumber",
-    "Number",
-    "Percent",
-    "PosInt",
-    "PosNumber",
-    "SemVer",
-    "Text",
-    "Timestamp",
-    "Unit",
-    "doc",
-]
-
 
 def doc(text: str) -> Meta:
     """Field documentation: shown in the class docstring and the JSON Schema."""

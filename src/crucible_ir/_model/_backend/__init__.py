@@ -1,8 +1,6 @@
 """The backend IR: provider-neutral LLM request and response types (the reference's v0.3).
 
-The public names live in `crucible_ir.backend`; this private package holds the
-definitions, one module per concern. Its modules import the core with relative
-imports (``from .._base import ...``) so that the package stays one consistent
-whole even when a tool loads ``crucible_ir`` a second time under another name
-(an absolute import would then mix the two copies and register every type twice).
+Its modules import the core relatively (``from .._base import ...``): an
+absolute import would mix two copies of the package when a tool loads
+``crucible_ir`` a second time under another name, registering every type twice.
 """

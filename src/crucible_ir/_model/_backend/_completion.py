@@ -5,10 +5,9 @@ from typing import Annotated, ClassVar, Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from .._base import IRStruct
+from .._base import IRStruct, wire_object
 from .._types import JSONMap, Name, NonNegInt, Text, doc
 from ._messages import Message
-from ._wire import wire_object
 
 __all__ = ["Choice", "Completion", "FinishReason", "Usage"]
 

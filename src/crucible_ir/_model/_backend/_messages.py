@@ -9,9 +9,8 @@ from typing import Annotated, Any, Literal
 
 from msgspec import UNSET, UnsetType
 
-from .._base import IRStruct
+from .._base import IRStruct, wire_object
 from .._types import JSONMap, Text, doc
-from ._wire import wire_object
 
 __all__ = ["ContentPart", "Message", "PartType", "Role", "ToolCall"]
 
@@ -26,10 +25,7 @@ PartType = Literal["text", "image", "audio", "tool_result"]
 class ContentPart(IRStruct, frozen=True, kw_only=True):
     """One piece of a multimodal message: text, an image, audio, or a tool's result.
 
-    Which keys a part uses depends on its ``type``: ``text`` for text; ``url``
-    or ``base64`` (with ``media_type``) for an image; ``url`` or ``base64``
-    (with ``format``) for audio; ``tool_call_id`` and ``content`` for a tool
-    result. Keys that are not given stay out of the JSON.
+    Which keys a part uses depends on its ``type``; keys not given stay out of the JSON.
 
     >>> ContentPart(type="text", text="Describe this picture.")
     backend.ContentPart(text='Describe this picture.', type='text')
@@ -116,7 +112,6 @@ class ToolCall(IRStruct, frozen=True, kw_only=True):
 class Message(IRStruct, frozen=True, kw_only=True):
     """One message of a conversation.
 
-    ``content`` is a string, or a list of `ContentPart` for multimodal input.
     The class methods build the common cases:
 
     >>> Message.user("Hello!")
