@@ -87,14 +87,15 @@ class _Scanner:
             self._skip(_BLANK)
             at = self.i
             char = text[at : at + 1]
-            if stack and char in ("]", "}", ","):
+            inline = bool(stack)  # reading the items of an inline array or table
+            if inline and char in ("]", "}", ","):
                 self.i += 1
                 if char != ",":
                     stack.pop()
                 continue
-            if not stack and not char:
+            if not inline and not char:
                 return root
-            if not stack and char == "[":
+            if not inline and char == "[":
                 close = "]]" if text.startswith("[[", at) else "]"
                 self.i += len(close)
                 parts = self._key(root, 1)  # which skips the spaces after it
@@ -107,7 +108,6 @@ class _Scanner:
                 else:
                     table, depth = self._descend(root, 1, parts, at)
                 continue
-            inline = bool(stack)
             into, into_depth = stack[-1] if inline else (table, depth)
             name, key_at = "", 0
             if not inline or into.kind == _TABLE:
