@@ -1,10 +1,8 @@
 """What every source reader shares: the error, the document, and position lookup.
 
-A reader turns text into plain JSON-model data and a *position tree*: one
-`Node` per value, holding where it starts and, for objects, where each key
-starts; `Document.locate` walks it along a path. Positions are 1-based; columns
-count characters, not bytes. The limits are shared by the readers, so that a
-document is readable in every format or refused the same way.
+A reader turns text into plain JSON-model data and a *position tree* of
+`Node`, which `Document.locate` walks along a path. Positions are 1-based;
+columns count characters, not bytes.
 """
 
 from __future__ import annotations
@@ -15,43 +13,15 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeAlias, TypeVar
 
-from .._codec._limits import MAX_DEPTH, TOO_DEEP
-
-__all__ = [
-    "MAX_DEPTH",
-    "NON_FINITE",
-    "TOO_DEEP",
-    "BadNumber",
-    "Document",
-    "LineIndex",
-    "Node",
-    "Path",
-    "SourceError",
-    "char_offset",
-    "decode_text",
-    "position_in",
-]
-
 Path: TypeAlias = tuple[str | int, ...]
 """Where a value sits in a document: object keys and array indexes, from the root."""
-
-# The library's one nesting limit (`crucible_ir.MAX_DEPTH`) holds for YAML and
-# TOML documents too: the YAML scanner stops at this depth of flow collections,
-# so a line of ``[[[[`` costs nothing past it. JSON is bounded by the library.
-
 
 NON_FINITE = "non-finite numbers are not allowed in IR documents"
 """The message for ``.inf``/``.nan`` (YAML) and ``inf``/``nan`` (TOML)."""
 
-_BOM = "\ufeff"
-
 
 class SourceError(Exception):
     """A document that cannot be read at all, with the 1-based position of the problem."""
-
-    message: str
-    line: int
-    column: int
 
     def __init__(self, message: str, line: int, column: int) -> None:
         super().__init__(message, line, column)
@@ -118,13 +88,13 @@ class Document:
     ``data`` is the document as JSON-model data (dict, list, str, int, float,
     bool or None; YAML only: until `check`, a plain scalar such as ``.inf`` is a
     `BadNumber` there). ``build`` makes the position tree on first use, and
-    ``position`` turns a node's ``at`` into a line and column; without them
-    everything is at 1:1. ``comment`` is the line and column of the text's first
-    comment (YAML and TOML), else ``None``: writing the data again would drop the
-    comments, so ``fmt`` refuses such a file.
+    ``position`` turns a node's ``at`` into a line and column (by default ``at``
+    is one); without a tree everything is at 1:1. ``comment`` is the line and
+    column of the text's first comment (YAML and TOML), else ``None``: writing
+    the data again would drop the comments, so ``fmt`` refuses such a file.
     """
 
-    __slots__ = ("_bad_numbers", "_build", "_position", "_root", "comment", "data")
+    __slots__ = ("_build", "_position", "_root", "comment", "data")
 
     def __init__(
         self,
@@ -132,20 +102,16 @@ class Document:
         build: Callable[[], Node[Any]] | None = None,
         position: Callable[[Any], tuple[int, int]] | None = None,
         *,
-        bad_numbers: bool = False,
         comment: tuple[int, int] | None = None,
     ) -> None:
         self.data = data
-        self._build = build
-        self._position = position
+        self._build = build or (lambda: Node((1, 1)))
+        self._position = position or (lambda at: at)
         self._root: Node[Any] | None = None
-        self._bad_numbers = bad_numbers
         self.comment = comment
 
-    def _walk(self, path: Path) -> tuple[Node[Any], Any, bool] | None:
+    def _walk(self, path: Path) -> tuple[Node[Any], Any, bool]:
         """The deepest node along ``path``, the key position of its last step, whether it exists."""
-        if self._build is None:
-            return None
         if self._root is None:
             self._root = self._build()
         node, key_at = self._root, None
@@ -165,11 +131,8 @@ class Document:
         Where the path does not exist (a missing field), of its deepest existing
         ancestor (the enclosing object); without positions, 1:1.
         """
-        walked = self._walk(path)
-        if walked is None or self._position is None:
-            return (1, 1)
-        node, key_at, found = walked
-        return self._position(key_at if key and found and key_at is not None else node.at)
+        node, key_at, _ = self._walk(path)  # no key position where the path is missing
+        return self._position(key_at if key and key_at is not None else node.at)
 
     def raw_scalar(self, path: Path) -> str | None:
         """YAML only: the text of the *plain* scalar at ``path`` that is not a string, else None.
@@ -177,8 +140,8 @@ class Document:
         So a caller can read ``owner: 1.10`` as ``"1.10"`` (or ``owner: .inf`` as
         ``".inf"``) where the field is a string. ``key:`` with nothing has no text.
         """
-        walked = self._walk(path)
-        return walked[0].raw if walked is not None and walked[2] else None
+        node, _, found = self._walk(path)
+        return node.raw if found else None
 
     def check(self, data: Any) -> None:
         """Raise `SourceError` for the first `BadNumber` in ``data``, in document order.
@@ -186,9 +149,7 @@ class Document:
         ``data`` is `data`, or a copy of it in which the caller has replaced the
         bad numbers that land where text is wanted with their `raw_scalar` text.
         """
-        if not self._bad_numbers:
-            return
-        first: BadNumber | None = None
+        bad: list[BadNumber] = []
         stack = [data]
         while stack:
             item = stack.pop()
@@ -196,21 +157,23 @@ class Document:
                 stack.extend(item.values())
             elif isinstance(item, list):
                 stack.extend(item)
-            elif isinstance(item, BadNumber) and (
-                first is None or (item.line, item.column) < (first.line, first.column)
-            ):
-                first = item
-        if first is not None:
+            elif isinstance(item, BadNumber):
+                bad.append(item)
+        if bad:
+            first = min(bad, key=lambda number: (number.line, number.column))
             raise SourceError(first.message, first.line, first.column)
 
 
 _NEWLINE = re.compile("\n")
+SURROGATE = re.compile("[\ud800-\udfff]")
+"""A surrogate code point: in a ``str`` it cannot have come from UTF-8 text."""
 
 
 class LineIndex:
     """Turns character offsets into 1-based (line, column); a newline ends a line.
 
-    The line starts are found on the first lookup, not before.
+    The line starts are found on the first lookup, not before, so an index
+    made for one lookup costs one pass over the text.
     """
 
     def __init__(self, text: str) -> None:
@@ -223,12 +186,6 @@ class LineIndex:
             self._starts = [0, *(m.end() for m in _NEWLINE.finditer(self._text))]
         line = bisect.bisect_right(self._starts, offset)
         return line, offset - self._starts[line - 1] + 1
-
-
-def position_in(text: str, offset: int) -> tuple[int, int]:
-    """The 1-based line and column of character ``offset`` in ``text``, for a one-off."""
-    line_start = text.rfind("\n", 0, offset) + 1
-    return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
 def char_offset(text: str, byte_offset: int) -> int:
@@ -245,23 +202,19 @@ def decode_text(text: str | bytes) -> str:
     surrogate in a ``str`` (it could not have come from a UTF-8 file).
     """
     if isinstance(text, str):
-        if not text.isascii():
-            try:
-                text.encode("utf-8")
-            except UnicodeEncodeError as exc:
-                line, column = position_in(text, exc.start)
-                code = ord(text[exc.start])
-                raise SourceError(
-                    f"invalid character U+{code:04X} (a lone surrogate)", line, column
-                ) from None
-        decoded = text
-    else:
-        try:
-            decoded = bytes(text).decode("utf-8")
-        except UnicodeDecodeError as exc:
-            valid = bytes(text[: exc.start]).decode("utf-8")
-            line, column = position_in(valid, len(valid))
+        lone = SURROGATE.search(text)
+        if lone is not None:
             raise SourceError(
-                f"invalid UTF-8: byte 0x{text[exc.start]:02X} ({exc.reason})", line, column
-            ) from None
-    return decoded[1:] if decoded.startswith(_BOM) else decoded
+                f"invalid character U+{ord(lone.group()):04X} (a lone surrogate)",
+                *LineIndex(text).position(lone.start()),
+            )
+        return text.removeprefix("\ufeff")
+    try:
+        decoded = bytes(text).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        valid = bytes(text[: exc.start]).decode("utf-8")
+        raise SourceError(
+            f"invalid UTF-8: byte 0x{text[exc.start]:02X} ({exc.reason})",
+            *LineIndex(valid).position(len(valid)),
+        ) from None
+    return decoded.removeprefix("\ufeff")

@@ -14,17 +14,9 @@ import re
 import msgspec
 
 from .._codec._json import parse_json
-from .._codec._limits import too_deep_at, within_depth
+from .._codec._limits import TOO_DEEP, too_deep_at, within_depth
 from .._errors import DecodeError
-from ._common import (
-    TOO_DEEP,
-    Document,
-    LineIndex,
-    Node,
-    SourceError,
-    char_offset,
-    position_in,
-)
+from ._common import Document, LineIndex, Node, SourceError, char_offset
 
 __all__ = ["load_json"]
 
@@ -40,54 +32,38 @@ def load_json(text: str | bytes) -> Document:
         issue = exc.errors[0]
         raise SourceError(issue.message, issue.line or 1, issue.column or 1) from None
     source = text if isinstance(text, str) else bytes(text).decode("utf-8")
+    index = LineIndex(source)
     if not within_depth(text):  # the library's one nesting limit, as for YAML and TOML
         offset = too_deep_at(text)
-        raise SourceError(TOO_DEEP, *position_in(source, char_offset(source, offset or 0)))
-    return Document(data, lambda: _tree(source), LineIndex(source).position)
-
-
-class _Open:
-    """An array or object being scanned: where its items go and, for objects, the pending key."""
-
-    __slots__ = ("is_object", "items", "key", "key_at", "members", "want_key")
-
-    def __init__(self, node: Node[int], *, is_object: bool) -> None:
-        self.items: list[Node[int]] = []
-        self.members: dict[str, tuple[int, Node[int]]] = {}
-        node.kids = self.members if is_object else self.items
-        self.is_object = is_object
-        self.want_key = is_object
-        self.key = ""
-        self.key_at = 0
-
-    def add(self, node: Node[int]) -> None:
-        if self.is_object:
-            self.members[self.key] = (self.key_at, node)
-        else:
-            self.items.append(node)
+        raise SourceError(TOO_DEEP, *index.position(char_offset(source, offset or 0)))
+    return Document(data, lambda: _tree(source), index.position)
 
 
 def _tree(source: str) -> Node[int]:
     """The position tree of ``source``, which the parser has already accepted."""
-    top = _Open(Node(0), is_object=False)  # holds the root value
-    stack = [top]
+    root: list[Node[int]] = []  # holds the root value
+    stack = [Node(0, root)]
+    want_key = False  # whether the next string is an object's key
+    key, key_at = "", 0
     for match in _TOKEN.finditer(source):
         at = match.start()
         char = source[at]
-        current = stack[-1]
-        if char in "[{":
-            node: Node[int] = Node(at)
-            current.add(node)
-            stack.append(_Open(node, is_object=char == "{"))
-        elif char in "]}":
+        kids = stack[-1].kids
+        if char in "]}":
             stack.pop()
         elif char == ",":
-            current.want_key = current.is_object
+            want_key = isinstance(kids, dict)
         elif char == ":":
-            current.want_key = False
-        elif current.want_key:
-            current.key = msgspec.json.decode(match.group())
-            current.key_at = at
+            want_key = False
+        elif want_key:
+            key, key_at = msgspec.json.decode(match.group()), at
         else:
-            current.add(Node(at))
-    return top.items[0]
+            node: Node[int] = Node(at, {} if char == "{" else [] if char == "[" else None)
+            if isinstance(kids, dict):
+                kids[key] = (key_at, node)
+            elif isinstance(kids, list):
+                kids.append(node)
+            if node.kids is not None:
+                stack.append(node)
+                want_key = char == "{"
+    return root[0]

@@ -1,17 +1,15 @@
 """TOML documents: values from tomllib, positions from a small scanner of our own.
 
 tomllib (``tomli`` before Python 3.11) gives no positions, so a scanner reads
-the text first and builds the position tree, with an explicit stack: headers
-(array-of-table elements numbered as they come), bare, quoted and dotted keys,
-inline arrays and tables to any depth. A value is placed at its first
-character, a key at its own, a table at its header's ``[`` (or at the dotted
-key implying it); anything the scanner does not follow falls back to the
-nearest ancestor it did. It also notes the first comment, and refuses first
-what tomllib would choke on: nesting past `MAX_DEPTH` (checked key part by key
-part, as tomllib's time on a long dotted key grows with its square) and decimal
-integers too long for ``int()``. Offset date-times become RFC 3339 strings
-(``Z`` for UTC), local ones keep their ISO form; ``inf``, ``nan``, overflowing
-floats and integers beyond `MAX_INT_CHARS` are errors.
+the text first, without recursion: a value is placed at its first character, a
+key at its own, a table at its header's ``[`` (or at the dotted key implying
+it), an array-of-tables element at its ``[[``; what the scanner does not follow
+falls back to the nearest ancestor it did. It notes the first comment, and
+refuses what tomllib would choke on: nesting past `MAX_DEPTH` (checked key part
+by key part, as tomllib's time on a long dotted key grows with its square) and
+decimal integers too long for ``int()``. Offset date-times become RFC 3339
+strings (``Z`` for UTC), local ones keep their ISO form; ``inf``, ``nan``,
+overflowing floats and integers beyond `MAX_INT_CHARS` are errors.
 """
 
 from __future__ import annotations
@@ -22,19 +20,8 @@ import re
 import sys
 from typing import Any
 
-from .._codec._limits import MAX_INT_CHARS, int_ok
-from ._common import (
-    MAX_DEPTH,
-    NON_FINITE,
-    TOO_DEEP,
-    Document,
-    LineIndex,
-    Node,
-    Path,
-    SourceError,
-    decode_text,
-    position_in,
-)
+from .._codec._limits import MAX_DEPTH, MAX_INT_CHARS, TOO_DEEP, int_ok
+from ._common import NON_FINITE, Document, LineIndex, Node, Path, SourceError, decode_text
 
 __all__ = ["load_toml"]
 
@@ -45,6 +32,8 @@ _BASIC = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 _LITERAL = re.compile(r"'[^'\n]*'")
 _ML_BASIC = re.compile(r'"""(?:[^"\\]|\\.|"{1,2}(?!"))*"{3,5}', re.DOTALL)
 _ML_LITERAL = re.compile(r"'''(?:[^']|'{1,2}(?!'))*'{3,5}")
+_STRINGS = (('"""', _ML_BASIC), ("'''", _ML_LITERAL), ('"', _BASIC), ("'", _LITERAL))
+_QUOTED_KEYS = {'"': _BASIC, "'": _LITERAL}
 _BARE_VALUE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ Tt][0-9][^\s,\]}#]*|[^\s,\]}#]+")
 _DECIMAL = re.compile(r"[-+]?[0-9_]+")
 _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2}|.)", re.DOTALL)
@@ -60,14 +49,12 @@ class _TNode(Node[int]):
     __slots__ = ("array", "kind", "table")
 
     def __init__(self, at: int, kind: int) -> None:
-        super().__init__(at)
         self.kind = kind
         self.table: dict[str, tuple[int, _TNode]] = {}
         self.array: list[_TNode] = []
-        if kind == _TABLE:
-            self.kids = self.table
-        elif kind == _ARRAY:
-            self.kids = self.array
+        super().__init__(
+            at, self.table if kind == _TABLE else self.array if kind == _ARRAY else None
+        )
 
 
 def _unescape(match: re.Match[str]) -> str:
@@ -83,6 +70,7 @@ class _Scanner:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self.index = LineIndex(text)
         self.i = 0
         self.deepest = (0, 0)  # depth and offset of the deepest container seen
         self.comment: int | None = None  # offset of the first comment
@@ -90,37 +78,62 @@ class _Scanner:
     def scan(self) -> _TNode:
         """The position tree of the whole document (as far as it makes sense)."""
         root = _TNode(0, _TABLE)
-        table, depth = root, 1
+        table, depth = root, 1  # the table of the last header
+        # The inline arrays and tables open, with their depths; where the scanner
+        # cannot follow one, it goes back to the table of the last header.
+        stack: list[tuple[_TNode, int]] = []
         text = self.text
         while True:
             self._skip(_BLANK)
             at = self.i
-            if at >= len(text):
+            char = text[at : at + 1]
+            inline = bool(stack)  # reading the items of an inline array or table
+            if inline and char in ("]", "}", ","):
+                self.i += 1
+                if char != ",":
+                    stack.pop()
+                continue
+            if not inline and not char:
                 return root
-            if text.startswith("[", at):
-                double = text.startswith("[[", at)
-                self.i += 2 if double else 1
-                parts = self._key(root, 1)
-                self._skip(_SPACE)
-                close = "]]" if double else "]"
+            if not inline and char == "[":
+                close = "]]" if text.startswith("[[", at) else "]"
+                self.i += len(close)
+                parts = self._key(root, 1)  # which skips the spaces after it
                 if not parts or not text.startswith(close, self.i):
                     break
                 self.i += len(close)
-                if double:
+                if close == "]]":
                     table, depth = self._descend(root, 1, parts[:-1], at)
                     table, depth = self._append_table(table, depth, parts[-1], at)
                 else:
                     table, depth = self._descend(root, 1, parts, at)
                 continue
-            parts = self._key(table, depth)
-            self._skip(_SPACE)
-            if not parts or not text.startswith("=", self.i):
-                break
-            self.i += 1
-            self._skip(_SPACE)
-            parent, parent_depth = self._descend(table, depth, parts[:-1], None)
-            name, key_at = parts[-1]
-            parent.table[name] = (key_at, self._value(parent_depth))
+            into, into_depth = stack[-1] if inline else (table, depth)
+            name, key_at = "", 0
+            if not inline or into.kind == _TABLE:
+                parts = self._key(into, into_depth)
+                if not parts or not text.startswith("=", self.i):
+                    if not inline:
+                        break
+                    stack.clear()  # an inline value not followed: back to the table
+                    continue
+                self.i += 1
+                self._skip(_SPACE)
+                into, into_depth = self._descend(into, into_depth, parts[:-1], None)
+                name, key_at = parts[-1]
+            at = self.i
+            char = text[at : at + 1]
+            node = _TNode(at, _ARRAY if char == "[" else _TABLE if char == "{" else _SCALAR)
+            if node.kind != _SCALAR:
+                stack.append((node, self._deeper(into_depth, at)))
+                self.i += 1
+            elif not self._scalar() and inline:
+                stack.clear()
+                continue
+            if not inline or into.kind == _TABLE:
+                into.table[name] = (key_at, node)
+            else:
+                into.array.append(node)
         # Something the scanner does not follow: any '#' from here may be a comment.
         rest = text.find("#", self.i)
         if rest >= 0 and self.comment is None:
@@ -138,19 +151,17 @@ class _Scanner:
         """``depth + 1``, checked against `MAX_DEPTH` for something written at ``at``."""
         depth += 1
         if depth > MAX_DEPTH:
-            raise SourceError(TOO_DEEP, *position_in(self.text, at))
+            raise SourceError(TOO_DEEP, *self.index.position(at))
         if depth > self.deepest[0]:
             self.deepest = (depth, at)
         return depth
 
     def _key(self, table: _TNode, depth: int) -> list[tuple[str, int]]:
-        """A dotted key at the current offset, as ``(name, offset)`` parts.
+        """A dotted key at the current offset, as ``(name, offset)`` parts; spaces after it skipped.
 
-        The key is read in ``table``, ``depth`` levels deep. Every part followed
-        by another names a table, and its depth is checked as soon as the next
-        part is read, as `_descend` would (without creating anything): a key
-        nested too deeply is an error whatever follows it, and tomllib, whose
-        time on a dotted key grows with the square of its length, never gets one.
+        The key is read in ``table``, ``depth`` levels deep. Each part's depth is
+        checked as soon as the next is read, as `_descend` would (creating
+        nothing): a key nested too deeply is an error whatever follows it.
         """
         parts: list[tuple[str, int]] = []
         text = self.text
@@ -159,9 +170,7 @@ class _Scanner:
             self._skip(_SPACE)
             at = self.i
             quote = text[at : at + 1]
-            match = (_BASIC if quote == '"' else _LITERAL if quote == "'" else _BARE_KEY).match(
-                text, at
-            )
+            match = _QUOTED_KEYS.get(quote, _BARE_KEY).match(text, at)
             if match is None:
                 return parts
             token = match.group()
@@ -184,8 +193,7 @@ class _Scanner:
         """The table named by ``parts`` under ``table``, created where missing.
 
         Tables created for a header are placed at the header, those for a
-        dotted key at their own part of the key. An array of tables stands for
-        its last element, as TOML has it.
+        dotted key at their own part of the key.
         """
         for name, at in parts:
             child, depth = self._step(table, depth, name, at)
@@ -219,109 +227,35 @@ class _Scanner:
         name, at = part
         entry = table.table.get(name)
         if entry is None or entry[1].kind != _ARRAY:
-            array = _TNode(header, _ARRAY)
-            table.table[name] = (at, array)
-        else:
-            array = entry[1]
+            entry = table.table[name] = (at, _TNode(header, _ARRAY))
         element = _TNode(header, _TABLE)
-        array.array.append(element)
+        entry[1].array.append(element)
         return element, self._deeper(self._deeper(depth, at), at)
-
-    def _value(self, depth: int) -> _TNode:
-        """The value at the current offset, held by a table ``depth`` levels deep."""
-        text = self.text
-        start = self.i
-        holder = _TNode(start, _ARRAY)
-        stack = [(holder, depth)]  # open arrays and inline tables, under the holder
-        while True:
-            container, container_depth = stack[-1]
-            into, into_depth, name, key_at = container, container_depth, "", 0
-            if len(stack) > 1:
-                self._skip(_BLANK)
-                char = text[self.i : self.i + 1]
-                if char in ("]", "}"):
-                    self.i += 1
-                    stack.pop()
-                    if len(stack) == 1:
-                        break
-                    continue
-                if char == ",":
-                    self.i += 1
-                    continue
-                if container.kind == _TABLE:
-                    parts = self._key(container, container_depth)
-                    self._skip(_SPACE)
-                    if not parts or not text.startswith("=", self.i):
-                        break
-                    self.i += 1
-                    self._skip(_SPACE)
-                    into, into_depth = self._descend(container, container_depth, parts[:-1], None)
-                    name, key_at = parts[-1]
-            at = self.i
-            char = text[at : at + 1]
-            if char in ("[", "{"):
-                node = _TNode(at, _ARRAY if char == "[" else _TABLE)
-                stack.append((node, self._deeper(into_depth, at)))
-                self.i += 1
-            else:
-                node = _TNode(at, _SCALAR)
-                if not self._scalar():
-                    break
-            if into.kind == _TABLE:
-                into.table[name] = (key_at, node)
-            else:
-                into.array.append(node)
-            if len(stack) == 1:
-                break
-        return holder.array[0] if holder.array else _TNode(start, _SCALAR)
 
     def _scalar(self) -> bool:
         """Skip a string, number, boolean or date; whether there was one."""
         text = self.text
         at = self.i
-        if text.startswith('"""', at):
-            pattern = _ML_BASIC
-        elif text.startswith("'''", at):
-            pattern = _ML_LITERAL
-        elif text.startswith('"', at):
-            pattern = _BASIC
-        elif text.startswith("'", at):
-            pattern = _LITERAL
-        else:
-            pattern = _BARE_VALUE
+        pattern = next((p for quote, p in _STRINGS if text.startswith(quote, at)), _BARE_VALUE)
         match = pattern.match(text, at)
         if match is None:
             return False
         token = match.group()
         if _DECIMAL.fullmatch(token) and len(token.lstrip("+-").replace("_", "")) > MAX_INT_CHARS:
-            raise SourceError("integer out of range", *position_in(text, at))
+            raise SourceError("integer out of range", *self.index.position(at))
         self.i = match.end()
         return True
 
 
-class _BadFloat:
-    """A float that overflowed or is inf/nan, kept by tomllib until we can place it."""
-
-    def __init__(self, text: str) -> None:
-        self.message = NON_FINITE if text.lstrip("+-") in ("inf", "nan") else "number out of range"
+class _Bad(str):
+    """What is wrong with a float tomllib read (``inf``, ``nan``, overflow), until it is placed."""
 
 
-def _float(text: str) -> float | _BadFloat:
+def _float(text: str) -> float | _Bad:
     value = float(text)
-    return value if math.isfinite(value) else _BadFloat(text)
-
-
-def _plain(value: Any) -> tuple[Any, str | None]:
-    """A tomllib scalar as JSON-model data, or a problem."""
-    if isinstance(value, _BadFloat):
-        return None, value.message
-    if isinstance(value, datetime.datetime) and value.utcoffset() == datetime.timedelta(0):
-        return value.isoformat()[:-6] + "Z", None
-    if isinstance(value, (datetime.date, datetime.time)):  # datetime is a date too
-        return value.isoformat(), None
-    if isinstance(value, int) and not int_ok(value):
-        return None, "integer out of range"
-    return value, None
+    if math.isfinite(value):
+        return value
+    return _Bad(NON_FINITE if text.lstrip("+-") in ("inf", "nan") else "number out of range")
 
 
 def _to_data(doc: Document) -> None:
@@ -333,11 +267,16 @@ def _to_data(doc: Document) -> None:
         for key, value in list(items):
             if isinstance(value, (dict, list)):
                 stack.append(((*path, key), value))
-                continue
-            plain, problem = _plain(value)
-            if problem is not None:
-                raise SourceError(problem, *doc.locate((*path, key)))
-            container[key] = plain
+            elif isinstance(value, _Bad):
+                raise SourceError(str(value), *doc.locate((*path, key)))
+            elif isinstance(value, int) and not int_ok(value):
+                raise SourceError("integer out of range", *doc.locate((*path, key)))
+            elif isinstance(value, datetime.datetime) and value.utcoffset() == datetime.timedelta(
+                0
+            ):
+                container[key] = value.isoformat()[:-6] + "Z"
+            elif isinstance(value, (datetime.date, datetime.time)):  # datetime is a date too
+                container[key] = value.isoformat()
 
 
 def load_toml(text: str | bytes) -> Document:
@@ -350,7 +289,7 @@ def load_toml(text: str | bytes) -> Document:
     source = decode_text(text)
     scanner = _Scanner(source)
     tree = scanner.scan()
-    index = LineIndex(source)
+    index = scanner.index
     try:
         data = tomllib.loads(source, parse_float=_float)
     except tomllib.TOMLDecodeError as exc:

@@ -37,18 +37,17 @@ import re
 from collections.abc import Iterator
 from typing import Any, TypeAlias
 
-from .._codec._limits import MAX_INT_CHARS, int_ok
+from .._codec._limits import MAX_DEPTH, MAX_INT_CHARS, TOO_DEEP, int_ok
 from ._common import (
-    MAX_DEPTH,
     NON_FINITE,
-    TOO_DEEP,
+    SURROGATE,
     BadNumber,
     Document,
+    LineIndex,
     Node,
     SourceError,
     char_offset,
     decode_text,
-    position_in,
 )
 
 __all__ = ["PARSERS", "load_yaml", "reads_as_text"]
@@ -69,7 +68,6 @@ _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": Fal
 _INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
 _NON_FINITE = re.compile(r"[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _ESCAPE = re.compile(r'\\(?:u([0-9a-fA-F]{4})|.)|"', re.DOTALL)  # in a double-quoted scalar
 _LOW = re.compile(r"\\u([dD][c-fC-F][0-9a-fA-F]{2})")
 _LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
@@ -83,25 +81,13 @@ class _ScalarError(Exception):
     """A scalar that cannot be read; the caller adds the position."""
 
 
-def _tag_name(tag: str) -> str:
-    """The tag as it would be written: ``!!int``, ``!local``, ``!<tag:example.com,2000:x>``."""
-    if tag.startswith(_CORE):
-        name = "!!" + tag[len(_CORE) :]
-    else:
-        name = tag if tag.startswith("!") else f"!<{tag}>"
-    return name if len(name) <= 60 else name[:41] + "..."
-
-
 def _to_int(text: str) -> int:
-    if text[:2] in ("0o", "0x"):
-        value = int(text[2:], 8 if text[1] == "o" else 16)
-    elif len(text.lstrip("+-")) > MAX_INT_CHARS:
-        raise _ScalarError("integer out of range")
-    else:
-        value = int(text)
-    if not int_ok(value):
-        raise _ScalarError("integer out of range")
-    return value
+    prefixed = text[:2] in ("0o", "0x")
+    if prefixed or len(text.lstrip("+-")) <= MAX_INT_CHARS:  # else too long for int()
+        value = int(text[2:], 8 if text[1] == "o" else 16) if prefixed else int(text)
+        if int_ok(value):
+            return value
+    raise _ScalarError("integer out of range")
 
 
 def _to_float(text: str) -> float:
@@ -113,60 +99,49 @@ def _to_float(text: str) -> float:
     return value
 
 
-def _plain(text: str) -> Any:
-    """A plain, untagged scalar under the YAML 1.2 core schema."""
-    if text in _NULLS:
+def _resolve(text: str, name: str | None = None) -> Any:
+    """A scalar under the YAML 1.2 core schema: plain (``name`` None) or tagged ``!!name``."""
+    if name == "str":
+        return text
+    if text in _NULLS and name in (None, "null"):
         return None
-    if text in _BOOLS:
+    if text in _BOOLS and name in (None, "bool"):
         return _BOOLS[text]
-    if _INT.fullmatch(text):
+    if _INT.fullmatch(text) and name in (None, "int"):
         return _to_int(text)
-    if _FLOAT.fullmatch(text) or _NON_FINITE.fullmatch(text):
+    if (_FLOAT.fullmatch(text) or _NON_FINITE.fullmatch(text)) and name in (None, "float"):
         return _to_float(text)
-    return text
+    if name is None:
+        return text
+    raise _ScalarError(f"{text!r} is not a valid !!{name}")
 
 
 def reads_as_text(text: str) -> bool:
     """Whether ``text`` written as a plain scalar reads back as this very string."""
     try:
-        value = _plain(text)
+        value = _resolve(text)
     except _ScalarError:
         return False
     return isinstance(value, str)
 
 
-def _tagged(text: str, name: str) -> Any:
-    """A scalar with an explicit standard tag ``!!name``."""
-    if name == "str":
-        return text
-    if name == "int" and _INT.fullmatch(text):
-        return _to_int(text)
-    if name == "float" and (_FLOAT.fullmatch(text) or _NON_FINITE.fullmatch(text)):
-        return _to_float(text)
-    if name == "bool" and text in _BOOLS:
-        return _BOOLS[text]
-    if name == "null" and text in _NULLS:
-        return None
-    raise _ScalarError(f"{text!r} is not a valid !!{name}")
-
-
 def _surrogate_escape(source: str, start: int) -> SourceError | None:
     r"""The error for the first ``\ud800``-style escape of the double-quoted scalar at ``start``."""
     for match in _ESCAPE.finditer(source, start + 1):
-        digits = match.group(1)
         if match.group() == '"':  # the end of the scalar
             return None
-        if digits is None or not 0xD800 <= int(digits, 16) <= 0xDFFF:
+        code = int(match.group(1) or "0", 16)  # 0 for an escape other than \uXXXX
+        if not 0xD800 <= code <= 0xDFFF:
             continue
         low = _LOW.match(source, match.end())
         instead = "the character itself"
-        if int(digits, 16) < 0xDC00 and low is not None:
-            code = 0x10000 + ((int(digits, 16) - 0xD800) << 10) + int(low.group(1), 16) - 0xDC00
-            instead += f" or \\U{code:08X}"
+        if code < 0xDC00 and low is not None:
+            pair = 0x10000 + ((code - 0xD800) << 10) + int(low.group(1), 16) - 0xDC00
+            instead += f" or \\U{pair:08X}"
         return SourceError(
-            f"YAML cannot escape a character as a UTF-16 surrogate pair (\\u{digits}); "
+            f"YAML cannot escape a character as a UTF-16 surrogate pair (\\u{match.group(1)}); "
             f"write {instead}",
-            *position_in(source, match.start()),
+            *LineIndex(source).position(match.start()),
         )
     return None
 
@@ -174,18 +149,7 @@ def _surrogate_escape(source: str, start: int) -> SourceError | None:
 class _YNode(Node[Pos]):
     """A YAML node: a `Node` for `Document.locate`, plus what building the data needs."""
 
-    __slots__ = (
-        "done",
-        "height",
-        "index",
-        "items",
-        "kind",
-        "merge",
-        "pending",
-        "size",
-        "text",
-        "value",
-    )
+    __slots__ = ("height", "index", "items", "kind", "merge", "pending", "size", "text", "value")
 
     def __init__(self, at: Pos, kind: int) -> None:
         super().__init__(at)
@@ -193,9 +157,8 @@ class _YNode(Node[Pos]):
         self.text = ""  # a scalar as written, which a key is
         self.value: Any = None
         self.merge = False  # a plain '<<'
-        self.done = kind == _SCALAR
         self.size = 1  # values the node counts for, every alias expanded
-        self.height = 0 if kind == _SCALAR else 1  # nesting levels of the node, expanded
+        self.height = 0 if kind == _SCALAR else -1  # levels of the node, expanded; -1 while open
         self.items: list[_YNode] = []
         self.index: dict[str, tuple[Pos, _YNode]] = {}
         self.pending: tuple[str, Pos] | None = None  # a mapping's key waiting for its value
@@ -210,63 +173,57 @@ def _scalar(event: Any, at: Pos, source: str) -> _YNode:
     node = _YNode(at, _SCALAR)
     text: str = event.value
     tag: str | None = event.tag
-    if event.style == '"' and _SURROGATE.search(text):  # the pure-Python parser took the escape
+    if event.style == '"' and SURROGATE.search(text):  # the pure-Python parser took the escape
         error = _surrogate_escape(source, int(event.start_mark.index))
         raise error or SourceError("invalid escape", *at)
     node.text = text
+    plain = tag is None and not event.style  # libyaml's style is "", Python's None
+    if tag is None or tag == "!":
+        name = None if plain else "str"
+    elif tag.startswith(_CORE) and tag[len(_CORE) :] in _SCALAR_TAGS:
+        name = tag[len(_CORE) :]
+    else:
+        raise SourceError(_bad_tag(tag, _SCALAR), *at)
     try:
-        if tag is None and not event.style:  # plain: libyaml's style is "", Python's None
-            try:
-                node.value = _plain(text)
-            except _ScalarError as exc:
-                node.value = BadNumber(str(exc), *at)
-            node.merge = text == "<<"
-            if not isinstance(node.value, str) and text:
-                node.raw = text
-        elif tag is None or tag == "!":
-            node.value = text
-        elif tag.startswith(_CORE) and tag[len(_CORE) :] in _SCALAR_TAGS:
-            node.value = _tagged(text, tag[len(_CORE) :])
-        else:
-            raise _ScalarError(_bad_tag(tag, _SCALAR))
+        node.value = _resolve(text, name)
     except _ScalarError as exc:
-        raise SourceError(str(exc), *at) from None
+        if not plain:
+            raise SourceError(str(exc), *at) from None
+        node.value = BadNumber(str(exc), *at)  # its text or an error: the caller's choice
+    if plain:
+        node.merge = text == "<<"
+        node.raw = text if text and not isinstance(node.value, str) else None
     return node
 
 
 def _bad_tag(tag: str, kind: int) -> str:
-    if tag in (_CORE + "map", _CORE + "seq", *(_CORE + name for name in _SCALAR_TAGS)):
-        return f"tag {_tag_name(tag)} cannot be applied to a {_KIND_NAMES[kind]}"
-    return f"tag {_tag_name(tag)} is not allowed: IR documents are plain data"
+    """The error for ``tag`` on a node of ``kind``, the tag as written (``!!int``, ``!<x:y>``)."""
+    if tag.startswith(_CORE):
+        name = "!!" + tag[len(_CORE) :]
+    else:
+        name = tag if tag.startswith("!") else f"!<{tag}>"
+    if len(name) > 60:
+        name = name[:41] + "..."
+    if tag in (_CORE + "map", _CORE + "seq", *(_CORE + scalar for scalar in _SCALAR_TAGS)):
+        return f"tag {name} cannot be applied to a {_KIND_NAMES[kind]}"
+    return f"tag {name} is not allowed: IR documents are plain data"
 
 
-_DOCUMENT, _END, _ALIAS, _SCALAR_EVENT, _START_MAP, _START_SEQ, _OTHER = range(7)
-_EVENT_KINDS = {
-    "DocumentStartEvent": _DOCUMENT,
-    "MappingEndEvent": _END,
-    "SequenceEndEvent": _END,
-    "AliasEvent": _ALIAS,
-    "ScalarEvent": _SCALAR_EVENT,
-    "MappingStartEvent": _START_MAP,
-    "SequenceStartEvent": _START_SEQ,
-}
+_NODE_EVENTS = ("AliasEvent", "ScalarEvent", "MappingStartEvent", "SequenceStartEvent")
 
 
 class _Builder:
     """The node graph of a document, from its events, within the limits.
 
-    ``total`` counts the values the data will hold, every alias expanded (a
-    written value counts 1, an alias the values of its anchor); it is checked
-    at each alias, before anything is copied, so a billion laughs fails at
-    once, in memory proportional to the text.
+    ``total`` counts the values the data will hold, every alias expanded; it is
+    checked at each alias, before anything is copied, so a billion laughs fails
+    at once, in memory proportional to the text.
     """
 
     def __init__(self, source: str) -> None:
         self.source = source
         self.total = 0
-        self.bad_numbers = False  # whether a scalar is a `BadNumber`
-        self.hashes = "#" in source  # so maybe comments, found among the scalars' spans
-        self.scalars: list[tuple[int, int]] = []
+        self.scalars: list[tuple[int, int]] = []  # spans, where a '#' is no comment
         self.top = _YNode((1, 1), _SEQ)  # holds the root, so every node has a parent
         self.stack = [self.top]
 
@@ -301,28 +258,27 @@ class _Builder:
         children = node.items if node.kind == _SEQ else [v for _, v in node.index.values()]
         node.size += sum(child.size for child in children)
         node.height = max((child.height + 1 for child in children), default=1)
-        node.done = True
 
-    def build(self, events: Iterator[Any]) -> _YNode | None:
-        """The root of the single document in ``events`` (``None`` for an empty stream)."""
+    def build(self, events: Iterator[Any]) -> _YNode:
+        """The root of the single document in ``events`` (a null at 1:1 for an empty stream)."""
         stack = self.stack
         anchors: dict[str, _YNode] = {}
         documents = nodes = 0
         previous: Any = None
         for event in events:
             after_previous, previous = previous, event
-            kind_of_event = _EVENT_KINDS.get(type(event).__name__, _OTHER)
-            if kind_of_event == _DOCUMENT:
+            event_name = type(event).__name__
+            if event_name == "DocumentStartEvent":
                 documents += 1
                 if documents > 1:
                     raise SourceError(
                         "expected one YAML document, found several", *_mark(event.start_mark)
                     )
                 continue
-            if kind_of_event == _END:
+            if event_name in ("MappingEndEvent", "SequenceEndEvent"):
                 self.close(stack.pop())
                 continue
-            if kind_of_event == _OTHER:  # the start or end of the stream, the end of a document
+            if event_name not in _NODE_EVENTS:  # the stream's start or end, a document's end
                 continue
             at = _mark(event.start_mark)
             nodes += 1
@@ -332,12 +288,12 @@ class _Builder:
                     "document (write it as JSON, which has no such limit)",
                     *at,
                 )
-            if kind_of_event == _ALIAS:
+            if event_name == "AliasEvent":
                 name: str = event.anchor
                 target = anchors.get(name)
                 if target is None:
                     raise SourceError(f"unknown alias *{name}", *at)
-                if not target.done:
+                if target.height < 0:
                     raise SourceError(f"recursive alias *{name}: it is inside its own anchor", *at)
                 if len(stack) - 1 + target.height > MAX_DEPTH:
                     raise SourceError(TOO_DEEP, *at)
@@ -349,10 +305,9 @@ class _Builder:
                             *at,
                         )
                 continue
-            if kind_of_event == _SCALAR_EVENT:
+            if event_name == "ScalarEvent":
                 start, end = int(event.start_mark.index), int(event.end_mark.index)
-                if self.hashes:
-                    self.scalars.append((start, end))
+                self.scalars.append((start, end))
                 if start == end:
                     # Nothing written (``key:``): the parsers place it at the next token, maybe
                     # lines below. Right after its key is where a value is missing; an
@@ -362,9 +317,8 @@ class _Builder:
                     elif len(stack) == 1:
                         at = (1, 1)
                 node = _scalar(event, at, self.source)
-                self.bad_numbers = self.bad_numbers or isinstance(node.value, BadNumber)
             else:  # the start of a mapping or a sequence
-                kind = _MAP if kind_of_event == _START_MAP else _SEQ
+                kind = _MAP if event_name == "MappingStartEvent" else _SEQ
                 tag: str | None = event.tag
                 if tag not in (None, "!", _CORE + ("map" if kind == _MAP else "seq")):
                     raise SourceError(_bad_tag(tag, kind), *at)
@@ -376,46 +330,34 @@ class _Builder:
                 stack.append(node)
             if event.anchor is not None:
                 anchors[event.anchor] = node
-        return self.top.items[0] if self.top.items else None
+        return self.top.items[0] if self.top.items else _YNode((1, 1), _SCALAR)
 
     def first_comment(self) -> Pos | None:
         """Where the first ``#`` outside every scalar is: a comment (or, rarely, in a tag)."""
-        source = self.source
-        at = source.find("#")
-        spans = iter(self.scalars)
-        span = next(spans, None)
-        while at >= 0:
-            while span is not None and span[1] <= at:
-                span = next(spans, None)
-            if span is None or at < span[0]:
-                return position_in(source, at)
-            at = source.find("#", span[1])
-        return None
+        at = self.source.find("#")
+        for start, end in self.scalars:  # in document order
+            if at < start:  # before this scalar (or no '#' left)
+                break
+            if at < end:  # inside it: the next '#' after it
+                at = self.source.find("#", end)
+        return LineIndex(self.source).position(at) if at >= 0 else None
 
 
 def _data(root: _YNode) -> Any:
     """Plain data for the node graph, aliases expanded into fresh containers."""
-    if root.kind == _SCALAR:
-        return root.value
-    stack: list[tuple[_YNode, list[Any] | dict[str, Any]]] = []
-    result = _value(root, stack)
+    holder: list[Any] = [None]
+    stack: list[tuple[_YNode, Any, str | int]] = [(root, holder, 0)]  # node, into, where
     while stack:
-        node, target = stack.pop()
-        if isinstance(target, list):
-            target.extend(_value(child, stack) for child in node.items)
+        node, into, where = stack.pop()
+        if node.kind == _SCALAR:
+            into[where] = node.value
+        elif node.kind == _SEQ:
+            into[where] = items = [None] * len(node.items)
+            stack.extend((child, items, i) for i, child in enumerate(node.items))
         else:
-            for name, (_, child) in node.index.items():
-                target[name] = _value(child, stack)
-    return result
-
-
-def _value(node: _YNode, stack: list[tuple[_YNode, list[Any] | dict[str, Any]]]) -> Any:
-    """The scalar of ``node``, or an empty container queued on ``stack`` for filling."""
-    if node.kind == _SCALAR:
-        return node.value
-    container: list[Any] | dict[str, Any] = [] if node.kind == _SEQ else {}
-    stack.append((node, container))
-    return container
+            into[where] = members = dict.fromkeys(node.index)
+            stack.extend((child, members, name) for name, (_, child) in node.index.items())
+    return holder[0]
 
 
 def libyaml_available() -> bool:
@@ -447,18 +389,17 @@ def _error(exc: Any, source: str, *, in_bytes: bool) -> SourceError:
     position = getattr(exc, "position", None)
     if position is not None and not hasattr(exc, "problem_mark"):  # a reader error
         offset = char_offset(source, int(position)) if in_bytes else int(position)
-        return SourceError(str(exc).splitlines()[0], *position_in(source, offset))
+        return SourceError(str(exc).splitlines()[0], *LineIndex(source).position(offset))
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or getattr(exc, "context", None)
     message = " ".join((problem or "invalid YAML").split())
     if message == _LIBYAML_TOO_DEEP:  # libyaml's own limit, 1000 levels
         message = TOO_DEEP
     start = getattr(exc, "context_mark", None)
+    escape = None
     if message == _LIBYAML_BAD_ESCAPE and start is not None:
         escape = _surrogate_escape(source, int(start.index))
-        if escape is not None:
-            return escape
-    return SourceError(message, *_mark(mark)) if mark is not None else SourceError(message, 1, 1)
+    return escape or SourceError(message, *(_mark(mark) if mark is not None else (1, 1)))
 
 
 def load_yaml(text: str | bytes, parser: str | None = None) -> Document:
@@ -470,9 +411,4 @@ def load_yaml(text: str | bytes, parser: str | None = None) -> Document:
     builder = _Builder(source)
     chosen = parser or ("libyaml" if libyaml_available() else "python")
     root = builder.build(_events(source, chosen))
-    comment = builder.first_comment()
-    if root is None:
-        return Document(None, comment=comment)
-    return Document(
-        _data(root), lambda: root, lambda at: at, bad_numbers=builder.bad_numbers, comment=comment
-    )
+    return Document(_data(root), lambda: root, comment=builder.first_comment())
