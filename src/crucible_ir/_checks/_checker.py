@@ -110,10 +110,9 @@ class Walker:
 
 
 class _Walk(Walker):
-    def __init__(self, writing: bool, rules_only: bool = False) -> None:
+    def __init__(self, writing: bool) -> None:
         super().__init__()
         self.writing = writing
-        self.rules_only = rules_only  # (for an object known to be right: where rules can be)
 
     def run(self, obj: IRStruct) -> list[Issue]:
         stack: list[tuple[Any, Any, Loc, int, Field | None]] = [
@@ -209,9 +208,7 @@ class _Walk(Walker):
         if kind == "struct":
             if not self.writing and _rules_of(type(value)):
                 push((_RULES, value, loc, depth, None))
-            cls: type[IRStruct] = node.cls  # type: ignore[assignment]
-            fields = _fields_with_rules(cls) if self.rules_only else reversed(plan(cls).fields)
-            for f in fields:
+            for f in reversed(plan(node.cls).fields):  # type: ignore[arg-type]
                 push((getattr(value, f.name), f.node, (*loc, f.name), depth, f))
         elif kind == "record":
             known = {k.name for k in node.keys}
@@ -343,4 +340,29 @@ def rule_issues(obj: IRStruct) -> list[Issue]:
 
     For an object whose fields are known to be right: walks only where rules can be.
     """
-    return _Walk(writing=False, rules_only=True).run(obj)
+    out: list[Issue] = []
+    stack: list[tuple[Any, Any, Loc]] = [(obj, Node("struct", cls=type(obj)), ())]
+    while stack:
+        value, node, loc = stack.pop()
+        if value is _RULES:
+            for rule in _rules_of(type(node)):
+                out.extend(Issue.at(loc + at, C.CONSISTENCY, text) for at, text in rule(node))
+        elif node.kind == "union":
+            option = option_for(node, value) if value is not None else None
+            if option is not None:
+                stack.append((value, option, loc))
+        elif node.kind == "struct" and type(value) is node.cls:
+            cls: type[IRStruct] = node.cls
+            if _rules_of(cls):
+                stack.append((_RULES, value, loc))
+            for f in _fields_with_rules(cls):
+                stack.append((getattr(value, f.name), f.node, (*loc, f.name)))
+        elif node.kind == "list" and isinstance(value, list) and node.item is not None:
+            stack.extend((value[i], node.item, (*loc, i)) for i in range(len(value) - 1, -1, -1))
+        elif node.kind == "record" and isinstance(value, dict):
+            stack.extend(
+                (value[k.name], k.node, (*loc, k.name))
+                for k in reversed(node.keys)
+                if k.name in value
+            )
+    return out
