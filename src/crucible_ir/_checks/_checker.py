@@ -318,6 +318,7 @@ def _rules_of(cls: type) -> list[Rule]:
     return RULES.get(getattr(cls, "__ir_type__", ""), [])
 
 
+@functools.cache  # (of the class and the rule table, which never change)
 def holds_rules(cls: type[IRStruct]) -> bool:
     """Whether an object of ``cls`` may break a cross-field rule (its own or an object's in it)."""
     return bool(_rules_of(cls) or _fields_with_rules(cls))
@@ -340,6 +341,8 @@ def rule_issues(obj: IRStruct) -> list[Issue]:
 
     For an object whose fields are known to be right: walks only where rules can be.
     """
+    if not holds_rules(type(obj)):  # (a property of the class: most records have no rules)
+        return []
     out: list[Issue] = []
     stack: list[tuple[Any, Any, Loc]] = [(obj, Node("struct", cls=type(obj)), ())]
     while stack:
