@@ -259,9 +259,14 @@ def test_invalid_utf8_is_a_decode_error(data: bytes) -> None:
         (b'{"metadata": {"a": 1e300, "b": [2, -1E+999]}}', 36, "number out of range"),
         (b'{"metadata": {"b": -' + b"1" * 4300 + b"}}", 20, "number out of range"),
         (b'{"metadata": {"a": "\xc3\xa9", "b": "\xff"}}', 31, "invalid UTF-8: byte 0xFF"),
+        # refused, as json.loads and msgspec refuse it, but said plainly
+        (b'\xef\xbb\xbf{"id": "x"}', 1, "a byte order mark (U+FEFF) before the JSON text"),
+        ("\ufeff{}", 1, "a byte order mark (U+FEFF) before the JSON text"),
     ],
 )
-def test_unreadable_numbers_and_bytes_are_placed(data: bytes, column: int, message: str) -> None:
+def test_unreadable_numbers_and_bytes_are_placed(
+    data: bytes | str, column: int, message: str
+) -> None:
     with pytest.raises(ir.DecodeError) as info:
         ir.from_json(data, "experiment")
     [issue] = info.value.errors

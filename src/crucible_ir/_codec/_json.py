@@ -47,6 +47,7 @@ _ENCODER = msgspec.json.Encoder()
 _PLAIN = msgspec.json.Decoder()
 _DECODERS: dict[object, msgspec.json.Decoder[Any]] = {}
 """The typed decoder of each ``type`` argument seen (an IR class or a type name)."""
+_BOM = "\ufeff".encode()
 _BYTE = re.compile(r"\(byte (\d+)\)")
 _LONE_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])")
 # A string (skipped) or a number: where msgspec finds a number out of range.
@@ -262,6 +263,8 @@ def syntax_issue(data: str | bytes, message: str) -> Issue:
             offset -= 1
         elif "invalid escape" in message:
             offset = max(raw.rfind(b"\\", 0, offset), 0)
+        elif "invalid character" in message and offset == 0 and raw.startswith(_BOM):
+            message = "a byte order mark (U+FEFF) before the JSON text: save it as UTF-8 without one"
         elif "invalid character" in message:
             # A misspelt true/false/null is reported where the word would end.
             for word in (b"true", b"null", b"false"):
