@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import itertools
 import json
 import pathlib
 import sys
@@ -258,6 +259,10 @@ def test_invalid_utf8_is_a_decode_error(data: bytes) -> None:
         (b'{"metadata": {"a": "1e400", "b": 1e400}}', 34, "number out of range"),
         (b'{"metadata": {"a": 1e300, "b": [2, -1E+999]}}', 36, "number out of range"),
         (b'{"metadata": {"b": -' + b"1" * 4300 + b"}}", 20, "number out of range"),
+        # an out-of-range number with junk after it: the number is placed, not the junk read
+        (b'{"metadata": {"b": 1e400.}}', 20, "number out of range"),
+        (b'{"id": "x", "n": 2e308-}', 18, "number out of range"),
+        (b'4.2e3089e-324{"id": "x"}', 1, "number out of range"),
         (b'{"metadata": {"a": "\xc3\xa9", "b": "\xff"}}', 31, "invalid UTF-8: byte 0xFF"),
         # refused, as json.loads and msgspec refuse it, but said plainly
         (b'\xef\xbb\xbf{"id": "x"}', 1, "a byte order mark (U+FEFF) before the JSON text"),
@@ -836,7 +841,12 @@ def test_a_fallback_chain_in_models_has_the_usual_depth_limit(depth: int) -> Non
         with pytest.raises(ir.DecodeError) as info:
             decode()
         assert [i.code for i in info.value.errors] == [ir.IssueCode.SYNTAX]
-        assert info.value.errors[0].path.startswith("models[1].fallback.fallback")
+        [issue] = info.value.errors
+        if issue.line is None:  # plain data: at its path
+            assert issue.path.startswith("models[1].fallback.fallback")
+        else:  # text (one line, no brackets in strings): at the bracket that passes the limit
+            opened = itertools.accumulate((c in "[{") - (c in "]}") for c in text)
+            assert issue.column == list(opened).index(ir.MAX_DEPTH + 1) + 1
 
 
 def test_null_accepted_for_fields_defaulting_to_none() -> None:

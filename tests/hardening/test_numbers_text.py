@@ -440,6 +440,35 @@ def test_deep_opaque_values_are_refused_past_the_limit_alike(depth: int) -> None
         ir.to_json(built)
 
 
+@pytest.mark.parametrize("depth", [300, 979])
+@pytest.mark.parametrize("strict", [False, True])
+def test_nesting_under_an_unknown_key_is_refused_alike_at_any_caller_depth(
+    depth: int, strict: bool
+) -> None:
+    """What lax decoding drops still counts: the verdict never depends on the caller's stack."""
+    text = '{"id": "e", "extra": ' + '{"a": ' * depth + "1" + "}" * depth + "}"
+
+    def called_from(frames: int) -> list[str]:
+        if frames:
+            return called_from(frames - 1)
+        with pytest.raises(ir.DecodeError) as info:
+            ir.from_json(text, "feedback.event", strict=strict)
+        return [i.message for i in info.value.errors]
+
+    assert called_from(0) == called_from(150) == [ir_too_deep()]
+    with pytest.raises(ir.DecodeError) as info:
+        ir.from_dict(_nested_keys(depth, {"id": "e"}), "feedback.event", strict=strict)
+    deep = [(i.path, i.message) for i in info.value.errors if i.code == "syntax"]
+    assert deep == [("extra" + ".a" * (ir.MAX_DEPTH - 1), ir_too_deep())]
+
+
+def _nested_keys(depth: int, root: dict[str, Any]) -> dict[str, Any]:
+    value: Any = 1
+    for _ in range(depth):
+        value = {"a": value}
+    return {**root, "extra": value}
+
+
 def ir_too_deep() -> str:
     return f"nested too deeply (more than {ir.MAX_DEPTH} levels)"
 

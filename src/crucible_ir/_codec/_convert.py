@@ -83,7 +83,7 @@ class _Walk(Walker):
             elif what == _ABSENT:
                 self.add(loc, C.REQUIRED, f"missing required {value} `{loc[-1]}`")
             elif what == _KEYS:
-                self.keys(value, node, loc)
+                self.keys(value, node, loc, depth)
             else:
                 self.active.discard(value)
         return root[0]
@@ -184,18 +184,44 @@ class _Walk(Walker):
                 what = "field" if struct else "key"
                 stack.append((_ABSENT, what, None, (*loc, f.name), depth, None, None, None))
 
-    def keys(self, data: dict[Any, Any], node: Node, loc: Loc) -> None:
-        """Keys that are not fields: not strings (always), unknown (in strict mode)."""
+    def keys(self, data: dict[Any, Any], node: Node, loc: Loc, depth: int) -> None:
+        """Keys that are not fields: not strings (always), unknown (in strict mode).
+
+        What an unknown key holds is dropped, but it still counts against the nesting
+        limit, as it does in JSON text (data from a JSON parser is known to be within it).
+        """
         known = plan(node.cls).by_name if node.kind == "struct" else {k.name for k in node.keys}  # type: ignore[arg-type]
-        for name in data:
+        for name, value in data.items():
             if name in known:
                 continue
             if not isinstance(name, str):
                 self.add(loc, C.TYPE, f"object keys must be strings, got {name!r}")
-            elif self.strict:
+                continue
+            if self.strict:
                 close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
                 hint = f"; did you mean `{close[0]}`?" if close else ""
                 self.add((*loc, name), C.UNKNOWN_FIELD, f"unknown field `{name}`{hint}")
+            if not self.trusted:
+                self.within_depth(value, (*loc, name), depth + 1)
+
+    def within_depth(self, value: Any, loc: Loc, depth: int) -> None:
+        """Report (once) where a dropped value nests past the limit; each container looked at once."""
+        seen: set[int] = set()  # (so a reference cycle or a shared value ends the walk)
+        stack = [(value, loc, depth)]
+        while stack:
+            item, where, level = stack.pop()
+            if isinstance(item, dict):
+                kids: Any = reversed(item.items())
+            elif isinstance(item, (list, tuple)):
+                kids = ((i, item[i]) for i in range(len(item) - 1, -1, -1))
+            else:
+                continue
+            if id(item) in seen:
+                continue
+            if self.deep(where, level):
+                return
+            seen.add(id(item))
+            stack.extend((sub, (*where, key), level + 1) for key, sub in kids)
 
     def scalar(self, value: Any, node: Node, loc: Loc) -> Any:
         """A string, number or boolean in its exact type, or `_MISSING` (reported)."""

@@ -51,7 +51,8 @@ _BOM = "\ufeff".encode()
 _BYTE = re.compile(r"\(byte (\d+)\)")
 _LONE_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])")
 # A string (skipped) or a number: where msgspec finds a number out of range.
-_STRING_OR_NUMBER = re.compile(JSON_STRING.pattern + rb"|-?[0-9][0-9.eE+-]*", re.DOTALL)
+_NUMBER = rb"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"  # (what float() reads, and no more)
+_STRING_OR_NUMBER = re.compile(JSON_STRING.pattern + b"|" + _NUMBER, re.DOTALL)
 _SEVEN_AFTER_POINT = re.compile(rb"\.\d{7}")
 _LONG_FRACTION = re.compile(rb":\d\d\.\d{7}")
 _ESCAPED = re.compile(rb"\\u00(?:3[0-9aA]|2[bBdDeE])")
@@ -190,8 +191,10 @@ def from_json(data: str | bytes, type: type[IRStruct] | str, *, strict: bool = F
         else:
             if within_depth(data):
                 return obj
+    if not within_depth(data):  # (unknown keys too: refused alike, however deep the caller is)
+        raise DecodeError([_at_offset(data, too_deep_at(data) or 0, TOO_DEEP)])
     raw = parse_json(data)
-    obj, issues = convert(raw, cls, strict=strict, trusted=within_depth(data))
+    obj, issues = convert(raw, cls, strict=strict, trusted=True)
     if issues:
         raise DecodeError(issues)
     return obj
@@ -264,7 +267,9 @@ def syntax_issue(data: str | bytes, message: str) -> Issue:
         elif "invalid escape" in message:
             offset = max(raw.rfind(b"\\", 0, offset), 0)
         elif "invalid character" in message and offset == 0 and raw.startswith(_BOM):
-            message = "a byte order mark (U+FEFF) before the JSON text: save it as UTF-8 without one"
+            message = (
+                "a byte order mark (U+FEFF) before the JSON text: save it as UTF-8 without one"
+            )
         elif "invalid character" in message:
             # A misspelt true/false/null is reported where the word would end.
             for word in (b"true", b"null", b"false"):
