@@ -90,6 +90,24 @@ def test_malformed_json_is_a_decode_error_at_its_line() -> None:
     assert info.value.errors[0].code == "syntax"
 
 
+@pytest.mark.parametrize(
+    ("data", "bad_lines"),
+    [
+        (b'{"id": "a",\n "latency_ms": 1}\n{"id": "b"}\n', [1, 2]),  # a record over two lines
+        (b'{"id": "a"} {"id": "b"}\n', [1]),  # two on one line
+        (b'{"id": "a"} {"id": "b"}\n{"id": "c", "metadata": {}\n}\n', [1, 2, 3]),  # both: 3 and 3
+        (b'{"id": "a", "metadata":\n{"k": {}}}\n', [1, 2]),
+    ],
+)
+def test_a_record_is_one_line(data: bytes, bad_lines: list[int]) -> None:
+    """msgspec's ``decode_lines`` reads values apart by any white space: JSON Lines does not."""
+    with pytest.raises(ir.DecodeError) as info:
+        list(ir.iter_jsonl(data, "feedback.event"))
+    assert {i.line for i in info.value.errors} == {bad_lines[0]}
+    found = [r.line for r in scan_jsonl(data, "feedback.event") if isinstance(r, BadRecord)]
+    assert found == bad_lines
+
+
 def test_a_broken_rule_is_a_validation_error_at_its_line() -> None:
     ok = {"models": ["a", "b"], "weights": {"a": 1.0}}
     bad = {"models": ["a"], "weights": {"z": 1.0}}

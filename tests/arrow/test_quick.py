@@ -223,6 +223,16 @@ def test_a_broken_cross_field_rule(monkeypatch: pytest.MonkeyPatch) -> None:
     assert [(i.path, i.code) for i in issues] == [(i.path, i.code) for i in ir.errors(twice)]
 
 
+@pytest.mark.parametrize("blank", ["", " ", "\t\r"])
+def test_two_values_in_a_cell_and_a_blank_one_are_refused(
+    blank: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As many values as cells, yet none where each belongs: the count alone is no proof."""
+    table = pa.table({"id": ["a", "b"], "feedback_value": ["1 2", blank]})
+    _kind, title, _issues = read_both_ways(table, monkeypatch)
+    assert title.startswith("row 1:\n")
+
+
 def test_a_float32_column_reads_as_its_value_both_ways(monkeypatch: pytest.MonkeyPatch) -> None:
     rates = pa.array([0.1, 0.5], pa.float32())
     # A cell with a line break sends the whole slice the JSON-lines way: the values are the same.

@@ -511,9 +511,11 @@ def _json_values(
         raise _NotQuickError  # a line break in a cell
     if not shape.opaque and "datetime" in kinds(cls) and may_round_timestamps(text):
         raise _NotQuickError  # (the JSON reader truncates what msgspec would round)
+    if pc.any(pc.match_substring_regex(array, r"^[ \t\r]*$")).as_py():
+        raise _NotQuickError  # a blank cell: with one of two values, the count would still hold
     values: list[Any] = decoder.decode_lines(text)
     if len(values) != len(array):
-        raise _NotQuickError  # a blank cell, or two values in one
+        raise _NotQuickError  # two values in one cell
     return _with_nulls(values, array, _OMIT) if shape.omit_null else values
 
 

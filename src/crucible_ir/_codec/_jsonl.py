@@ -113,12 +113,32 @@ def _batches(
             except Exception:  # (RecursionError included: the line by line reading says why)
                 pass
             else:
-                clean = _within_depth(lines) and not (has_rules and any(map(rule_issues, batch)))
+                clean = (
+                    _one_a_line(raw, lines, len(batch))
+                    and _within_depth(lines)
+                    and not (has_rules and any(map(rule_issues, batch)))
+                )
         if not clean:
             batch = list(_line_by_line(lines, first_line, cls, strict=strict))
         if shared:
             share(batch if clean else [obj for obj in batch if not isinstance(obj, BadRecord)])
         yield batch, clean
+
+
+def _one_a_line(raw: bytes, lines: list[bytes], count: int) -> bool:
+    """Whether ``count`` values that ``decode_lines`` read from ``raw`` are one a line.
+
+    msgspec reads values apart by any white space: a record over several lines, or
+    two on one, would be misread. Each non-blank line starting with ``{`` and ending
+    with ``}`` (a value over lines breaks after ``:``, ``,`` or ``[`` where the next
+    line starts with ``{``), as many as the values, means one each.
+    """
+    full = len(lines) - (lines[-1] == b"")  # (the chunk's last line end ends no line)
+    if count == full and raw[:1] == b"{" and raw.count(b"}\n{") == full - 1:
+        return raw.rstrip(b"\n")[-1:] == b"}"  # (the usual: no blank line, no \r, no spaces)
+    records = [line.strip() for line in lines]
+    records = [line for line in records if line]
+    return count == len(records) and all(r[:1] == b"{" and r[-1:] == b"}" for r in records)
 
 
 def _within_depth(lines: list[bytes]) -> bool:
