@@ -118,6 +118,7 @@ from crucible_ir._cli import main as cli_main
 from crucible_ir._cli._locate import decode_located
 from crucible_ir._codec._canonical import canonical_json
 from crucible_ir._codec._jsonl import BadRecord, scan_jsonl
+from crucible_ir._codec._limits import within_depth
 from crucible_ir._errors import Issue
 from crucible_ir._model._base import IRStruct, resolve_type
 from crucible_ir._sources import SourceError, load_json, load_toml, load_yaml
@@ -1196,6 +1197,10 @@ class _Checker:
             if parsed is _NO_DATA:
                 if lax_ok:
                     self.fail("json-dict", f"{name}: from_json decodes text msgspec cannot parse")
+                continue
+            if not within_depth(data):  # the limit is the text's: a repeated key may drop
+                if lax_ok or strict_ok:  # the deep part from the data, not from the text
+                    self.fail("depth", f"{name}: from_json decodes text nested past MAX_DEPTH")
                 continue
             dlax, dlax_ok, dstrict, dstrict_ok = self.decode_both(
                 f"from_dict(parsed, {name}", ir.from_dict, parsed, cls

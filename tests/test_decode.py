@@ -1449,3 +1449,13 @@ def test_unknown_type_name() -> None:
 def test_type_given_as_a_non_ir_class() -> None:
     with pytest.raises(TypeError):
         ir.from_json("{}", dict)  # type: ignore[call-overload]
+
+
+def test_a_syntax_error_is_reported_before_the_nesting_of_broken_text() -> None:
+    """Broken text is not measured for depth (a count made for valid text): its error is said."""
+    text = b'{"id": "x", "metadata": ' + b"[" * 600 + b"}"
+    with pytest.raises(ir.DecodeError) as info:
+        ir.from_json(text, "backend_ref")
+    [issue] = info.value.errors
+    assert issue.message.startswith("malformed JSON")
+    assert issue.column == len(text)

@@ -462,6 +462,16 @@ def test_nesting_under_an_unknown_key_is_refused_alike_at_any_caller_depth(
     assert deep == [("extra" + ".a" * (ir.MAX_DEPTH - 1), ir_too_deep())]
 
 
+def test_a_dropped_value_with_keys_that_are_not_text_is_measured_too() -> None:
+    deep = {(1, 2): _nested_keys(ir.MAX_DEPTH, {})["extra"], 3: None}
+    with pytest.raises(ir.DecodeError) as info:
+        ir.from_dict({"id": "e", "extra": deep}, "feedback.event")
+    [issue] = info.value.errors
+    assert (issue.code, issue.message) == ("syntax", ir_too_deep())
+    assert issue.loc[:2] == ("extra", "(1, 2)")
+    assert ir.from_dict({"id": "e", "extra": {(1, 2): [1]}}, "feedback.event").id == "e"
+
+
 def _nested_keys(depth: int, root: dict[str, Any]) -> dict[str, Any]:
     value: Any = 1
     for _ in range(depth):

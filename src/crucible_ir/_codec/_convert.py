@@ -210,8 +210,10 @@ class _Walk(Walker):
         stack = [(value, loc, depth)]
         while stack:
             item, where, level = stack.pop()
-            if isinstance(item, dict):
-                kids: Any = reversed(item.items())
+            if isinstance(item, dict):  # (a key that is not text is named by its repr)
+                kids: Any = (
+                    (k if type(k) is str else repr(k), v) for k, v in reversed(item.items())
+                )
             elif isinstance(item, (list, tuple)):
                 kids = ((i, item[i]) for i in range(len(item) - 1, -1, -1))
             else:

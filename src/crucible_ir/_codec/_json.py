@@ -191,9 +191,9 @@ def from_json(data: str | bytes, type: type[IRStruct] | str, *, strict: bool = F
         else:
             if within_depth(data):
                 return obj
+    raw = parse_json(data)  # (a text msgspec reads too deep for the stack: refused as below)
     if not within_depth(data):  # (unknown keys too: refused alike, however deep the caller is)
         raise DecodeError([_at_offset(data, too_deep_at(data) or 0, TOO_DEEP)])
-    raw = parse_json(data)
     obj, issues = convert(raw, cls, strict=strict, trusted=True)
     if issues:
         raise DecodeError(issues)
