@@ -191,10 +191,11 @@ def from_json(data: str | bytes, type: type[IRStruct] | str, *, strict: bool = F
         else:
             if within_depth(data):
                 return obj
-    raw = parse_json(data)  # (a text msgspec reads too deep for the stack: refused as below)
-    if not within_depth(data):  # (unknown keys too: refused alike, however deep the caller is)
-        raise DecodeError([_at_offset(data, too_deep_at(data) or 0, TOO_DEEP)])
-    obj, issues = convert(raw, cls, strict=strict, trusted=True)
+    raw = parse_json(data)
+    deep = not within_depth(data)  # (then the walk measures every value, unknown keys' too)
+    obj, issues = convert(raw, cls, strict=strict, trusted=not deep)
+    if deep and not issues:  # the text nests too deep, though its data does not (a repeated key)
+        issues = [_at_offset(data, too_deep_at(data) or 0, TOO_DEEP)]
     if issues:
         raise DecodeError(issues)
     return obj
