@@ -134,8 +134,8 @@ def _one_a_line(raw: bytes, lines: list[bytes], count: int) -> bool:
     line starts with ``{``), as many as the values, means one each.
     """
     full = len(lines) - (lines[-1] == b"")  # (the chunk's last line end ends no line)
-    if count == full and raw[:1] == b"{" and raw.count(b"}\n{") == full - 1:
-        return raw.rstrip(b"\n")[-1:] == b"}"  # (the usual: no blank line, no \r, no spaces)
+    if count == full and raw[:1] == b"{" and lines[full - 1][-1:] == b"}":
+        return raw.count(b"}\n{") == full - 1  # (the usual: no blank line, no \r, no spaces)
     records = [line.strip() for line in lines]
     records = [line for line in records if line]
     return count == len(records) and all(r[:1] == b"{" and r[-1:] == b"}" for r in records)
