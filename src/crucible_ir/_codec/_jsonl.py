@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import operator
 import os
 from collections.abc import Iterator
 from typing import IO, Any, NamedTuple, TypeVar, Union
@@ -114,7 +115,7 @@ def _batches(
                 pass
             else:
                 clean = (
-                    _one_a_line(raw, lines, len(batch))
+                    _one_a_line(lines, len(batch))
                     and _within_depth(lines)
                     and not (has_rules and any(map(rule_issues, batch)))
                 )
@@ -125,20 +126,25 @@ def _batches(
         yield batch, clean
 
 
-def _one_a_line(raw: bytes, lines: list[bytes], count: int) -> bool:
-    """Whether ``count`` values that ``decode_lines`` read from ``raw`` are one a line.
+def _one_a_line(lines: list[bytes], count: int) -> bool:
+    """Whether ``count`` values that ``decode_lines`` read from ``lines`` are one a line.
 
     msgspec reads values apart by any white space: a record over several lines, or
     two on one, would be misread. Each non-blank line starting with ``{`` and ending
     with ``}`` (a value over lines breaks after ``:``, ``,`` or ``[`` where the next
     line starts with ``{``), as many as the values, means one each.
     """
-    full = len(lines) - (lines[-1] == b"")  # (the chunk's last line end ends no line)
-    if count == full and raw[:1] == b"{" and lines[full - 1][-1:] == b"}":
-        return raw.count(b"}\n{") == full - 1  # (the usual: no blank line, no \r, no spaces)
+    body = lines[:-1] if lines[-1] == b"" else lines  # (the chunk's last line end ends no line)
+    if count == len(body) and all(body):  # the usual: no blank line, no \r, no spaces
+        firsts, lasts = bytes(map(_FIRST, body)), bytes(map(_LAST, body))  # (in C)
+        if firsts.count(b"{") == count and lasts.count(b"}") == count:
+            return True
     records = [line.strip() for line in lines]
     records = [line for line in records if line]
     return count == len(records) and all(r[:1] == b"{" and r[-1:] == b"}" for r in records)
+
+
+_FIRST, _LAST = operator.itemgetter(0), operator.itemgetter(-1)
 
 
 def _within_depth(lines: list[bytes]) -> bool:
