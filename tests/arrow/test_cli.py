@@ -183,6 +183,27 @@ def test_an_unknown_key_is_refused_at_its_place_and_nothing_is_written(
     )
 
 
+def test_standard_input_from_a_file_is_read_again_to_place_a_problem(tmp_path: Path) -> None:
+    """A pipe is read once (its problem at column 1); a file behind standard input, again."""
+    lines = b'{"id": "a"}\n{"id": "b", "latency_ms": -1}\n'
+    (tmp_path / "bad.jsonl").write_bytes(lines)
+    args = ["convert", "-", "-t", "feedback.event", "--input-format", "jsonl", "--to", "parquet"]
+    with open(tmp_path / "bad.jsonl", "rb") as stdin:
+        from_file = subprocess.run(
+            [str(CLI), *args, "-o", "o.parquet"],
+            cwd=tmp_path,
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    from_pipe = run(tmp_path, *args, "-o", "o.parquet", stdin=lines)
+    assert from_file.stderr.splitlines()[0].startswith("<stdin>:2:27: latency_ms:")
+    assert from_pipe.stderr.splitlines()[0].startswith("<stdin>:2:1: latency_ms:")
+    assert os.listdir(tmp_path) == ["bad.jsonl"]
+
+
 def test_an_integer_beyond_int64_is_a_bad_record_at_its_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -16,7 +16,7 @@ import os
 import re
 import secrets
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -323,23 +323,18 @@ def _at_line(exc: ValidationError, source: JSONLSource) -> ValidationError | Non
 
 def _line_of_record(source: JSONLSource, index: int) -> int | None:
     """The line number of the ``index``-th record (blank lines hold none), read again."""
+    with contextlib.closing(lines_again(source)) as lines:
+        records = (number for number, line in enumerate(lines, 1) if line.strip())
+        return next(itertools.islice(records, index, None), None)
+
+
+def lines_again(source: JSONLSource) -> Generator[bytes, None, None]:
+    """The lines of a JSON Lines source read once more, to place a problem; none from a pipe."""
     if isinstance(source, (bytes, bytearray, memoryview)):
-        stream: Any = io.BytesIO(bytes(source))
+        yield from io.BytesIO(bytes(source))
     elif isinstance(source, (str, os.PathLike)):
-        stream = open(source, "rb")  # noqa: SIM115 - closed below
-    elif source.seekable():
+        with open(source, "rb") as stream:
+            yield from stream
+    elif source.seekable():  # (else a pipe: what was read is gone)
         source.seek(0)
-        stream = source
-    else:
-        return None  # a pipe: what was read is gone
-    try:
-        seen = -1
-        for number, line in enumerate(stream, 1):
-            if line.strip():
-                seen += 1
-                if seen == index:
-                    return number
-        return None
-    finally:
-        if stream is not source:
-            stream.close()
+        yield from source

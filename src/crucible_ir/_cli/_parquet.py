@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import io
+import itertools
 import os
 import sys
 from typing import Any
@@ -127,17 +127,14 @@ def _to_parquet(
 
 
 def _line(source: Any, number: int) -> bytes:
-    """Line ``number`` of JSON Lines (a path, or the bytes), read again to place its problems.
+    """Line ``number`` of JSON Lines, read again to place its problems.
 
-    Standard input, streamed, cannot be read again: its problems stay at column 1.
+    Standard input from a pipe cannot be read again: its problems stay at column 1.
     """
-    if not isinstance(source, (bytes, str)):
-        return b""
-    with io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb") as lines:
-        for at, text in enumerate(lines, 1):
-            if at == number:
-                return text.rstrip(b"\r\n")
-    return b""
+    from .._arrow._parquet import lines_again
+
+    with contextlib.closing(lines_again(source)) as lines:
+        return next(itertools.islice(lines, number - 1, None), b"").rstrip(b"\r\n")
 
 
 def _to_jsonl(arrow: Any, path: str, output: str | None, cls: type) -> int:
